@@ -1,0 +1,45 @@
+# corridor — the README's commands. `make` builds build/corridor; `make test` and `make demo` install
+# what is missing first (scripts/bootstrap), so both work on a fresh Debian machine.
+JOBS ?= 2
+BUILD ?= build
+CMAKE_FLAGS ?=
+
+.PHONY: all build test test-unit test-asan test-fuzz demo bench clean bootstrap
+
+all: build
+
+$(BUILD)/.bootstrap-stamp: scripts/bootstrap
+	scripts/bootstrap
+
+bootstrap:
+	scripts/bootstrap
+
+$(BUILD)/build.ninja: $(BUILD)/.bootstrap-stamp CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Everything: unit, end-to-end and integration tests on the release build, the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and a bounded run of every fuzz target.
+test: build test-asan test-fuzz
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: $(BUILD)/.bootstrap-stamp
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCORRIDOR_SANITIZE=ON -DCORRIDOR_BENCH=OFF
+	cmake --build build-asan -j $(JOBS) --target core_tests net_tests route_tests
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
+
+test-fuzz: $(BUILD)/.bootstrap-stamp
+	CXX=clang++-16 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORRIDOR_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS)
+	scripts/run-fuzzers build-fuzz 30
+
+demo: build
+	scripts/demo
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -1,0 +1,50 @@
+#include <chrono>
+#include <iostream>
+
+#include "cli/common.h"
+#include "net/graph_file.h"
+#include "net/import.h"
+
+namespace corridor::cli {
+
+Runner add_import(CLI::App& app) {
+  auto* cmd = app.add_subcommand("import", "Read OSM (PBF, XML, .osm.bz2/.gz) or GeoJSON roads into a graph file");
+  struct Opts {
+    std::string input, output;
+    bool ferries = false, json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("INPUT", o->input, "OpenStreetMap or GeoJSON road file")->required();
+  cmd->add_option("-o,--output", o->output, "graph file to write (.cgraph)")->required();
+  cmd->add_flag("--ferries", o->ferries, "include ferry routes (excluded by default)");
+  cmd->add_flag("--json", o->json, "print the summary as JSON");
+  return [o] {
+    const auto t0 = std::chrono::steady_clock::now();
+    net::Profile profile;
+    profile.ferries = o->ferries;
+    net::ImportStats stats;
+    auto g = net::import_file(o->input, profile, &stats);
+    if (!g) return report(g.error(), o->json);
+    if (auto ok = net::save_graph(*g, o->output); !ok) return report(ok.error(), o->json);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (o->json) {
+      print_json({{"input", o->input},
+                  {"output", o->output},
+                  {"ways_read", stats.ways_read},
+                  {"ways_routable", stats.ways_routable},
+                  {"barriers", stats.barriers},
+                  {"nodes", g->node_count()},
+                  {"edges", g->edge_count()},
+                  {"segments", g->segment_count()},
+                  {"seconds", secs}});
+    } else {
+      std::cout << "imported " << o->input << ": " << stats.ways_read << " ways read, "
+                << stats.ways_routable << " routable; " << g->node_count() << " nodes, "
+                << g->edge_count() << " directed edges, " << g->segment_count() << " segments in "
+                << format_fixed(secs, 2) << " s -> " << o->output << "\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace corridor::cli

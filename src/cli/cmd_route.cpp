@@ -1,0 +1,212 @@
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/common.h"
+#include "core/time.h"
+#include "net/closures.h"
+#include "net/graph_file.h"
+#include "route/plan.h"
+
+namespace corridor::cli {
+
+namespace {
+
+struct Opts {
+  std::string graph, from, to, metric = "time", at, pairs;
+  std::vector<std::string> via, close;
+  double snap_limit = net::kDefaultSnapLimitM;
+  bool json = false, geojson = false;
+};
+
+nlohmann::json route_json(const route::Route& r) {
+  nlohmann::json coords = nlohmann::json::array();
+  for (const auto& p : r.geometry) coords.push_back({p.lon, p.lat});
+  nlohmann::json snapped = {r.snapped_m.front(), r.snapped_m.back()};
+  nlohmann::json j = {{"distance_m", r.distance_m},
+                      {"duration_s", r.duration_s},
+                      {"roads", r.roads},
+                      {"way_ids", r.way_ids},
+                      {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
+                      {"snapped", snapped}};
+  if (r.snapped_m.size() > 2) {
+    j["snapped_via"] = std::vector<double>(r.snapped_m.begin() + 1, r.snapped_m.end() - 1);
+  }
+  return j;
+}
+
+std::string human_duration(double s) {
+  const auto total = static_cast<long>(s + 0.5);
+  std::ostringstream os;
+  if (total >= 3600) os << total / 3600 << " h ";
+  os << (total / 60) % 60 << " min";
+  if (total < 600) os << " " << total % 60 << " s";
+  return os.str();
+}
+
+nlohmann::json closures_json(const std::vector<net::ClosureSpec>& specs, const net::ClosureOverlay& ov) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    out.push_back({{"spec", specs[i].text},
+                   {"active", ov.applied[i].active},
+                   {"edges", ov.applied[i].edges.size()}});
+  }
+  return out;
+}
+
+// --pairs FILE: CSV with a header `from,to`, each a waypoint (node:ID or "LAT,LON" in quotes).
+core::Result<std::vector<std::pair<std::string, std::string>>> read_pairs(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return core::fail(core::ErrorCode::kNotFound, path + ": cannot open pairs file");
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (n == 1) {
+      if (line != "from,to") {
+        return core::fail(core::ErrorCode::kParse, path + ":1: header must be 'from,to'");
+      }
+      continue;
+    }
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::string cur;
+    bool quoted = false;
+    for (char c : line) {
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        fields.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    fields.push_back(cur);
+    if (fields.size() != 2 || quoted) {
+      return core::fail(core::ErrorCode::kParse,
+                        path + ":" + std::to_string(n) + ": expected two fields, from and to");
+    }
+    out.emplace_back(fields[0], fields[1]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Runner add_route(CLI::App& app) {
+  auto* cmd = app.add_subcommand("route", "Fastest or shortest route between points, under closures");
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("GRAPH", o->graph, "graph file (.cgraph)")->required();
+  cmd->add_option("--from", o->from, "start: LAT,LON or node:ID");
+  cmd->add_option("--to", o->to, "destination: LAT,LON or node:ID");
+  cmd->add_option("--via", o->via, "intermediate point, repeatable, in order");
+  cmd->add_option("--close", o->close, "closure spec, repeatable (docs/formats.md)");
+  cmd->add_option("--at", o->at, "time at which time-windowed closures are judged (default: now)");
+  cmd->add_option("--metric", o->metric, "time or distance")->check(CLI::IsMember({"time", "distance"}));
+  cmd->add_option("--snap-limit", o->snap_limit, "metres: refuse points farther than this from a road")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--pairs", o->pairs, "CSV of from,to pairs: one JSON line per pair");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->add_flag("--geojson", o->geojson, "print a GeoJSON Feature");
+  return [o] {
+    const bool json = o->json || o->geojson || !o->pairs.empty();
+    if (o->pairs.empty() && (o->from.empty() || o->to.empty())) {
+      return report({core::ErrorCode::kInvalidArgument, "route: give --from and --to (or --pairs FILE)"}, json);
+    }
+    auto g = net::load_graph(o->graph);
+    if (!g) return report(g.error(), json);
+    core::UnixSeconds at = core::now_unix();
+    if (!o->at.empty()) {
+      auto t = core::parse_iso8601(o->at, "--at");
+      if (!t) return report(t.error(), json);
+      at = *t;
+    }
+    std::vector<net::ClosureSpec> specs;
+    for (const auto& text : o->close) {
+      auto spec = net::parse_closure_spec(text);
+      if (!spec) return report(spec.error(), json);
+      specs.push_back(std::move(*spec));
+    }
+    auto overlay = net::apply_closures(*g, specs, at);
+    if (!overlay) return report(overlay.error(), json);
+
+    route::RouteRequest req;
+    req.metric = o->metric == "distance" ? net::Metric::kDistance : net::Metric::kTime;
+    req.snap_limit_m = o->snap_limit;
+    route::Router router(*g);
+
+    if (!o->pairs.empty()) {
+      auto pairs = read_pairs(o->pairs);
+      if (!pairs) return report(pairs.error(), true);
+      for (const auto& [from, to] : *pairs) {
+        req.points.clear();
+        auto a = route::parse_waypoint(from, "from");
+        auto b = route::parse_waypoint(to, "to");
+        if (!a || !b) return report(a ? b.error() : a.error(), true);
+        req.points = {*a, *b};
+        auto out = route::plan_route(*g, router, req, specs, *overlay);
+        nlohmann::json line = {{"from", from}, {"to", to}};
+        if (!out) {
+          line["error"] = {{"code", std::string(out.error().name())}, {"message", out.error().message}};
+        } else if (out->no_route) {
+          line["error"] = {{"code", "no_route"}, {"message", out->no_route->message}};
+        } else {
+          line["distance_m"] = out->route->distance_m;
+          line["duration_s"] = out->route->duration_s;
+        }
+        print_json(line);
+      }
+      return 0;
+    }
+
+    std::vector<std::string> texts{o->from};
+    texts.insert(texts.end(), o->via.begin(), o->via.end());
+    texts.push_back(o->to);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      const std::string what = i == 0 ? "--from" : i + 1 == texts.size() ? "--to" : "--via";
+      auto w = route::parse_waypoint(texts[i], what);
+      if (!w) return report(w.error(), json);
+      req.points.push_back(*w);
+    }
+    auto out = route::plan_route(*g, router, req, specs, *overlay);
+    if (!out) return report(out.error(), json);
+    if (out->no_route) {
+      const auto& nr = *out->no_route;
+      return report({core::ErrorCode::kNoRoute, nr.message}, json,
+                    {{"leg", nr.leg},
+                     {"cutting_closures", nr.cutting},
+                     {"connected_without_closures", nr.connected_without_closures},
+                     {"closures", closures_json(specs, *overlay)}});
+    }
+    const route::Route& r = *out->route;
+    if (o->geojson) {
+      nlohmann::json j = route_json(r);
+      nlohmann::json geometry = j["geometry"];
+      j.erase("geometry");
+      print_json({{"type", "Feature"}, {"geometry", geometry}, {"properties", j}});
+    } else if (o->json) {
+      nlohmann::json j = route_json(r);
+      j["closures"] = closures_json(specs, *overlay);
+      print_json(j);
+    } else {
+      std::cout << format_fixed(r.distance_m / 1000, 2) << " km, " << human_duration(r.duration_s)
+                << " (snapped " << format_fixed(r.snapped_m.front(), 0) << " m / "
+                << format_fixed(r.snapped_m.back(), 0) << " m from the given points)\n";
+      std::cout << "  via: ";
+      for (std::size_t i = 0; i < r.roads.size(); ++i) std::cout << (i ? " -> " : "") << r.roads[i];
+      if (r.roads.empty()) std::cout << "(unnamed roads)";
+      std::cout << "\n";
+      for (std::size_t i = 0; i < specs.size(); ++i) {
+        std::cout << "  closure " << specs[i].text << ": " << overlay->applied[i].edges.size()
+                  << " directed edges" << (overlay->applied[i].active ? "" : " (not in force at --at)")
+                  << "\n";
+      }
+    }
+    return 0;
+  };
+}
+
+}  // namespace corridor::cli

@@ -1,0 +1,26 @@
+// The corridor command: one subcommand per file (cmd_*.cpp); exit codes in docs/cli.md.
+#include <iostream>
+#include <vector>
+
+#include "cli/common.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"corridor: humanitarian access through contested road corridors"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("corridor ") + CORRIDOR_VERSION);
+  std::vector<corridor::cli::Runner> runners{
+      corridor::cli::add_import(app), corridor::cli::add_info(app), corridor::cli::add_export(app),
+      corridor::cli::add_route(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;  // 2: usage errors, as for a bad argument value
+  }
+  std::size_t i = 0;
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (sub->parsed()) return runners.at(i)();
+    ++i;
+  }
+  return 2;
+}

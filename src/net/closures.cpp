@@ -1,0 +1,314 @@
+#include "net/closures.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace corridor::net {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+
+namespace {
+
+const char* kGrammar =
+    "expected way:ID, name:TEXT, ref:TEXT, node:ID, bbox:S,W,N,E or polygon:FILE.geojson, "
+    "optionally followed by @forward or @backward and [FROM,UNTIL)";
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+Result<core::Polygon> ring_polygon(const nlohmann::json& rings, const std::string& where) {
+  core::Polygon poly;
+  if (!rings.is_array() || rings.empty()) return fail(ErrorCode::kParse, where + ": a polygon needs rings");
+  for (std::size_t r = 0; r < rings.size(); ++r) {
+    const auto& ring = rings[r];
+    if (!ring.is_array() || ring.size() < 4) {
+      return fail(ErrorCode::kParse, where + "/" + std::to_string(r) + ": a ring needs at least four positions");
+    }
+    std::vector<LatLon> pts;
+    for (std::size_t i = 0; i < ring.size(); ++i) {
+      const auto& pos = ring[i];
+      if (!pos.is_array() || pos.size() < 2 || !pos[0].is_number() || !pos[1].is_number()) {
+        return fail(ErrorCode::kParse, where + "/" + std::to_string(r) + "/" + std::to_string(i) +
+                                           ": a position is [longitude, latitude]");
+      }
+      const LatLon p{pos[1].get<double>(), pos[0].get<double>()};
+      if (!core::valid_lat_lon(p)) {
+        return fail(ErrorCode::kParse, where + "/" + std::to_string(r) + "/" + std::to_string(i) +
+                                           ": position out of range");
+      }
+      pts.push_back(p);
+    }
+    poly.rings.push_back(std::move(pts));
+  }
+  return poly;
+}
+
+Result<void> collect_polygons(const nlohmann::json& j, const std::string& where,
+                              std::vector<core::Polygon>& out) {
+  if (!j.is_object()) return fail(ErrorCode::kParse, where + ": expected a GeoJSON object");
+  const std::string type = j.value("type", "");
+  if (type == "FeatureCollection") {
+    if (!j.contains("features") || !j["features"].is_array()) {
+      return fail(ErrorCode::kParse, where + "/features: missing or not an array");
+    }
+    for (std::size_t i = 0; i < j["features"].size(); ++i) {
+      CORRIDOR_CHECK(collect_polygons(j["features"][i], where + "/features/" + std::to_string(i), out));
+    }
+    return {};
+  }
+  if (type == "Feature") {
+    if (!j.contains("geometry")) return fail(ErrorCode::kParse, where + "/geometry: missing");
+    return collect_polygons(j["geometry"], where + "/geometry", out);
+  }
+  if (type == "Polygon") {
+    CORRIDOR_TRY(auto p, ring_polygon(j.value("coordinates", nlohmann::json()), where + "/coordinates"));
+    out.push_back(std::move(p));
+    return {};
+  }
+  if (type == "MultiPolygon") {
+    const auto coords = j.value("coordinates", nlohmann::json());
+    if (!coords.is_array()) return fail(ErrorCode::kParse, where + "/coordinates: not an array");
+    for (std::size_t i = 0; i < coords.size(); ++i) {
+      CORRIDOR_TRY(auto p, ring_polygon(coords[i], where + "/coordinates/" + std::to_string(i)));
+      out.push_back(std::move(p));
+    }
+    return {};
+  }
+  return fail(ErrorCode::kParse, where + "/type: '" + type + "' is not a Polygon or MultiPolygon");
+}
+
+}  // namespace
+
+Result<std::vector<core::Polygon>> load_polygons(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open polygon file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::size_t line = static_cast<std::size_t>(
+        std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(e.byte, text.size())), '\n')) + 1;
+    return fail(ErrorCode::kParse, path + ":" + std::to_string(line) + ": not valid JSON: " + e.what());
+  }
+  std::vector<core::Polygon> out;
+  CORRIDOR_CHECK(collect_polygons(j, path + ": ", out));
+  if (out.empty()) return fail(ErrorCode::kEmpty, path + ": holds no polygon");
+  return out;
+}
+
+Result<ClosureSpec> parse_closure_spec(std::string_view text) {
+  ClosureSpec spec;
+  spec.text = std::string(text);
+  auto bad = [&](const std::string& why) {
+    return fail(ErrorCode::kInvalidArgument, "closure '" + spec.text + "': " + why);
+  };
+  std::string_view rest = text;
+  // Time window: a trailing [FROM,UNTIL).
+  if (!rest.empty() && rest.back() == ')') {
+    const auto open = rest.rfind('[');
+    if (open == std::string_view::npos) return bad("a time window is [FROM,UNTIL)");
+    const std::string_view window = rest.substr(open + 1, rest.size() - open - 2);
+    const auto comma = window.find(',');
+    if (comma == std::string_view::npos) return bad("a time window is [FROM,UNTIL)");
+    const std::string_view a = trim(window.substr(0, comma)), b = trim(window.substr(comma + 1));
+    if (!a.empty()) {
+      CORRIDOR_TRY(spec.from, core::parse_iso8601(a, "closure '" + spec.text + "' start"));
+    }
+    if (!b.empty()) {
+      CORRIDOR_TRY(spec.until, core::parse_iso8601(b, "closure '" + spec.text + "' end"));
+    }
+    if (spec.from && spec.until && *spec.until <= *spec.from) return bad("the window ends before it starts");
+    rest = rest.substr(0, open);
+  }
+  if (rest.ends_with("@forward")) {
+    spec.direction = ClosureDirection::kForward;
+    rest.remove_suffix(8);
+  } else if (rest.ends_with("@backward")) {
+    spec.direction = ClosureDirection::kBackward;
+    rest.remove_suffix(9);
+  } else if (const auto at = rest.rfind('@'); at != std::string_view::npos && rest.find(':') < at &&
+                                               rest.substr(0, 8) != "polygon:" && rest.substr(0, 5) != "name:") {
+    return bad("unknown direction '" + std::string(rest.substr(at)) + "' (use @forward or @backward)");
+  }
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos) return bad(kGrammar);
+  const std::string_view kind = rest.substr(0, colon);
+  const std::string_view value = rest.substr(colon + 1);
+  spec.value = std::string(value);
+  if (value.empty()) return bad("nothing after '" + std::string(kind) + ":'");
+  if (kind == "way") {
+    spec.kind = ClosureKind::kWay;
+    spec.id = parse_int(value);  // a non-numeric value names a GeoJSON road's string id
+  } else if (kind == "name") {
+    spec.kind = ClosureKind::kName;
+  } else if (kind == "ref") {
+    spec.kind = ClosureKind::kRef;
+  } else if (kind == "node") {
+    spec.kind = ClosureKind::kNode;
+    spec.id = parse_int(value);
+    if (!spec.id) return bad("node id '" + spec.value + "' is not an integer");
+    if (spec.direction != ClosureDirection::kBoth) return bad("a node has no direction");
+  } else if (kind == "bbox") {
+    spec.kind = ClosureKind::kBBox;
+    double v[4];
+    std::string_view s = value;
+    for (int i = 0; i < 4; ++i) {
+      const auto comma = s.find(',');
+      const std::string_view part = trim(s.substr(0, comma));
+      const auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v[i]);
+      if (part.empty() || ec != std::errc() || p != part.data() + part.size() ||
+          (i < 3 && comma == std::string_view::npos) || (i == 3 && comma != std::string_view::npos)) {
+        return bad("a box is bbox:SOUTH,WEST,NORTH,EAST in decimal degrees");
+      }
+      s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
+    }
+    core::BBox box{v[0], v[1], v[2], v[3]};
+    if (!core::valid_lat_lon({v[0], v[1]}) || !core::valid_lat_lon({v[2], v[3]})) {
+      return bad("box corner out of range");
+    }
+    if (box.south > box.north || box.west > box.east) {
+      return bad("box has south above north or west east of east (order is S,W,N,E)");
+    }
+    spec.polygons.push_back(core::polygon_from_bbox(box));
+  } else if (kind == "polygon") {
+    spec.kind = ClosureKind::kPolygon;
+    auto polys = load_polygons(spec.value);
+    if (!polys) return fail(polys.error().code, "closure '" + spec.text + "': " + polys.error().message);
+    spec.polygons = std::move(*polys);
+  } else {
+    return bad("unknown kind '" + std::string(kind) + "'; " + kGrammar);
+  }
+  return spec;
+}
+
+bool ClosureOverlay::any() const {
+  return std::any_of(bits_.begin(), bits_.end(), [](std::uint64_t w) { return w != 0; });
+}
+
+namespace {
+
+bool ref_matches(std::string_view refs, const std::string& want) {
+  while (!refs.empty()) {
+    const auto semi = refs.find(';');
+    if (lower(trim(refs.substr(0, semi))) == want) return true;
+    if (semi == std::string_view::npos) break;
+    refs.remove_prefix(semi + 1);
+  }
+  return false;
+}
+
+bool segment_touches(const Graph& g, SegmentId s, const std::vector<core::Polygon>& polys,
+                     const std::vector<core::BBox>& boxes) {
+  const auto shape = g.shape(s);
+  core::BBox sb;
+  for (const auto& p : shape) sb.extend(p.to_double());
+  for (std::size_t k = 0; k < polys.size(); ++k) {
+    const auto& b = boxes[k];
+    if (sb.north < b.south || sb.south > b.north || sb.east < b.west || sb.west > b.east) continue;
+    for (std::size_t i = 0; i + 1 < shape.size(); ++i) {
+      if (polys[k].touches_segment(shape[i].to_double(), shape[i + 1].to_double())) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureSpec>& specs,
+                                      core::UnixSeconds at) {
+  ClosureOverlay overlay(g.edge_count());
+  for (const ClosureSpec& spec : specs) {
+    ClosureOverlay::Applied applied;
+    applied.active = spec.active_at(at);
+    std::vector<SegmentId> segments;
+    bool matched = false;
+    const std::string want = lower(spec.value);
+    switch (spec.kind) {
+      case ClosureKind::kWay:
+      case ClosureKind::kName:
+      case ClosureKind::kRef:
+      case ClosureKind::kBBox:
+      case ClosureKind::kPolygon: {
+        std::vector<core::BBox> boxes;
+        for (const auto& p : spec.polygons) boxes.push_back(p.bbox());
+        for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
+          const SegmentId sid(s);
+          bool hit = false;
+          if (spec.kind == ClosureKind::kWay) {
+            hit = (spec.id && g.segment(sid).way_id == *spec.id && g.key(sid).empty()) ||
+                  g.key(sid) == spec.value;
+          } else if (spec.kind == ClosureKind::kName) {
+            hit = !g.name(sid).empty() && lower(g.name(sid)) == want;
+          } else if (spec.kind == ClosureKind::kRef) {
+            hit = ref_matches(g.ref(sid), want);
+          } else {
+            hit = segment_touches(g, sid, spec.polygons, boxes);
+          }
+          if (hit) segments.push_back(sid);
+        }
+        matched = !segments.empty();
+        break;
+      }
+      case ClosureKind::kNode: {
+        for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+          if (g.osm_id(NodeId(v)) != *spec.id) continue;
+          matched = true;
+          for (std::uint32_t e = g.first_out(v); e < g.first_out(v + 1); ++e) applied.edges.push_back(EdgeId(e));
+          for (std::uint32_t i = g.first_in(v); i < g.first_in(v + 1); ++i) applied.edges.push_back(g.in_edge(i));
+        }
+        for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
+          const auto ids = g.shape_osm_ids(SegmentId(s));
+          if (ids.size() > 2 && std::find(ids.begin() + 1, ids.end() - 1, *spec.id) != ids.end() - 1) {
+            segments.push_back(SegmentId(s));
+            matched = true;
+          }
+        }
+        break;
+      }
+    }
+    if (!matched) {
+      return fail(ErrorCode::kNotFound, "closure '" + spec.text + "' matches no road in " +
+                                            std::string(g.source().empty() ? "the graph" : g.source()));
+    }
+    for (const SegmentId s : segments) {
+      if (spec.direction != ClosureDirection::kBackward) {
+        if (auto e = g.segment_edge(s, false)) applied.edges.push_back(*e);
+      }
+      if (spec.direction != ClosureDirection::kForward) {
+        if (auto e = g.segment_edge(s, true)) applied.edges.push_back(*e);
+      }
+    }
+    if (applied.active) {
+      for (const EdgeId e : applied.edges) overlay.close(e);
+    }
+    overlay.applied.push_back(std::move(applied));
+  }
+  return overlay;
+}
+
+}  // namespace corridor::net

@@ -1,0 +1,230 @@
+#include "net/graph.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+namespace corridor::net {
+
+using core::ErrorCode;
+using core::fail;
+
+namespace {
+constexpr std::array<std::string_view, kRoadClassCount> kClassNames{
+    "motorway",  "motorway_link",  "trunk",        "trunk_link",    "primary",   "primary_link",
+    "secondary", "secondary_link", "tertiary",     "tertiary_link", "unclassified", "residential",
+    "living_street", "service",    "track",        "ferry"};
+constexpr std::array<std::string_view, 6> kBarrierNames{"none",      "border_control", "gate",
+                                                        "lift_gate", "toll_booth",     "other"};
+}  // namespace
+
+std::string_view road_class_name(RoadClass c) { return kClassNames.at(static_cast<std::size_t>(c)); }
+
+std::optional<RoadClass> road_class_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < kClassNames.size(); ++i) {
+    if (kClassNames[i] == name) return static_cast<RoadClass>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view barrier_name(Barrier b) { return kBarrierNames.at(static_cast<std::size_t>(b)); }
+
+Graph::Graph(Arrays arrays, std::shared_ptr<const void> storage)
+    : a_(arrays), storage_(std::move(storage)) {}
+
+NodeId Graph::tail(EdgeId e) const {
+  const auto it = std::upper_bound(a_.first_out.begin(), a_.first_out.end(), e.value);
+  return NodeId(static_cast<std::uint32_t>(it - a_.first_out.begin() - 1));
+}
+
+std::optional<EdgeId> Graph::segment_edge(SegmentId s, bool reversed) const {
+  const Segment& seg = segment(s);
+  const std::uint32_t from = reversed ? seg.to : seg.from;
+  const std::uint32_t want = s.value | (reversed ? kEdgeReversed : 0);
+  for (std::uint32_t e = a_.first_out[from]; e < a_.first_out[from + 1]; ++e) {
+    if (a_.edge_segment[e] == want) return EdgeId(e);
+  }
+  return std::nullopt;
+}
+
+std::span<const FixedLatLon> Graph::shape(SegmentId s) const {
+  const std::uint32_t b = a_.segment_first_point[s.value], e = a_.segment_first_point[s.value + 1];
+  return a_.shape_coord.subspan(b, e - b);
+}
+
+std::span<const std::int64_t> Graph::shape_osm_ids(SegmentId s) const {
+  const std::uint32_t b = a_.segment_first_point[s.value], e = a_.segment_first_point[s.value + 1];
+  return a_.shape_osm_id.subspan(b, e - b);
+}
+
+SegmentId Graph::segment_of_point(std::uint32_t point) const {
+  const auto it =
+      std::upper_bound(a_.segment_first_point.begin(), a_.segment_first_point.end(), point);
+  return SegmentId(static_cast<std::uint32_t>(it - a_.segment_first_point.begin() - 1));
+}
+
+std::string_view Graph::string(std::uint32_t index) const {
+  const std::uint32_t b = a_.string_offsets[index], e = a_.string_offsets[index + 1];
+  return {a_.string_chars.data() + b, e - b};
+}
+
+std::string Graph::label(SegmentId s) const {
+  const std::string_view n = name(s), r = ref(s);
+  if (!n.empty() && !r.empty()) return std::string(n) + " (" + std::string(r) + ")";
+  if (!n.empty()) return std::string(n);
+  return std::string(r);
+}
+
+core::BBox Graph::bbox() const {
+  core::BBox b;
+  for (const auto& p : a_.node_coord) b.extend(p.to_double());
+  for (const auto& p : a_.shape_coord) b.extend(p.to_double());
+  return b;
+}
+
+namespace {
+core::Result<void> check_offsets(std::span<const std::uint32_t> offsets, std::size_t expected_size,
+                                 std::size_t total, const char* what) {
+  if (offsets.size() != expected_size) {
+    return fail(ErrorCode::kCorrupt, std::string(what) + ": has " + std::to_string(offsets.size()) +
+                                         " entries, expected " + std::to_string(expected_size));
+  }
+  if (offsets.front() != 0 || offsets.back() != total) {
+    return fail(ErrorCode::kCorrupt, std::string(what) + ": does not span its array");
+  }
+  if (!std::is_sorted(offsets.begin(), offsets.end())) {
+    return fail(ErrorCode::kCorrupt, std::string(what) + ": offsets are not ascending");
+  }
+  return {};
+}
+
+bool valid_fixed(FixedLatLon p) {
+  return p.lat >= -900'000'000 && p.lat <= 900'000'000 && p.lon >= -1'800'000'000 &&
+         p.lon <= 1'800'000'000;
+}
+}  // namespace
+
+core::Result<void> Graph::validate(const Arrays& a) {
+  auto corrupt = [](const std::string& what) { return fail(ErrorCode::kCorrupt, what); };
+  const std::size_t n = a.node_coord.size();
+  const std::size_t m = a.head.size();
+  const std::size_t s = a.segments.size();
+  const std::size_t p = a.shape_coord.size();
+  if (n >= kEdgeReversed || m >= kEdgeReversed || s >= kEdgeReversed || p >= kEdgeReversed) {
+    return corrupt("graph: more than 2^31 elements in one array");
+  }
+  if (a.node_osm_id.size() != n || a.node_barrier.size() != n) {
+    return corrupt("nodes: arrays differ in length");
+  }
+  for (const auto& c : a.node_coord) {
+    if (!valid_fixed(c)) return corrupt("nodes: coordinate out of range");
+  }
+  for (std::uint8_t b : a.node_barrier) {
+    if (b >= kBarrierNames.size()) return corrupt("nodes: unknown barrier kind");
+  }
+  if (a.string_offsets.empty()) return corrupt("strings: no offsets");
+  CORRIDOR_CHECK(check_offsets(a.string_offsets, a.string_offsets.size(), a.string_chars.size(),
+                               "strings"));
+  const std::size_t k = a.string_offsets.size() - 1;
+
+  CORRIDOR_CHECK(check_offsets(a.segment_first_point, s + 1, p, "segment shapes"));
+  if (a.shape_osm_id.size() != p) return corrupt("shape: arrays differ in length");
+  for (const auto& c : a.shape_coord) {
+    if (!valid_fixed(c)) return corrupt("shape: coordinate out of range");
+  }
+  for (std::size_t i = 0; i < s; ++i) {
+    const Segment& seg = a.segments[i];
+    if (seg.from >= n || seg.to >= n) return corrupt("segment " + std::to_string(i) + ": bad node");
+    if (seg.name >= k || seg.ref >= k || seg.key >= k) {
+      return corrupt("segment " + std::to_string(i) + ": bad string index");
+    }
+    if (seg.road_class >= kRoadClassCount) {
+      return corrupt("segment " + std::to_string(i) + ": unknown road class");
+    }
+    if (a.segment_first_point[i + 1] - a.segment_first_point[i] < 2) {
+      return corrupt("segment " + std::to_string(i) + ": fewer than two points");
+    }
+  }
+
+  CORRIDOR_CHECK(check_offsets(a.first_out, n + 1, m, "first_out"));
+  CORRIDOR_CHECK(check_offsets(a.first_in, n + 1, m, "first_in"));
+  if (a.edge_segment.size() != m || a.edge_time_ms.size() != m || a.edge_length_cm.size() != m ||
+      a.in_tail.size() != m || a.in_edge.size() != m) {
+    return corrupt("edges: arrays differ in length");
+  }
+  for (std::size_t u = 0; u < n; ++u) {
+    for (std::uint32_t e = a.first_out[u]; e < a.first_out[u + 1]; ++e) {
+      const std::uint32_t si = a.edge_segment[e] & ~kEdgeReversed;
+      if (si >= s) return corrupt("edge " + std::to_string(e) + ": bad segment");
+      const Segment& seg = a.segments[si];
+      const bool rev = (a.edge_segment[e] & kEdgeReversed) != 0;
+      if ((rev ? seg.to : seg.from) != u || (rev ? seg.from : seg.to) != a.head[e]) {
+        return corrupt("edge " + std::to_string(e) + ": does not match its segment");
+      }
+    }
+  }
+  std::vector<std::uint8_t> seen(m, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    for (std::uint32_t i = a.first_in[v]; i < a.first_in[v + 1]; ++i) {
+      const std::uint32_t e = a.in_edge[i];
+      if (e >= m || a.head[e] != v || a.in_tail[i] >= n || seen[e] != 0) {
+        return corrupt("backward edge " + std::to_string(i) + ": does not match a forward edge");
+      }
+      seen[e] = 1;
+      const Segment& seg = a.segments[a.edge_segment[e] & ~kEdgeReversed];
+      const bool rev = (a.edge_segment[e] & kEdgeReversed) != 0;
+      if ((rev ? seg.to : seg.from) != a.in_tail[i]) {
+        return corrupt("backward edge " + std::to_string(i) + ": wrong tail");
+      }
+    }
+  }
+
+  if (a.grid_meta.size() != 6) return corrupt("grid: bad header");
+  const double rows = a.grid_meta[4], cols = a.grid_meta[5];
+  if (!(rows >= 1 && cols >= 1 && rows * cols < 1e9 && std::floor(rows) == rows &&
+        std::floor(cols) == cols && a.grid_meta[2] > 0 && a.grid_meta[3] > 0 &&
+        std::isfinite(a.grid_meta[0]) && std::isfinite(a.grid_meta[1]) &&
+        std::isfinite(a.grid_meta[2]) && std::isfinite(a.grid_meta[3]))) {
+    return corrupt("grid: bad dimensions");
+  }
+  CORRIDOR_CHECK(check_offsets(a.grid_first, static_cast<std::size_t>(rows * cols) + 1,
+                               a.grid_items.size(), "grid cells"));
+  for (std::uint32_t item : a.grid_items) {
+    if (item + 1 >= p) return corrupt("grid: piece out of range");
+    const auto it = std::upper_bound(a.segment_first_point.begin(), a.segment_first_point.end(), item);
+    const auto seg = static_cast<std::size_t>(it - a.segment_first_point.begin() - 1);
+    if (item + 1 >= a.segment_first_point[seg + 1]) return corrupt("grid: piece crosses segments");
+  }
+  return {};
+}
+
+ComponentSummary connected_components(const Graph& g) {
+  // Union-find over the segments (every segment, usable in either direction or not, joins its ends).
+  const std::uint32_t n = g.node_count();
+  std::vector<std::uint32_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0u);
+  auto find = [&](std::uint32_t x) {
+    while (parent[x] != x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
+    const Segment& seg = g.segment(SegmentId(s));
+    const std::uint32_t a = find(seg.from), b = find(seg.to);
+    if (a != b) parent[a] = b;
+  }
+  std::vector<std::uint32_t> size(n, 0);
+  ComponentSummary out;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    const std::uint32_t r = find(v);
+    if (size[r]++ == 0) ++out.count;
+    out.largest = std::max(out.largest, size[r]);
+  }
+  return out;
+}
+
+}  // namespace corridor::net

@@ -1,0 +1,185 @@
+// corridor::net — the road graph: immutable after import, laid out as plain CSR arrays.
+//
+// A *node* is a junction (or a way end, or a barrier). A *segment* is an undirected road piece between
+// two nodes with its geometry, OSM way id, name, ref, class and flags; degree-2 chains of one way are
+// compressed into one segment. An *edge* is one direction of a segment that traffic may use; edges are
+// stored twice, as a forward CSR (first_out/head) and a backward CSR (first_in/tail/in_edge), so that
+// searches can run in either direction. Query state lives elsewhere (route/) and is per thread.
+//
+// The in-memory layout is the file layout (graph_file.h): a Graph is a set of spans over one buffer,
+// either owned (just built) or memory-mapped (loaded). Every Graph has passed validate(), so code that
+// walks it may index without bounds checks.
+//
+// May use: core.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/geo.h"
+#include "core/ids.h"
+#include "core/result.h"
+
+namespace corridor::net {
+
+using core::EdgeId;
+using core::FixedLatLon;
+using core::LatLon;
+using core::NodeId;
+using core::SegmentId;
+
+enum class RoadClass : std::uint8_t {
+  kMotorway,
+  kMotorwayLink,
+  kTrunk,
+  kTrunkLink,
+  kPrimary,
+  kPrimaryLink,
+  kSecondary,
+  kSecondaryLink,
+  kTertiary,
+  kTertiaryLink,
+  kUnclassified,
+  kResidential,
+  kLivingStreet,
+  kService,
+  kTrack,
+  kFerry,
+};
+inline constexpr int kRoadClassCount = 16;
+[[nodiscard]] std::string_view road_class_name(RoadClass c);
+[[nodiscard]] std::optional<RoadClass> road_class_from_name(std::string_view name);
+
+enum class Barrier : std::uint8_t { kNone, kBorderControl, kGate, kLiftGate, kTollBooth, kOther };
+[[nodiscard]] std::string_view barrier_name(Barrier b);
+
+namespace segment_flags {
+inline constexpr std::uint8_t kBridge = 1;
+inline constexpr std::uint8_t kTunnel = 2;
+inline constexpr std::uint8_t kForward = 4;   // traffic may go in geometry (way) order
+inline constexpr std::uint8_t kBackward = 8;  // traffic may go against it
+}  // namespace segment_flags
+
+// One undirected road piece. Plain old data: it is stored in the file as it is.
+struct Segment {
+  std::int64_t way_id;       // OSM way id (GeoJSON: the feature's numeric id or its index + 1)
+  std::uint32_t from;        // node at the first geometry point
+  std::uint32_t to;          // node at the last geometry point
+  std::uint32_t name;        // index into the string table (0 = none)
+  std::uint32_t ref;         // index into the string table
+  std::uint32_t key;         // the source's own id when it is not numeric (GeoJSON "id": "rd_x")
+  std::uint32_t length_cm;   // along the geometry
+  std::uint32_t duration_ms; // at the profile speed
+  std::uint8_t road_class;   // RoadClass
+  std::uint8_t flags;        // segment_flags
+  std::uint8_t pad[2];
+};
+static_assert(sizeof(Segment) == 40);
+
+// The high bit of an edge's segment reference says it runs against the geometry.
+inline constexpr std::uint32_t kEdgeReversed = 0x8000'0000u;
+
+enum class Metric : std::uint8_t { kTime, kDistance };
+
+class Graph {
+ public:
+  struct Arrays {
+    std::span<const FixedLatLon> node_coord;
+    std::span<const std::int64_t> node_osm_id;  // 0 where the source has no node ids
+    std::span<const std::uint8_t> node_barrier;  // Barrier
+    std::span<const std::uint32_t> first_out;    // n + 1
+    std::span<const std::uint32_t> head;         // m
+    std::span<const std::uint32_t> edge_segment; // m, segment index | kEdgeReversed
+    std::span<const std::uint32_t> edge_time_ms; // m
+    std::span<const std::uint32_t> edge_length_cm; // m
+    std::span<const std::uint32_t> first_in;     // n + 1
+    std::span<const std::uint32_t> in_tail;      // m
+    std::span<const std::uint32_t> in_edge;      // m, the forward edge id
+    std::span<const Segment> segments;           // s
+    std::span<const std::uint32_t> segment_first_point;  // s + 1
+    std::span<const FixedLatLon> shape_coord;    // p
+    std::span<const std::int64_t> shape_osm_id;  // p
+    std::span<const std::uint32_t> string_offsets;  // k + 1
+    std::span<const char> string_chars;
+    // Snapping grid over segment pieces (a piece is shape point i to i + 1 of one segment).
+    std::span<const double> grid_meta;           // south, west, cell_lat, cell_lon, rows, cols
+    std::span<const std::uint32_t> grid_first;   // rows * cols + 1
+    std::span<const std::uint32_t> grid_items;   // index of a piece's first shape point
+    std::span<const char> source;                // what it was imported from, for `info`
+  };
+
+  // Takes ownership of `storage` (an owned buffer or a mapping) that the arrays point into.
+  Graph(Arrays arrays, std::shared_ptr<const void> storage);
+
+  [[nodiscard]] std::uint32_t node_count() const {
+    return static_cast<std::uint32_t>(a_.node_coord.size());
+  }
+  [[nodiscard]] std::uint32_t edge_count() const { return static_cast<std::uint32_t>(a_.head.size()); }
+  [[nodiscard]] std::uint32_t segment_count() const {
+    return static_cast<std::uint32_t>(a_.segments.size());
+  }
+
+  [[nodiscard]] LatLon coord(NodeId n) const { return a_.node_coord[n.value].to_double(); }
+  [[nodiscard]] std::int64_t osm_id(NodeId n) const { return a_.node_osm_id[n.value]; }
+  [[nodiscard]] Barrier barrier(NodeId n) const {
+    return static_cast<Barrier>(a_.node_barrier[n.value]);
+  }
+
+  // Forward CSR: edges out of n are [first_out(n), first_out(n + 1)).
+  [[nodiscard]] std::uint32_t first_out(std::uint32_t n) const { return a_.first_out[n]; }
+  [[nodiscard]] NodeId head(EdgeId e) const { return NodeId(a_.head[e.value]); }
+  [[nodiscard]] NodeId tail(EdgeId e) const;  // O(log n)
+  [[nodiscard]] std::uint32_t weight(EdgeId e, Metric m) const {
+    return m == Metric::kTime ? a_.edge_time_ms[e.value] : a_.edge_length_cm[e.value];
+  }
+  [[nodiscard]] std::uint32_t length_cm(EdgeId e) const { return a_.edge_length_cm[e.value]; }
+  [[nodiscard]] std::uint32_t time_ms(EdgeId e) const { return a_.edge_time_ms[e.value]; }
+  [[nodiscard]] SegmentId segment_of(EdgeId e) const {
+    return SegmentId(a_.edge_segment[e.value] & ~kEdgeReversed);
+  }
+  [[nodiscard]] bool reversed(EdgeId e) const { return (a_.edge_segment[e.value] & kEdgeReversed) != 0; }
+
+  // Backward CSR: edges into n are in_edge[first_in(n) .. first_in(n + 1)).
+  [[nodiscard]] std::uint32_t first_in(std::uint32_t n) const { return a_.first_in[n]; }
+  [[nodiscard]] NodeId in_tail(std::uint32_t i) const { return NodeId(a_.in_tail[i]); }
+  [[nodiscard]] EdgeId in_edge(std::uint32_t i) const { return EdgeId(a_.in_edge[i]); }
+
+  [[nodiscard]] const Segment& segment(SegmentId s) const { return a_.segments[s.value]; }
+  // The edge that runs along segment s in the given direction, if traffic may use it.
+  [[nodiscard]] std::optional<EdgeId> segment_edge(SegmentId s, bool reversed) const;
+  [[nodiscard]] std::span<const FixedLatLon> shape(SegmentId s) const;
+  [[nodiscard]] std::span<const std::int64_t> shape_osm_ids(SegmentId s) const;
+  [[nodiscard]] SegmentId segment_of_point(std::uint32_t point) const;  // O(log s)
+  [[nodiscard]] std::string_view string(std::uint32_t index) const;
+  [[nodiscard]] std::string_view name(SegmentId s) const { return string(segment(s).name); }
+  [[nodiscard]] std::string_view ref(SegmentId s) const { return string(segment(s).ref); }
+  [[nodiscard]] std::string_view key(SegmentId s) const { return string(segment(s).key); }
+  // "name (ref)", or whichever exists, or "" for an unnamed road.
+  [[nodiscard]] std::string label(SegmentId s) const;
+
+  [[nodiscard]] const Arrays& arrays() const { return a_; }
+  [[nodiscard]] std::string_view source() const {
+    return {a_.source.data(), a_.source.size()};
+  }
+  [[nodiscard]] core::BBox bbox() const;
+
+  // Checks every index, offset and count; called on every graph before it is handed out.
+  [[nodiscard]] static core::Result<void> validate(const Arrays& a);
+
+ private:
+  Arrays a_;
+  std::shared_ptr<const void> storage_;
+};
+
+// Weakly connected components (edges treated as undirected): count and size of the largest.
+struct ComponentSummary {
+  std::uint32_t count = 0;
+  std::uint32_t largest = 0;
+};
+[[nodiscard]] ComponentSummary connected_components(const Graph& g);
+
+}  // namespace corridor::net

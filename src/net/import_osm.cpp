@@ -1,0 +1,116 @@
+// The only file that includes libosmium (its headers are heavy; keep them here).
+#include <osmium/handler.hpp>
+#include <osmium/handler/node_locations_for_ways.hpp>
+#include <osmium/index/map/flex_mem.hpp>
+#include <osmium/io/any_input.hpp>
+#include <osmium/visitor.hpp>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/progress.h"
+#include "net/import.h"
+
+namespace corridor::net {
+
+using core::ErrorCode;
+using core::fail;
+
+namespace {
+
+using Index = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
+
+struct RoadHandler : public osmium::handler::Handler {
+  const Profile& profile;
+  GraphBuilder& builder;
+  ImportStats& stats;
+
+  RoadHandler(const Profile& p, GraphBuilder& b, ImportStats& s) : profile(p), builder(b), stats(s) {}
+
+  void node(const osmium::Node& node) {
+    const Barrier b = decide_barrier(node.tags()["barrier"]);
+    if (b != Barrier::kNone) {
+      builder.add_barrier(node.id(), b);
+      ++stats.barriers;
+    }
+  }
+
+  void way(const osmium::Way& way) {
+    ++stats.ways_read;
+    const osmium::TagList& tags = way.tags();
+    const auto decision = decide_way([&](const char* key) { return tags[key]; }, profile);
+    if (!decision) return;
+    ++stats.ways_routable;
+    WayInput in;
+    in.way_id = way.id();
+    if (const char* n = tags["name"]) in.name = n;
+    if (const char* r = tags["ref"]) in.ref = r;
+    in.road_class = decision->road_class;
+    in.flags = decision->flags;
+    in.oneway = decision->oneway;
+    in.speed_kmh = decision->speed_kmh;
+    // Ways leaving the extract refer to nodes it does not hold: keep each run of located nodes.
+    auto flush = [&] {
+      if (in.nodes.size() >= 2) {
+        WayInput part = in;
+        builder.add_way(std::move(part));
+      }
+      in.nodes.clear();
+    };
+    for (const osmium::NodeRef& nr : way.nodes()) {
+      const osmium::Location loc = nr.location();
+      if (!loc.valid()) {
+        flush();
+        continue;
+      }
+      in.nodes.push_back({nr.ref(), nr.ref(), FixedLatLon{loc.y(), loc.x()}});
+    }
+    flush();
+  }
+};
+
+}  // namespace
+
+core::Result<Graph> import_osm(const std::string& path, const Profile& profile, ImportStats* stats) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                path + ": cannot read: " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return fail(ErrorCode::kIo, path + ": not a regular file");
+  if (st.st_size == 0) return fail(ErrorCode::kParse, path + ": empty file, not OpenStreetMap data");
+  ImportStats local;
+  ImportStats& s = stats != nullptr ? *stats : local;
+  GraphBuilder builder;
+  try {
+    osmium::io::File file(path);
+    osmium::io::Reader reader(file, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way);
+    Index pos_index;
+    Index neg_index;
+    osmium::handler::NodeLocationsForWays<Index, Index> locations(pos_index, neg_index);
+    locations.ignore_errors();
+    RoadHandler handler(profile, builder, s);
+    core::Progress progress("import", static_cast<std::uint64_t>(st.st_size));
+    while (osmium::memory::Buffer buffer = reader.read()) {
+      osmium::apply(buffer, locations, handler);
+      progress.update(reader.offset());
+    }
+    reader.close();
+    progress.finish();
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kParse, path + ": not readable as OpenStreetMap data: " + e.what());
+  }
+  return std::move(builder).build(path);
+}
+
+core::Result<Graph> import_file(const std::string& path, const Profile& profile, ImportStats* stats) {
+  auto ends_with = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends_with(".geojson") || ends_with(".json")) return import_geojson(path, profile, stats);
+  return import_osm(path, profile, stats);
+}
+
+}  // namespace corridor::net

@@ -1,0 +1,101 @@
+#include "net/snap.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace corridor::net {
+
+using core::ErrorCode;
+using core::fail;
+
+namespace {
+constexpr double kEndToleranceM = 0.5;
+}
+
+core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::string& what) {
+  const auto& a = g.arrays();
+  const double south = a.grid_meta[0], west = a.grid_meta[1], cell_lat = a.grid_meta[2],
+               cell_lon = a.grid_meta[3];
+  const auto rows = static_cast<std::int64_t>(a.grid_meta[4]);
+  const auto cols = static_cast<std::int64_t>(a.grid_meta[5]);
+  // The smallest extent of a cell in metres anywhere in the grid bounds what a ring can hide.
+  const double north = south + cell_lat * static_cast<double>(rows);
+  const double max_abs_lat = std::min(89.0, std::max(std::abs(south), std::abs(north)));
+  const core::LocalFrame frame(max_abs_lat);
+  const double cell_m = std::min(cell_lat * frame.m_per_deg_lat, cell_lon * frame.m_per_deg_lon);
+  auto clamp_index = [](double v, std::int64_t n) {
+    return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(v)), 0, n - 1);
+  };
+  const std::int64_t r0 = clamp_index((p.lat - south) / cell_lat, rows);
+  const std::int64_t c0 = clamp_index((p.lon - west) / cell_lon, cols);
+  // A point outside the grid is at least this far from every road.
+  const LatLon clamped{std::clamp(p.lat, south, north),
+                       std::clamp(p.lon, west, west + cell_lon * static_cast<double>(cols))};
+  const double outside_m = core::haversine_m(p, clamped);
+
+  Snap best;
+  best.distance_m = std::numeric_limits<double>::infinity();
+  std::uint32_t best_point = 0;
+  auto visit = [&](std::int64_t r, std::int64_t c) {
+    const std::size_t cell = static_cast<std::size_t>(r * cols + c);
+    for (std::uint32_t i = a.grid_first[cell]; i < a.grid_first[cell + 1]; ++i) {
+      const std::uint32_t pt = a.grid_items[i];
+      const auto proj =
+          core::project_onto_segment(p, a.shape_coord[pt].to_double(), a.shape_coord[pt + 1].to_double());
+      if (proj.distance_m < best.distance_m ||
+          (proj.distance_m == best.distance_m && pt < best_point)) {
+        best.distance_m = proj.distance_m;
+        best.on_road = proj.point;
+        best.fraction = proj.t;  // fixed up below
+        best_point = pt;
+      }
+    }
+  };
+  const std::int64_t max_ring = std::max({r0, rows - 1 - r0, c0, cols - 1 - c0});
+  for (std::int64_t ring = 0; ring <= max_ring; ++ring) {
+    for (std::int64_t r = r0 - ring; r <= r0 + ring; ++r) {
+      if (r < 0 || r >= rows) continue;
+      const bool edge_row = r == r0 - ring || r == r0 + ring;
+      for (std::int64_t c = c0 - ring; c <= c0 + ring; c += edge_row ? 1 : 2 * ring) {
+        if (c >= 0 && c < cols) visit(r, c);
+        if (ring == 0) break;
+      }
+    }
+    const double hidden_beyond = outside_m + static_cast<double>(ring) * cell_m;
+    if (best.distance_m <= hidden_beyond) break;
+    if (hidden_beyond > limit_m) break;
+  }
+  if (!(best.distance_m <= limit_m)) {
+    std::string msg = what + ": no road within " + std::to_string(static_cast<long>(limit_m)) + " m";
+    if (std::isfinite(best.distance_m)) {
+      msg += " (nearest is " + std::to_string(static_cast<long>(best.distance_m)) + " m away)";
+    }
+    return fail(ErrorCode::kSnapFailed, msg + "; raise --snap-limit or pick a point nearer a road");
+  }
+
+  best.segment = g.segment_of_point(best_point);
+  const auto shape = g.shape(best.segment);
+  const std::uint32_t first = a.segment_first_point[best.segment.value];
+  best.piece = best_point - first;
+  double before = 0, total = 0;
+  for (std::size_t i = 1; i < shape.size(); ++i) {
+    const double len = core::haversine_m(shape[i - 1].to_double(), shape[i].to_double());
+    if (i - 1 < best.piece) before += len;
+    if (i - 1 == best.piece) before += len * best.fraction;
+    total += len;
+  }
+  best.fraction = total > 0 ? before / total : 0;
+  if (before <= kEndToleranceM) {
+    best.fraction = 0;
+    best.piece = 0;
+    best.on_road = shape.front().to_double();
+  } else if (total - before <= kEndToleranceM) {
+    best.fraction = 1;
+    best.piece = static_cast<std::uint32_t>(shape.size() - 2);
+    best.on_road = shape.back().to_double();
+  }
+  best.distance_m = core::haversine_m(p, best.on_road);
+  return best;
+}
+
+}  // namespace corridor::net

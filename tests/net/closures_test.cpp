@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "net/closures.h"
+#include "support/ascii_map.h"
+
+namespace corridor::net {
+namespace {
+
+TEST(ClosureSpec, ParsesEveryKindDirectionAndWindow) {
+  auto w = parse_closure_spec("way:123");
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->kind, ClosureKind::kWay);
+  EXPECT_EQ(*w->id, 123);
+  EXPECT_EQ(w->direction, ClosureDirection::kBoth);
+  EXPECT_FALSE(w->from);
+
+  auto f = parse_closure_spec("way:123@forward[2023-01-01,2023-02-01T00:00Z)");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(f->direction, ClosureDirection::kForward);
+  EXPECT_EQ(*f->from, 1672531200);
+  EXPECT_EQ(*f->until, 1675209600);
+  EXPECT_TRUE(f->active_at(1672531200));
+  EXPECT_FALSE(f->active_at(1675209600));  // the end is exclusive
+  EXPECT_FALSE(f->active_at(1672531199));
+
+  auto open_ended = parse_closure_spec("name:Main Street@backward[2023-01-01,)");
+  ASSERT_TRUE(open_ended);
+  EXPECT_EQ(open_ended->value, "Main Street");
+  EXPECT_EQ(open_ended->direction, ClosureDirection::kBackward);
+  EXPECT_FALSE(open_ended->until);
+
+  auto b = parse_closure_spec("bbox:39.8,46.7,39.9,46.8");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->polygons.size(), 1u);
+  EXPECT_EQ(parse_closure_spec("ref:M12")->kind, ClosureKind::kRef);
+  EXPECT_EQ(parse_closure_spec("node:42")->kind, ClosureKind::kNode);
+  EXPECT_EQ(*parse_closure_spec("way:rd_lachin")->value.c_str(), 'r');
+}
+
+TEST(ClosureSpec, RejectsMalformedSpecsNamingThem) {
+  for (const char* bad :
+       {"", "way", "way:", "road:1", "node:abc", "node:1@forward", "bbox:1,2,3", "bbox:1,2,3,4,5",
+        "bbox:3,2,1,4", "bbox:a,b,c,d", "bbox:95,0,96,1", "way:1[2023-01-01)", "way:1[2023-02-01,2023-01-01)",
+        "way:1[yesterday,)", "way:1@sideways", "polygon:/nonexistent/zone.geojson"}) {
+    const auto r = parse_closure_spec(bad);
+    ASSERT_FALSE(r) << "accepted '" << bad << "'";
+    EXPECT_NE(r.error().message.find(std::string("'") + bad + "'"), std::string::npos) << r.error().message;
+  }
+}
+
+TEST(ClosureSpec, ReadsPolygonFilesAndReportsBadOnes) {
+  const auto dir = std::filesystem::temp_directory_path() / ("corridor_poly_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto good = (dir / "zone.geojson").string();
+  std::ofstream(good) << R"({"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}})";
+  const auto spec = parse_closure_spec("polygon:" + good);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_TRUE(spec->polygons.at(0).contains({0.5, 0.5}));
+
+  const auto broken = (dir / "broken.geojson").string();
+  std::ofstream(broken) << "{\n\"type\": \"Polygon\",\n \"coordinates\": [[[0,0],[1,0]\n";
+  const auto r = parse_closure_spec("polygon:" + broken);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(broken + ":"), std::string::npos) << r.error().message;
+
+  const auto point = (dir / "point.geojson").string();
+  std::ofstream(point) << R"({"type":"Point","coordinates":[0,0]})";
+  const auto p = parse_closure_spec("polygon:" + point);
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().message.find("/type"), std::string::npos) << p.error().message;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ClosureOverlayTest, ClosesTheRightDirectedEdges) {
+  const auto m = testing::build_ascii_map(R"(
+  A---B---C
+      |
+      D
+)", {{"ABC", {{"highway", "primary"}, {"name", "Main"}, {"ref", "M1;E60"}}},
+     {"BD", {{"highway", "residential"}, {"name", "Side"}}}});
+  const Graph& g = m.graph;
+  auto count = [&](const std::string& spec) {
+    auto s = parse_closure_spec(spec);
+    EXPECT_TRUE(s) << spec;
+    auto ov = apply_closures(g, {*s}, 0);
+    EXPECT_TRUE(ov) << spec;
+    return ov ? ov->applied[0].edges.size() : 0;
+  };
+  EXPECT_EQ(count("way:1"), 4u);
+  EXPECT_EQ(count("way:1@forward"), 2u);
+  EXPECT_EQ(count("name:main"), 4u);  // names compare without case
+  EXPECT_EQ(count("ref:E60"), 4u);
+  EXPECT_EQ(count("node:68"), 2u);  // 'D' = 68: the one segment into it, both ways
+  EXPECT_EQ(count("node:66"), 6u);  // 'B': three segments, both ways
+  // A small box around the middle of B-D touches only that segment.
+  const auto b = m.at('B'), d = m.at('D');
+  const double mid = (b.lat + d.lat) / 2;
+  char box[128];
+  std::snprintf(box, sizeof box, "bbox:%.7f,%.7f,%.7f,%.7f", mid - 0.0002, b.lon - 0.0002, mid + 0.0002,
+                b.lon + 0.0002);
+  EXPECT_EQ(count(box), 2u);
+
+  auto unknown = apply_closures(g, {*parse_closure_spec("way:999")}, 0);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::kNotFound);
+  EXPECT_NE(unknown.error().message.find("way:999"), std::string::npos);
+
+  // A window not in force still has to match a road, and closes nothing.
+  auto later = apply_closures(g, {*parse_closure_spec("way:2[2030-01-01,)")}, 0);
+  ASSERT_TRUE(later);
+  EXPECT_FALSE(later->applied[0].active);
+  EXPECT_FALSE(later->any());
+}
+
+}  // namespace
+}  // namespace corridor::net

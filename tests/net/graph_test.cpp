@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "net/builder.h"
+#include "net/graph_file.h"
+#include "support/ascii_map.h"
+
+namespace corridor::net {
+namespace {
+
+using testing::AsciiMap;
+using testing::build_ascii_map;
+
+const char* kLayout = R"(
+  A---B---C
+      |
+      D---E
+)";
+
+AsciiMap sample() {
+  return build_ascii_map(kLayout, {{"ABC", {{"highway", "primary"}, {"name", "Main"}}},
+                                   {"BDE", {{"highway", "residential"}, {"oneway", "yes"}}}});
+}
+
+TEST(Builder, SplitsAtJunctionsAndCompressesChains) {
+  const AsciiMap m = sample();
+  const Graph& g = m.graph;
+  // Junctions: A, C, E (way ends) and B (shared). D is a degree-2 point inside way BDE.
+  EXPECT_EQ(g.node_count(), 4u);
+  EXPECT_EQ(g.segment_count(), 3u);  // A-B, B-C, B-D-E
+  EXPECT_EQ(g.edge_count(), 5u);     // two each for Main, one for the one-way
+  const auto e = m.node('E');
+  EXPECT_EQ(g.first_out(e.value + 1) - g.first_out(e.value), 0u);  // nothing leaves E against the one-way
+  // The compressed segment keeps D in its geometry.
+  bool found = false;
+  for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
+    if (g.shape(SegmentId(s)).size() == 3) {
+      found = true;
+      EXPECT_EQ(g.shape_osm_ids(SegmentId(s))[1], 'D');
+      EXPECT_NEAR(g.segment(SegmentId(s)).length_cm, 60000, 5);  // B-D two rows, D-E four columns
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(connected_components(g).count, 1u);
+}
+
+TEST(Builder, LoopsBecomeTwoSegments) {
+  const auto m = build_ascii_map(R"(
+  A---B
+  |   |
+  D---C
+)", {{"ABCDA", {{"highway", "service"}}}});
+  EXPECT_EQ(m.graph.segment_count(), 2u);
+  for (std::uint32_t s = 0; s < m.graph.segment_count(); ++s) {
+    EXPECT_NE(m.graph.segment(SegmentId(s)).from, m.graph.segment(SegmentId(s)).to);
+  }
+}
+
+TEST(Builder, EmptyInputIsAnError) {
+  GraphBuilder b;
+  const auto g = std::move(b).build("nothing.osm");
+  ASSERT_FALSE(g);
+  EXPECT_EQ(g.error().code, core::ErrorCode::kEmpty);
+  EXPECT_NE(g.error().message.find("nothing.osm"), std::string::npos);
+}
+
+class GraphFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("corridor_graph_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "g.cgraph").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::vector<char> read() const {
+    std::ifstream in(path_, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  void write(const std::vector<char>& bytes) const {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(GraphFileTest, RoundTripsEveryArray) {
+  const AsciiMap m = sample();
+  ASSERT_TRUE(save_graph(m.graph, path_));
+  const auto g = load_graph(path_);
+  ASSERT_TRUE(g) << g.error().message;
+  EXPECT_EQ(serialize_graph(g->arrays()), serialize_graph(m.graph.arrays()));
+  int named_main = 0;
+  for (std::uint32_t s = 0; s < g->segment_count(); ++s) named_main += g->name(SegmentId(s)) == "Main";
+  EXPECT_EQ(named_main, 2);
+  EXPECT_FALSE(std::filesystem::exists(path_ + ".tmp"));
+}
+
+TEST_F(GraphFileTest, RejectsMissingEmptyTruncatedAndForeignFiles) {
+  EXPECT_EQ(load_graph(path_).error().code, core::ErrorCode::kNotFound);
+  write({});
+  EXPECT_EQ(load_graph(path_).error().code, core::ErrorCode::kCorrupt);
+  write({'h', 'e', 'l', 'l', 'o'});
+  EXPECT_EQ(load_graph(path_).error().code, core::ErrorCode::kCorrupt);
+
+  ASSERT_TRUE(save_graph(sample().graph, path_));
+  auto bytes = read();
+  for (std::size_t cut : {std::size_t{8}, std::size_t{40}, bytes.size() / 2, bytes.size() - 1}) {
+    write(std::vector<char>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut)));
+    const auto r = load_graph(path_);
+    ASSERT_FALSE(r) << "cut at " << cut;
+    EXPECT_EQ(r.error().code, core::ErrorCode::kCorrupt);
+    EXPECT_NE(r.error().message.find(path_), std::string::npos);
+  }
+}
+
+TEST_F(GraphFileTest, EveryFlippedByteIsCaught) {
+  ASSERT_TRUE(save_graph(sample().graph, path_));
+  const auto bytes = read();
+  for (std::size_t i = 0; i < bytes.size(); i += 7) {
+    auto copy = bytes;
+    copy[i] = static_cast<char>(copy[i] ^ 0x5a);
+    write(copy);
+    const auto r = load_graph(path_);
+    EXPECT_FALSE(r) << "flipped byte " << i;
+  }
+}
+
+TEST_F(GraphFileTest, RefusesAnotherVersion) {
+  ASSERT_TRUE(save_graph(sample().graph, path_));
+  auto bytes = read();
+  const std::uint32_t v = kGraphFileVersion + 1;
+  std::memcpy(bytes.data() + 8, &v, 4);
+  write(bytes);
+  const auto r = load_graph(path_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::kVersion);
+}
+
+TEST(GraphValidate, CatchesStructuralDamageBehindAValidChecksum) {
+  const AsciiMap m = sample();
+  // Point an edge at a node that does not exist, then re-serialise (so the checksum is right).
+  std::vector<std::uint32_t> head(m.graph.arrays().head.begin(), m.graph.arrays().head.end());
+  head[0] = 1000;
+  Graph::Arrays a = m.graph.arrays();
+  a.head = head;
+  const auto r = graph_from_buffer(serialize_graph(a), "damaged");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::kCorrupt);
+
+  std::vector<std::uint32_t> first_out(a.first_out.begin(), a.first_out.end());
+  first_out[1] = first_out.back() + 1;
+  Graph::Arrays b = m.graph.arrays();
+  b.first_out = first_out;
+  EXPECT_FALSE(graph_from_buffer(serialize_graph(b), "damaged"));
+}
+
+}  // namespace
+}  // namespace corridor::net
