@@ -68,7 +68,8 @@ Result<core::Polygon> ring_polygon(const nlohmann::json& rings, const std::strin
 Result<void> collect_polygons(const nlohmann::json& j, const std::string& where,
                               std::vector<core::Polygon>& out) {
   if (!j.is_object()) return fail(ErrorCode::kParse, where + ": expected a GeoJSON object");
-  const std::string type = j.value("type", "");
+  const auto t = j.find("type");
+  const std::string type = t != j.end() && t->is_string() ? t->get<std::string>() : std::string();
   if (type == "FeatureCollection") {
     if (!j.contains("features") || !j["features"].is_array()) {
       return fail(ErrorCode::kParse, where + "/features: missing or not an array");
@@ -83,12 +84,13 @@ Result<void> collect_polygons(const nlohmann::json& j, const std::string& where,
     return collect_polygons(j["geometry"], where + "/geometry", out);
   }
   if (type == "Polygon") {
-    CORRIDOR_TRY(auto p, ring_polygon(j.value("coordinates", nlohmann::json()), where + "/coordinates"));
+    CORRIDOR_TRY(auto p, ring_polygon(j.contains("coordinates") ? j["coordinates"] : nlohmann::json(),
+                                      where + "/coordinates"));
     out.push_back(std::move(p));
     return {};
   }
   if (type == "MultiPolygon") {
-    const auto coords = j.value("coordinates", nlohmann::json());
+    const auto coords = j.contains("coordinates") ? j["coordinates"] : nlohmann::json();
     if (!coords.is_array()) return fail(ErrorCode::kParse, where + "/coordinates: not an array");
     for (std::size_t i = 0; i < coords.size(); ++i) {
       CORRIDOR_TRY(auto p, ring_polygon(coords[i], where + "/coordinates/" + std::to_string(i)));
@@ -110,9 +112,11 @@ Result<std::vector<core::Polygon>> load_polygons(const std::string& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    const auto* pe = dynamic_cast<const nlohmann::json::parse_error*>(&e);
+    const std::size_t byte = pe != nullptr ? pe->byte : 0;
     const std::size_t line = static_cast<std::size_t>(
-        std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(e.byte, text.size())), '\n')) + 1;
+        std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(byte, text.size())), '\n')) + 1;
     return fail(ErrorCode::kParse, path + ":" + std::to_string(line) + ": not valid JSON: " + e.what());
   }
   std::vector<core::Polygon> out;

@@ -41,23 +41,47 @@ std::string as_tag(const json& v) {
   return {};
 }
 
+// A string member, or "" when it is absent or not a string (json::value would throw on the latter).
+std::string string_member(const json& obj, const char* key) {
+  if (!obj.is_object()) return {};
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+core::Result<Graph> read_roads(const std::string& text, const std::string& name, const Profile& profile,
+                               ImportStats& s);
+
 }  // namespace
 
 core::Result<Graph> import_geojson_text(const std::string& text, const std::string& name,
                                         const Profile& profile, ImportStats* stats) {
   ImportStats local;
-  ImportStats& s = stats != nullptr ? *stats : local;
+  try {
+    return read_roads(text, name, profile, stats != nullptr ? *stats : local);
+  } catch (const json::exception& e) {
+    // Parse errors are caught inside with their line; this is the edge for anything else the
+    // library throws (a number too large for a double, a value of an unexpected type).
+    return fail(ErrorCode::kParse, name + ": not a usable GeoJSON road file: " + e.what());
+  }
+}
+
+namespace {
+
+core::Result<Graph> read_roads(const std::string& text, const std::string& name, const Profile& profile,
+                               ImportStats& s) {
   json doc;
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     return fail(ErrorCode::kParse, name + ":" + line_col(text, e.byte == 0 ? 0 : e.byte - 1) +
                                        ": not valid JSON: " + e.what());
+  } catch (const json::exception& e) {
+    return fail(ErrorCode::kParse, name + ": not valid JSON: " + e.what());
   }
   auto bad = [&](const std::string& pointer, const std::string& why) {
     return fail(ErrorCode::kParse, name + ": " + pointer + ": " + why);
   };
-  if (!doc.is_object() || doc.value("type", "") != "FeatureCollection" ||
+  if (!doc.is_object() || string_member(doc, "type") != "FeatureCollection" ||
       !doc.contains("features") || !doc["features"].is_array()) {
     return bad("/", "expected a GeoJSON FeatureCollection with a \"features\" array");
   }
@@ -70,7 +94,7 @@ core::Result<Graph> import_geojson_text(const std::string& text, const std::stri
       return bad(ptr, "a feature needs a geometry object");
     }
     const json& geom = f["geometry"];
-    const std::string type = geom.value("type", "");
+    const std::string type = string_member(geom, "type");
     if (type != "LineString" && type != "MultiLineString") {
       if (type == "Point" || type == "MultiPoint") continue;  // places may share the file
       return bad(ptr + "/geometry/type", "'" + type + "' is not a road (LineString or MultiLineString)");
@@ -148,6 +172,8 @@ core::Result<Graph> import_geojson_text(const std::string& text, const std::stri
   }
   return std::move(builder).build(name);
 }
+
+}  // namespace
 
 core::Result<Graph> import_geojson(const std::string& path, const Profile& profile, ImportStats* stats) {
   std::ifstream in(path, std::ios::binary);

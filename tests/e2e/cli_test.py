@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the corridor command: real files, real processes, exit codes and messages.
+
+usage: cli_test.py CORRIDOR DATA_DIR
+"""
+import bz2
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CORRIDOR = None
+DATA = None
+
+# Exit codes from the error catalogue (src/core/error.cpp, docs/cli.md).
+EXIT_INVALID, EXIT_NO_ROUTE, EXIT_NOT_FOUND, EXIT_PARSE, EXIT_CORRUPT, EXIT_VERSION, EXIT_EMPTY, EXIT_SNAP = 2, 3, 4, 6, 7, 8, 9, 10
+
+ROADS = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature", "properties": {"id": "rd_west", "name": "West road", "highway": "primary"},
+         "geometry": {"type": "LineString", "coordinates": [[46.30, 39.50], [46.40, 39.55], [46.50, 39.60]]}},
+        {"type": "Feature", "properties": {"id": "rd_north", "name": "North road", "class": "secondary",
+                                           "maxspeed": 40},
+         "geometry": {"type": "LineString", "coordinates": [[46.30, 39.50], [46.40, 39.70], [46.50, 39.60]]}},
+        {"type": "Feature", "properties": {"id": 77, "ref": "M12", "highway": "tertiary", "oneway": True},
+         "geometry": {"type": "LineString", "coordinates": [[46.50, 39.60], [46.60, 39.60]]}},
+        {"type": "Feature", "properties": {"name": "Checkpoint"}, "geometry": {"type": "Point", "coordinates": [46.4, 39.55]}},
+    ],
+}
+
+
+def slurp(path, mode="r"):
+    with open(path, mode) as f:
+        return f.read()
+
+
+def corridor(*args):
+    return subprocess.run([CORRIDOR, *args], capture_output=True, text=True)
+
+
+class Cli(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="corridor_e2e_")
+        cls.monaco = os.path.join(cls.tmp, "monaco.cgraph")
+        r = corridor("import", os.path.join(DATA, "osm", "monaco.osm.pbf"), "-o", cls.monaco)
+        assert r.returncode == 0, r.stderr
+        cls.roads = os.path.join(cls.tmp, "roads.geojson")
+        with open(cls.roads, "w") as f:
+            json.dump(ROADS, f)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def write(self, name, data, mode="w"):
+        with open(self.path(name), mode) as f:
+            f.write(data)
+        return self.path(name)
+
+    def assertFails(self, r, code, *needles):
+        self.assertEqual(r.returncode, code, r.stdout + r.stderr)
+        for n in needles:
+            self.assertIn(n, r.stderr + r.stdout)
+
+    # --- import -----------------------------------------------------------------------------------
+    def test_import_summary_is_one_line_without_a_terminal(self):
+        r = corridor("import", os.path.join(DATA, "osm", "bautzen.osm"), "-o", self.path("b.cgraph"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        self.assertEqual(len(r.stdout.strip().splitlines()), 1)
+        self.assertIn("routable", r.stdout)
+
+    def test_compressed_xml_reads_like_plain(self):
+        raw = slurp(os.path.join(DATA, "osm", "bautzen.osm"), "rb")
+        counts = []
+        for name, data in (("b.osm", raw), ("b.osm.gz", gzip.compress(raw)), ("b.osm.bz2", bz2.compress(raw))):
+            src = self.write(name, data, "wb")
+            r = corridor("import", src, "-o", self.path(name + ".cgraph"), "--json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            j = json.loads(r.stdout)
+            counts.append((j["nodes"], j["edges"], j["segments"]))
+        self.assertEqual(len(set(counts)), 1, counts)
+
+    def test_missing_input(self):
+        self.assertFails(corridor("import", self.path("nope.osm.pbf"), "-o", self.path("x.cgraph")),
+                         EXIT_NOT_FOUND, "nope.osm.pbf")
+
+    def test_truncated_pbf(self):
+        raw = slurp(os.path.join(DATA, "osm", "monaco.osm.pbf"), "rb")
+        src = self.write("cut.osm.pbf", raw[: len(raw) // 3], "wb")
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_PARSE, "cut.osm.pbf")
+        self.assertFalse(os.path.exists(self.path("x.cgraph")))
+
+    def test_not_osm(self):
+        src = self.write("text.osm.pbf", "this is not a PBF file\n" * 20)
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_PARSE, "text.osm.pbf")
+        src = self.write("text.osm", "<html><body>no</body></html>")
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_PARSE, "text.osm")
+        src = self.write("empty.osm.pbf", "")
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_PARSE, "empty.osm.pbf")
+
+    def test_empty_extract(self):
+        src = self.write("nothing.osm", "<?xml version='1.0'?>\n<osm version='0.6'>\n"
+                         "<node id='1' lat='1' lon='1' version='1'/>\n</osm>\n")
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_EMPTY, "nothing.osm",
+                         "no routable roads")
+
+    def test_failed_import_leaves_an_existing_graph_alone(self):
+        out = self.path("keep.cgraph")
+        shutil.copy(self.monaco, out)
+        before = slurp(out, "rb")
+        src = self.write("bad.geojson", "{\"type\": \"FeatureCollection\", \"features\": [\n  {\"type\": 1}\n]}")
+        r = corridor("import", src, "-o", out)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(slurp(out, "rb"), before)
+
+    # --- GeoJSON roads ------------------------------------------------------------------------------
+    def test_geojson_roads_route_and_close_by_string_id(self):
+        g = self.path("roads.cgraph")
+        r = corridor("import", self.roads, "-o", g, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["ways_routable"], 3)
+        r = corridor("route", g, "--from", "39.50,46.30", "--to", "39.60,46.60", "--json", "--metric", "distance")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["roads"], ["West road", "M12"])
+        self.assertEqual(j["way_ids"], [1, 77])
+        r = corridor("route", g, "--from", "39.50,46.30", "--to", "39.60,46.60", "--json", "--close", "way:rd_west")
+        j = json.loads(r.stdout)
+        self.assertEqual(j["roads"], ["North road", "M12"])
+        # The one-way M12 cannot be driven back.
+        r = corridor("route", g, "--from", "39.60,46.60", "--to", "39.50,46.30", "--json")
+        self.assertFails(r, EXIT_NO_ROUTE, "even with every closure lifted")
+
+    def test_geojson_errors_name_the_place(self):
+        src = self.write("syntax.geojson", "{\n  \"type\": \"FeatureCollection\",\n  \"features\": [,]\n}")
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_PARSE, "syntax.geojson:3:")
+        bad = json.loads(json.dumps(ROADS))
+        bad["features"][1]["properties"]["class"] = "motorwey"
+        src = self.write("class.geojson", json.dumps(bad))
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_PARSE,
+                         "/features/1/properties/class", "motorwey")
+        bad = json.loads(json.dumps(ROADS))
+        bad["features"][0]["geometry"]["coordinates"][1] = [46.4, 139.55]
+        src = self.write("range.geojson", json.dumps(bad))
+        self.assertFails(corridor("import", src, "-o", self.path("x.cgraph")), EXIT_PARSE,
+                         "/features/0/geometry/coordinates/1")
+
+    # --- graph files --------------------------------------------------------------------------------
+    def test_info_and_export(self):
+        r = corridor("info", self.monaco, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        info = json.loads(r.stdout)
+        self.assertGreater(info["nodes"], 1000)
+        self.assertGreaterEqual(info["components"], 1)
+        self.assertIn("residential", info["classes"])
+        r = corridor("export", self.monaco, "--nodes", self.path("n.csv"), "--edges", self.path("e.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        nodes = slurp(self.path("n.csv")).splitlines()
+        edges = slurp(self.path("e.csv")).splitlines()
+        self.assertEqual(nodes[0], "id,lat,lon")
+        self.assertEqual(edges[0], "from,to,length_m,duration_s,way_id,name")
+        self.assertEqual(len(nodes) - 1, info["nodes"])
+        self.assertEqual(len(edges) - 1, info["edges"])
+
+    def test_corrupt_truncated_and_foreign_graph_files(self):
+        raw = slurp(self.monaco, "rb")
+        cases = {
+            "trunc.cgraph": raw[: len(raw) // 2],
+            "flip.cgraph": raw[:5000] + bytes([raw[5000] ^ 0xFF]) + raw[5001:],
+            "foreign.cgraph": b"PK\x03\x04 not a graph at all",
+            "empty.cgraph": b"",
+        }
+        for name, data in cases.items():
+            p = self.write(name, data, "wb")
+            for cmd in (["info", p], ["route", p, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197"]):
+                self.assertFails(corridor(*cmd), EXIT_CORRUPT, name)
+        wrong = bytearray(raw)
+        wrong[8] = 99
+        p = self.write("v99.cgraph", bytes(wrong), "wb")
+        self.assertFails(corridor("info", p), EXIT_VERSION, "version 99")
+        self.assertFails(corridor("info", self.path("absent.cgraph")), EXIT_NOT_FOUND, "absent.cgraph")
+
+    # --- route --------------------------------------------------------------------------------------
+    def test_route_json_fields(self):
+        r = corridor("route", self.monaco, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        for key in ("distance_m", "duration_s", "roads", "geometry", "way_ids", "snapped"):
+            self.assertIn(key, j)
+        self.assertEqual(j["geometry"]["type"], "LineString")
+        self.assertEqual(len(j["snapped"]), 2)
+        lon, lat = j["geometry"]["coordinates"][0]
+        self.assertAlmostEqual(lat, 43.7384, places=2)  # [lon, lat] order
+        self.assertAlmostEqual(lon, 7.4246, places=2)
+        self.assertGreater(j["distance_m"], 0)
+
+    def test_geojson_output(self):
+        r = corridor("route", self.monaco, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197", "--geojson")
+        j = json.loads(r.stdout)
+        self.assertEqual(j["type"], "Feature")
+        self.assertEqual(j["geometry"]["type"], "LineString")
+        self.assertIn("distance_m", j["properties"])
+
+    def test_closures_change_the_route_and_never_use_a_closed_way(self):
+        base = json.loads(corridor("route", self.monaco, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197",
+                                   "--json").stdout)
+        way = base["way_ids"][len(base["way_ids"]) // 2]
+        r = corridor("route", self.monaco, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197", "--json",
+                     "--close", f"way:{way}")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(way, json.loads(r.stdout)["way_ids"])
+        # The same closure outside its time window changes nothing.
+        r = corridor("route", self.monaco, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197", "--json",
+                     "--close", f"way:{way}[2023-01-01,2023-02-01)", "--at", "2023-03-01")
+        self.assertEqual(json.loads(r.stdout)["way_ids"], base["way_ids"])
+
+    def test_no_route_exit_code_and_json(self):
+        r = corridor("route", self.monaco, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197", "--json",
+                     "--close", "bbox:43.73,7.415,43.7315,7.425")
+        self.assertEqual(r.returncode, EXIT_NO_ROUTE)
+        err = json.loads(r.stdout)["error"]
+        self.assertEqual(err["code"], "no_route")
+        self.assertEqual(err["cutting_closures"], ["bbox:43.73,7.415,43.7315,7.425"])
+        self.assertTrue(err["connected_without_closures"])
+
+    def test_bad_route_arguments(self):
+        base = ["route", self.monaco, "--to", "43.7311,7.4197"]
+        self.assertFails(corridor(*base, "--from", "95,7.42"), EXIT_INVALID, "--from", "out of range")
+        self.assertFails(corridor(*base, "--from", "43.7;7.42"), EXIT_INVALID, "--from")
+        self.assertFails(corridor(*base, "--from", "43.9,7.4246"), EXIT_SNAP, "no road within 1000 m")
+        self.assertFails(corridor(*base, "--from", "43.7384,7.4246", "--close", "road:5"), EXIT_INVALID,
+                         "road:5", "unknown kind")
+        self.assertFails(corridor(*base, "--from", "43.7384,7.4246", "--close", "way:1[2023-02-30,)"),
+                         EXIT_INVALID, "way:1[2023-02-30,)")
+        self.assertFails(corridor(*base, "--from", "43.7384,7.4246", "--close", "way:1"), EXIT_NOT_FOUND,
+                         "way:1", "matches no road")
+        self.assertFails(corridor(*base, "--from", "43.7384,7.4246", "--at", "tomorrow"), EXIT_INVALID, "--at")
+        self.assertFails(corridor(*base, "--from", "node:99999999"), EXIT_NOT_FOUND, "node 99999999")
+        r = corridor(*base, "--from", "95,7.42", "--json")
+        self.assertEqual(json.loads(r.stdout)["error"]["code"], "invalid_argument")
+
+    def test_polygon_closure(self):
+        poly = {"type": "Polygon", "coordinates": [[[7.415, 43.73], [7.425, 43.73], [7.425, 43.7315],
+                                                    [7.415, 43.7315], [7.415, 43.73]]]}
+        p = self.write("zone.geojson", json.dumps(poly))
+        r = corridor("route", self.monaco, "--from", "43.7384,7.4246", "--to", "43.7311,7.4197", "--json",
+                     "--close", f"polygon:{p}")
+        self.assertEqual(r.returncode, EXIT_NO_ROUTE)
+
+
+if __name__ == "__main__":
+    CORRIDOR, DATA = sys.argv[1], sys.argv[2]
+    unittest.main(argv=[sys.argv[0], "-v"])
