@@ -4,6 +4,7 @@
 #include "cli/common.h"
 #include "net/graph_file.h"
 #include "net/import.h"
+#include "route/landmarks.h"
 
 namespace corridor::cli {
 
@@ -12,12 +13,16 @@ Runner add_import(CLI::App& app) {
   struct Opts {
     std::string input, output;
     bool ferries = false, json = false;
+    std::uint32_t landmarks = route::kDefaultLandmarks;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("INPUT", o->input, "OpenStreetMap or GeoJSON road file")->required();
   cmd->add_option("-o,--output", o->output, "graph file to write (.cgraph)")->required();
   cmd->add_flag("--ferries", o->ferries, "include ferry routes (excluded by default)");
   cmd->add_flag("--json", o->json, "print the summary as JSON");
+  cmd->add_option("--landmarks", o->landmarks,
+                  "ALT landmarks to precompute for faster routing (0 to skip; default 4)")
+      ->check(CLI::Range(0, 64));
   return [o] {
     const auto t0 = std::chrono::steady_clock::now();
     net::Profile profile;
@@ -25,7 +30,8 @@ Runner add_import(CLI::App& app) {
     net::ImportStats stats;
     auto g = net::import_file(o->input, profile, &stats);
     if (!g) return report(g.error(), o->json);
-    if (auto ok = net::save_graph(*g, o->output); !ok) return report(ok.error(), o->json);
+    const net::Graph graph = route::add_landmarks(*g, o->landmarks);
+    if (auto ok = net::save_graph(graph, o->output); !ok) return report(ok.error(), o->json);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (o->json) {
       print_json({{"input", o->input},

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "net/graph_file.h"
+#include <memory>
 
 namespace corridor::net {
 
@@ -14,47 +14,46 @@ using core::LocalFrame;
 
 void GraphBuilder::add_barrier(std::int64_t key, Barrier b) { barriers_.emplace_back(key, b); }
 
-void GraphBuilder::add_way(WayInput way) {
-  // Repeated consecutive nodes carry no geometry and would make zero-length pieces.
-  auto& nodes = way.nodes;
-  nodes.erase(std::unique(nodes.begin(), nodes.end(),
-                          [](const WayNode& a, const WayNode& b) { return a.key == b.key; }),
-              nodes.end());
-  if (nodes.size() < 2) return;
-  ways_.push_back(std::move(way));
+std::uint32_t GraphBuilder::Strings::intern(const std::string& s) {
+  auto [it, inserted] = index.try_emplace(s, static_cast<std::uint32_t>(offsets.size() - 1));
+  if (inserted) {
+    chars.insert(chars.end(), s.begin(), s.end());
+    offsets.push_back(static_cast<std::uint32_t>(chars.size()));
+  }
+  return it->second;
+}
+
+void GraphBuilder::add_way(const WayAttributes& way, std::span<const WayNode> nodes) {
+  const auto first = static_cast<std::uint32_t>(nodes_.size());
+  for (const WayNode& n : nodes) {
+    // Repeated consecutive nodes carry no geometry and would make zero-length pieces.
+    if (nodes_.size() > first && nodes_.back().key == n.key) continue;
+    nodes_.push_back(n);
+  }
+  const auto count = static_cast<std::uint32_t>(nodes_.size() - first);
+  if (count < 2) {
+    nodes_.resize(first);
+    return;
+  }
+  ways_.push_back(StoredWay{way.way_id, strings_.intern(way.key), strings_.intern(way.name),
+                            strings_.intern(way.ref), first, count, static_cast<float>(way.speed_kmh),
+                            way.road_class, way.flags, way.oneway});
 }
 
 namespace {
-
-class StringTable {
- public:
-  StringTable() { intern(""); }
-  std::uint32_t intern(const std::string& s) {
-    auto [it, inserted] = index_.try_emplace(s, static_cast<std::uint32_t>(offsets_.size() - 1));
-    if (inserted) {
-      chars_.insert(chars_.end(), s.begin(), s.end());
-      offsets_.push_back(static_cast<std::uint32_t>(chars_.size()));
-    }
-    return it->second;
-  }
-  std::vector<std::uint32_t> offsets_{0};
-  std::vector<char> chars_;
-
- private:
-  std::unordered_map<std::string, std::uint32_t> index_;
-};
 
 struct Built {
   std::vector<FixedLatLon> node_coord;
   std::vector<std::int64_t> node_osm_id;
   std::vector<std::uint8_t> node_barrier;
-  std::vector<std::uint32_t> first_out, head, edge_segment, edge_time_ms, edge_length_cm;
-  std::vector<std::uint32_t> first_in, in_tail, in_edge;
+  std::vector<std::uint32_t> first_out, edge_segment, first_in;
+  std::vector<Arc> arcs;
+  std::vector<InArc> in_arcs;
   std::vector<Segment> segments;
   std::vector<std::uint32_t> segment_first_point{0};
   std::vector<FixedLatLon> shape_coord;
   std::vector<std::int64_t> shape_osm_id;
-  StringTable strings;
+  GraphBuilder::Strings strings;
   std::vector<double> grid_meta;
   std::vector<std::uint32_t> grid_first, grid_items;
   std::string source;
@@ -65,19 +64,16 @@ struct Built {
     a.node_osm_id = node_osm_id;
     a.node_barrier = node_barrier;
     a.first_out = first_out;
-    a.head = head;
+    a.arcs = arcs;
     a.edge_segment = edge_segment;
-    a.edge_time_ms = edge_time_ms;
-    a.edge_length_cm = edge_length_cm;
     a.first_in = first_in;
-    a.in_tail = in_tail;
-    a.in_edge = in_edge;
+    a.in_arcs = in_arcs;
     a.segments = segments;
     a.segment_first_point = segment_first_point;
     a.shape_coord = shape_coord;
     a.shape_osm_id = shape_osm_id;
-    a.string_offsets = strings.offsets_;
-    a.string_chars = strings.chars_;
+    a.string_offsets = strings.offsets;
+    a.string_chars = strings.chars;
     a.grid_meta = grid_meta;
     a.grid_first = grid_first;
     a.grid_items = grid_items;
@@ -153,6 +149,53 @@ std::vector<std::uint32_t> csr_offsets(const std::vector<std::uint32_t>& keys, s
   return first;
 }
 
+// Position of a point on a Hilbert curve over the whole globe (16 bits per axis).
+std::uint64_t hilbert_index(FixedLatLon p) {
+  auto x = static_cast<std::uint32_t>((static_cast<std::int64_t>(p.lon) + 1'800'000'000) * 65535 / 3'600'000'000);
+  auto y = static_cast<std::uint32_t>((static_cast<std::int64_t>(p.lat) + 900'000'000) * 65535 / 1'800'000'000);
+  std::uint64_t d = 0;
+  for (std::uint32_t s = 1u << 15; s > 0; s >>= 1) {
+    const std::uint32_t rx = (x & s) > 0 ? 1 : 0;
+    const std::uint32_t ry = (y & s) > 0 ? 1 : 0;
+    d += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
+    if (ry == 0) {
+      if (rx == 1) {
+        x = 65535 - x;
+        y = 65535 - y;
+      }
+      std::swap(x, y);
+    }
+  }
+  return d;
+}
+
+// Nodes near each other on the map get ids near each other, so a search touches few cache lines and
+// pages; OSM's own id order is only loosely spatial.
+void renumber_nodes_spatially(Built& b) {
+  const std::size_t n = b.node_coord.size();
+  std::vector<std::uint32_t> order(n);
+  std::vector<std::uint64_t> key(n);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    order[v] = v;
+    key[v] = hilbert_index(b.node_coord[v]);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t c) { return key[a] < key[c]; });
+  std::vector<std::uint32_t> new_id(n);
+  for (std::uint32_t i = 0; i < n; ++i) new_id[order[i]] = i;
+  auto permute = [&](auto& vec) {
+    std::remove_reference_t<decltype(vec)> out(vec.size());
+    for (std::uint32_t v = 0; v < n; ++v) out[new_id[v]] = vec[v];
+    vec.swap(out);
+  };
+  permute(b.node_coord);
+  permute(b.node_osm_id);
+  permute(b.node_barrier);
+  for (Segment& seg : b.segments) {
+    seg.from = new_id[seg.from];
+    seg.to = new_id[seg.to];
+  }
+}
+
 }  // namespace
 
 core::Result<Graph> GraphBuilder::build(const std::string& source) && {
@@ -160,10 +203,11 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
 
   // Junctions: nodes used more than once (by two ways, or twice by one), way ends and barriers.
   std::vector<std::int64_t> keys;
+  keys.reserve(nodes_.size() + 2 * ways_.size() + barriers_.size());
+  for (const auto& n : nodes_) keys.push_back(n.key);
   for (const auto& w : ways_) {
-    for (const auto& n : w.nodes) keys.push_back(n.key);
-    keys.push_back(w.nodes.front().key);  // a way end counts twice, so it is always a junction
-    keys.push_back(w.nodes.back().key);
+    keys.push_back(nodes_[w.first].key);  // a way end counts twice, so it is always a junction
+    keys.push_back(nodes_[w.first + w.count - 1].key);
   }
   std::sort(barriers_.begin(), barriers_.end());
   for (const auto& [key, kind] : barriers_) {
@@ -183,6 +227,12 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
 
   Built b;
   b.source = source;
+  b.strings = std::move(strings_);
+  b.node_coord.reserve(junction_keys.size());
+  b.node_osm_id.reserve(junction_keys.size());
+  b.node_barrier.reserve(junction_keys.size());
+  b.shape_coord.reserve(nodes_.size() + junction_keys.size());
+  b.shape_osm_id.reserve(nodes_.size() + junction_keys.size());
   std::vector<std::uint32_t> junction_node(junction_keys.size(), kEdgeReversed);  // not yet placed
   auto node_for = [&](const WayNode& wn) -> std::uint32_t {
     const auto it = std::lower_bound(junction_keys.begin(), junction_keys.end(), wn.key);
@@ -206,15 +256,15 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
     return static_cast<std::uint32_t>(b.node_coord.size() - 1);
   };
 
-  auto emit_segment = [&](const WayInput& w, std::span<const WayNode> pts, std::uint32_t from,
-                          std::uint32_t to, std::uint32_t name, std::uint32_t ref, std::uint32_t key) {
+  auto emit_segment = [&](const StoredWay& w, std::span<const WayNode> pts, std::uint32_t from,
+                          std::uint32_t to) {
     Segment seg{};
     seg.way_id = w.way_id;
     seg.from = from;
     seg.to = to;
-    seg.name = name;
-    seg.ref = ref;
-    seg.key = key;
+    seg.name = w.name;
+    seg.ref = w.ref;
+    seg.key = w.key;
     seg.road_class = static_cast<std::uint8_t>(w.road_class);
     seg.flags = w.flags;
     if (w.oneway != Oneway::kBackward) seg.flags |= segment_flags::kForward;
@@ -227,16 +277,13 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
         polyline_length_m(std::span(b.shape_coord).subspan(b.segment_first_point.back()));
     b.segment_first_point.push_back(static_cast<std::uint32_t>(b.shape_coord.size()));
     seg.length_cm = static_cast<std::uint32_t>(std::llround(len_m * 100));
-    const double speed_ms = std::max(w.speed_kmh, 1.0) / 3.6;
+    const double speed_ms = std::max(static_cast<double>(w.speed_kmh), 1.0) / 3.6;
     seg.duration_ms = static_cast<std::uint32_t>(std::llround(len_m / speed_ms * 1000));
     b.segments.push_back(seg);
   };
 
   for (const auto& w : ways_) {
-    const std::uint32_t name = b.strings.intern(w.name);
-    const std::uint32_t ref = b.strings.intern(w.ref);
-    const std::uint32_t key = b.strings.intern(w.key);
-    const std::span<const WayNode> nodes(w.nodes);
+    const auto nodes = std::span<const WayNode>(nodes_).subspan(w.first, w.count);
     std::size_t start = 0;
     std::uint32_t start_node = node_for(nodes[0]);
     for (std::size_t i = 1; i < nodes.size(); ++i) {
@@ -248,10 +295,10 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
         // ordinary segments (every loop has at least three points after de-duplication).
         const std::size_t mid = piece.size() / 2;
         const std::uint32_t mid_node = new_node(piece[mid]);
-        emit_segment(w, piece.subspan(0, mid + 1), start_node, mid_node, name, ref, key);
-        emit_segment(w, piece.subspan(mid), mid_node, here, name, ref, key);
+        emit_segment(w, piece.subspan(0, mid + 1), start_node, mid_node);
+        emit_segment(w, piece.subspan(mid), mid_node, here);
       } else {
-        emit_segment(w, piece, start_node, here, name, ref, key);
+        emit_segment(w, piece, start_node, here);
       }
       start = i;
       start_node = here;
@@ -259,6 +306,10 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
   }
   ways_.clear();
   ways_.shrink_to_fit();
+  nodes_.clear();
+  nodes_.shrink_to_fit();
+
+  renumber_nodes_spatially(b);
 
   // Edges, then the two CSR orders.
   const std::size_t n = b.node_coord.size();
@@ -278,36 +329,36 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
   }
   const std::size_t m = tails.size();
   b.first_out = csr_offsets(tails, n);
-  b.head.resize(m);
+  b.arcs.resize(m);
   b.edge_segment.resize(m);
-  b.edge_time_ms.resize(m);
-  b.edge_length_cm.resize(m);
   {
     std::vector<std::uint32_t> fill(b.first_out.begin(), b.first_out.end() - 1);
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint32_t e = fill[tails[i]]++;
       const Segment& seg = b.segments[segs[i] & ~kEdgeReversed];
-      b.head[e] = heads[i];
+      b.arcs[e] = Arc{heads[i], {seg.duration_ms, seg.length_cm}};
       b.edge_segment[e] = segs[i];
-      b.edge_time_ms[e] = seg.duration_ms;
-      b.edge_length_cm[e] = seg.length_cm;
     }
   }
-  b.first_in = csr_offsets(b.head, n);
-  b.in_tail.resize(m);
-  b.in_edge.resize(m);
+  tails.clear();
+  tails.shrink_to_fit();
+  b.first_in = csr_offsets(heads, n);
+  b.in_arcs.resize(m);
   {
     std::vector<std::uint32_t> fill(b.first_in.begin(), b.first_in.end() - 1);
     for (std::uint32_t u = 0; u < n; ++u) {
       for (std::uint32_t e = b.first_out[u]; e < b.first_out[u + 1]; ++e) {
-        const std::uint32_t i = fill[b.head[e]]++;
-        b.in_tail[i] = u;
-        b.in_edge[i] = e;
+        const Arc& arc = b.arcs[e];
+        b.in_arcs[fill[arc.head]++] = InArc{u, {arc.weight[0], arc.weight[1]}, e};
       }
     }
   }
   build_grid(b);
-  return graph_from_buffer(serialize_graph(b.arrays()), source);
+  // Spans are taken after the move: a short string keeps its bytes inside the object.
+  auto owned = std::make_shared<const Built>(std::move(b));
+  const Graph::Arrays arrays = owned->arrays();
+  CORRIDOR_CHECK(Graph::validate(arrays));
+  return Graph(arrays, owned);
 }
 
 }  // namespace corridor::net

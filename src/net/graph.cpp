@@ -77,6 +77,17 @@ std::string Graph::label(SegmentId s) const {
   return std::string(r);
 }
 
+Graph Graph::with_landmarks(std::span<const std::uint32_t> nodes, std::span<const std::uint32_t> dist,
+                            std::shared_ptr<const void> storage) const {
+  Arrays a = a_;
+  a.landmark_nodes = nodes;
+  a.landmark_dist = dist;
+  struct Both {
+    std::shared_ptr<const void> graph, landmarks;
+  };
+  return Graph(a, std::make_shared<Both>(Both{storage_, std::move(storage)}));
+}
+
 core::BBox Graph::bbox() const {
   core::BBox b;
   for (const auto& p : a_.node_coord) b.extend(p.to_double());
@@ -109,7 +120,7 @@ bool valid_fixed(FixedLatLon p) {
 core::Result<void> Graph::validate(const Arrays& a) {
   auto corrupt = [](const std::string& what) { return fail(ErrorCode::kCorrupt, what); };
   const std::size_t n = a.node_coord.size();
-  const std::size_t m = a.head.size();
+  const std::size_t m = a.arcs.size();
   const std::size_t s = a.segments.size();
   const std::size_t p = a.shape_coord.size();
   if (n >= kEdgeReversed || m >= kEdgeReversed || s >= kEdgeReversed || p >= kEdgeReversed) {
@@ -150,8 +161,7 @@ core::Result<void> Graph::validate(const Arrays& a) {
 
   CORRIDOR_CHECK(check_offsets(a.first_out, n + 1, m, "first_out"));
   CORRIDOR_CHECK(check_offsets(a.first_in, n + 1, m, "first_in"));
-  if (a.edge_segment.size() != m || a.edge_time_ms.size() != m || a.edge_length_cm.size() != m ||
-      a.in_tail.size() != m || a.in_edge.size() != m) {
+  if (a.edge_segment.size() != m || a.in_arcs.size() != m) {
     return corrupt("edges: arrays differ in length");
   }
   for (std::size_t u = 0; u < n; ++u) {
@@ -160,7 +170,8 @@ core::Result<void> Graph::validate(const Arrays& a) {
       if (si >= s) return corrupt("edge " + std::to_string(e) + ": bad segment");
       const Segment& seg = a.segments[si];
       const bool rev = (a.edge_segment[e] & kEdgeReversed) != 0;
-      if ((rev ? seg.to : seg.from) != u || (rev ? seg.from : seg.to) != a.head[e]) {
+      if ((rev ? seg.to : seg.from) != u || (rev ? seg.from : seg.to) != a.arcs[e].head ||
+          a.arcs[e].weight[0] != seg.duration_ms || a.arcs[e].weight[1] != seg.length_cm) {
         return corrupt("edge " + std::to_string(e) + ": does not match its segment");
       }
     }
@@ -168,17 +179,26 @@ core::Result<void> Graph::validate(const Arrays& a) {
   std::vector<std::uint8_t> seen(m, 0);
   for (std::size_t v = 0; v < n; ++v) {
     for (std::uint32_t i = a.first_in[v]; i < a.first_in[v + 1]; ++i) {
-      const std::uint32_t e = a.in_edge[i];
-      if (e >= m || a.head[e] != v || a.in_tail[i] >= n || seen[e] != 0) {
+      const InArc& in = a.in_arcs[i];
+      const std::uint32_t e = in.edge;
+      if (e >= m || a.arcs[e].head != v || seen[e] != 0 || in.weight[0] != a.arcs[e].weight[0] ||
+          in.weight[1] != a.arcs[e].weight[1]) {
         return corrupt("backward edge " + std::to_string(i) + ": does not match a forward edge");
       }
       seen[e] = 1;
       const Segment& seg = a.segments[a.edge_segment[e] & ~kEdgeReversed];
       const bool rev = (a.edge_segment[e] & kEdgeReversed) != 0;
-      if ((rev ? seg.to : seg.from) != a.in_tail[i]) {
+      if ((rev ? seg.to : seg.from) != in.tail) {
         return corrupt("backward edge " + std::to_string(i) + ": wrong tail");
       }
     }
+  }
+
+  for (std::uint32_t l : a.landmark_nodes) {
+    if (l >= n) return corrupt("landmarks: node out of range");
+  }
+  if (a.landmark_dist.size() != 4 * n * a.landmark_nodes.size()) {
+    return corrupt("landmarks: distance table has the wrong size");
   }
 
   if (a.grid_meta.size() != 6) return corrupt("grid: bad header");

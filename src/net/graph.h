@@ -80,10 +80,28 @@ struct Segment {
 };
 static_assert(sizeof(Segment) == 40);
 
+inline constexpr std::uint32_t kNoDistance = 0xFFFF'FFFFu;
+
 // The high bit of an edge's segment reference says it runs against the geometry.
 inline constexpr std::uint32_t kEdgeReversed = 0x8000'0000u;
 
-enum class Metric : std::uint8_t { kTime, kDistance };
+enum class Metric : std::uint8_t { kTime = 0, kDistance = 1 };
+
+// A forward edge as the router reads it: head and both weights in one 12-byte record, so a
+// relaxation touches one cache line (weight[0] is milliseconds, weight[1] centimetres).
+struct Arc {
+  std::uint32_t head;
+  std::uint32_t weight[2];
+};
+static_assert(sizeof(Arc) == 12);
+
+// A backward edge: tail, weights, and the forward edge id the closure overlay is indexed by.
+struct InArc {
+  std::uint32_t tail;
+  std::uint32_t weight[2];
+  std::uint32_t edge;
+};
+static_assert(sizeof(InArc) == 16);
 
 class Graph {
  public:
@@ -92,13 +110,10 @@ class Graph {
     std::span<const std::int64_t> node_osm_id;  // 0 where the source has no node ids
     std::span<const std::uint8_t> node_barrier;  // Barrier
     std::span<const std::uint32_t> first_out;    // n + 1
-    std::span<const std::uint32_t> head;         // m
+    std::span<const Arc> arcs;                   // m
     std::span<const std::uint32_t> edge_segment; // m, segment index | kEdgeReversed
-    std::span<const std::uint32_t> edge_time_ms; // m
-    std::span<const std::uint32_t> edge_length_cm; // m
     std::span<const std::uint32_t> first_in;     // n + 1
-    std::span<const std::uint32_t> in_tail;      // m
-    std::span<const std::uint32_t> in_edge;      // m, the forward edge id
+    std::span<const InArc> in_arcs;              // m
     std::span<const Segment> segments;           // s
     std::span<const std::uint32_t> segment_first_point;  // s + 1
     std::span<const FixedLatLon> shape_coord;    // p
@@ -110,6 +125,11 @@ class Graph {
     std::span<const std::uint32_t> grid_first;   // rows * cols + 1
     std::span<const std::uint32_t> grid_items;   // index of a piece's first shape point
     std::span<const char> source;                // what it was imported from, for `info`
+    // ALT landmarks (route/landmarks.h), optional: k landmark nodes, and per metric, node and
+    // landmark the distances to and from it, laid out [metric][node][landmark][to, from] so that one
+    // node's bounds share a cache line; kNoDistance where one cannot reach the other.
+    std::span<const std::uint32_t> landmark_nodes;  // k
+    std::span<const std::uint32_t> landmark_dist;   // 2 * n * k * 2
   };
 
   // Takes ownership of `storage` (an owned buffer or a mapping) that the arrays point into.
@@ -118,7 +138,7 @@ class Graph {
   [[nodiscard]] std::uint32_t node_count() const {
     return static_cast<std::uint32_t>(a_.node_coord.size());
   }
-  [[nodiscard]] std::uint32_t edge_count() const { return static_cast<std::uint32_t>(a_.head.size()); }
+  [[nodiscard]] std::uint32_t edge_count() const { return static_cast<std::uint32_t>(a_.arcs.size()); }
   [[nodiscard]] std::uint32_t segment_count() const {
     return static_cast<std::uint32_t>(a_.segments.size());
   }
@@ -131,13 +151,13 @@ class Graph {
 
   // Forward CSR: edges out of n are [first_out(n), first_out(n + 1)).
   [[nodiscard]] std::uint32_t first_out(std::uint32_t n) const { return a_.first_out[n]; }
-  [[nodiscard]] NodeId head(EdgeId e) const { return NodeId(a_.head[e.value]); }
+  [[nodiscard]] NodeId head(EdgeId e) const { return NodeId(a_.arcs[e.value].head); }
   [[nodiscard]] NodeId tail(EdgeId e) const;  // O(log n)
   [[nodiscard]] std::uint32_t weight(EdgeId e, Metric m) const {
-    return m == Metric::kTime ? a_.edge_time_ms[e.value] : a_.edge_length_cm[e.value];
+    return a_.arcs[e.value].weight[static_cast<int>(m)];
   }
-  [[nodiscard]] std::uint32_t length_cm(EdgeId e) const { return a_.edge_length_cm[e.value]; }
-  [[nodiscard]] std::uint32_t time_ms(EdgeId e) const { return a_.edge_time_ms[e.value]; }
+  [[nodiscard]] std::uint32_t length_cm(EdgeId e) const { return weight(e, Metric::kDistance); }
+  [[nodiscard]] std::uint32_t time_ms(EdgeId e) const { return weight(e, Metric::kTime); }
   [[nodiscard]] SegmentId segment_of(EdgeId e) const {
     return SegmentId(a_.edge_segment[e.value] & ~kEdgeReversed);
   }
@@ -145,8 +165,8 @@ class Graph {
 
   // Backward CSR: edges into n are in_edge[first_in(n) .. first_in(n + 1)).
   [[nodiscard]] std::uint32_t first_in(std::uint32_t n) const { return a_.first_in[n]; }
-  [[nodiscard]] NodeId in_tail(std::uint32_t i) const { return NodeId(a_.in_tail[i]); }
-  [[nodiscard]] EdgeId in_edge(std::uint32_t i) const { return EdgeId(a_.in_edge[i]); }
+  [[nodiscard]] NodeId in_tail(std::uint32_t i) const { return NodeId(a_.in_arcs[i].tail); }
+  [[nodiscard]] EdgeId in_edge(std::uint32_t i) const { return EdgeId(a_.in_arcs[i].edge); }
 
   [[nodiscard]] const Segment& segment(SegmentId s) const { return a_.segments[s.value]; }
   // The edge that runs along segment s in the given direction, if traffic may use it.
@@ -166,6 +186,13 @@ class Graph {
     return {a_.source.data(), a_.source.size()};
   }
   [[nodiscard]] core::BBox bbox() const;
+  [[nodiscard]] std::uint32_t landmark_count() const {
+    return static_cast<std::uint32_t>(a_.landmark_nodes.size());
+  }
+  // The same graph with other landmark arrays, which `storage` keeps alive.
+  [[nodiscard]] Graph with_landmarks(std::span<const std::uint32_t> nodes,
+                                     std::span<const std::uint32_t> dist,
+                                     std::shared_ptr<const void> storage) const;
 
   // Checks every index, offset and count; called on every graph before it is handed out.
   [[nodiscard]] static core::Result<void> validate(const Arrays& a);

@@ -40,24 +40,24 @@ struct SectionEntry {
 };
 static_assert(sizeof(SectionEntry) == 24);
 
-// One row per section: its id in the file and the array it fills. Ids are append-only.
+// One row per section: its id in the file (its position, from 1) and the array it fills. Ids are
+// append-only within a format version.
 template <typename T>
 using Member = std::span<const T> Graph::Arrays::*;
 using SectionList =
     std::tuple<Member<FixedLatLon>, Member<std::int64_t>, Member<std::uint8_t>, Member<std::uint32_t>,
-               Member<std::uint32_t>, Member<std::uint32_t>, Member<std::uint32_t>,
-               Member<std::uint32_t>, Member<std::uint32_t>, Member<std::uint32_t>,
-               Member<std::uint32_t>, Member<Segment>, Member<std::uint32_t>, Member<FixedLatLon>,
-               Member<std::int64_t>, Member<std::uint32_t>, Member<char>, Member<double>,
-               Member<std::uint32_t>, Member<std::uint32_t>, Member<char>>;
+               Member<Arc>, Member<std::uint32_t>, Member<std::uint32_t>, Member<InArc>, Member<Segment>,
+               Member<std::uint32_t>, Member<FixedLatLon>, Member<std::int64_t>, Member<std::uint32_t>,
+               Member<char>, Member<double>, Member<std::uint32_t>, Member<std::uint32_t>, Member<char>,
+               Member<std::uint32_t>, Member<std::uint32_t>>;
 constexpr SectionList kSections{
     &Graph::Arrays::node_coord,     &Graph::Arrays::node_osm_id,    &Graph::Arrays::node_barrier,
-    &Graph::Arrays::first_out,      &Graph::Arrays::head,           &Graph::Arrays::edge_segment,
-    &Graph::Arrays::edge_time_ms,   &Graph::Arrays::edge_length_cm, &Graph::Arrays::first_in,
-    &Graph::Arrays::in_tail,        &Graph::Arrays::in_edge,        &Graph::Arrays::segments,
+    &Graph::Arrays::first_out,      &Graph::Arrays::arcs,           &Graph::Arrays::edge_segment,
+    &Graph::Arrays::first_in,       &Graph::Arrays::in_arcs,        &Graph::Arrays::segments,
     &Graph::Arrays::segment_first_point, &Graph::Arrays::shape_coord, &Graph::Arrays::shape_osm_id,
     &Graph::Arrays::string_offsets, &Graph::Arrays::string_chars,   &Graph::Arrays::grid_meta,
-    &Graph::Arrays::grid_first,     &Graph::Arrays::grid_items,     &Graph::Arrays::source};
+    &Graph::Arrays::grid_first,     &Graph::Arrays::grid_items,     &Graph::Arrays::source,
+    &Graph::Arrays::landmark_nodes, &Graph::Arrays::landmark_dist};
 constexpr std::uint32_t kSectionCount = std::tuple_size_v<SectionList>;
 
 template <typename F>
@@ -87,32 +87,65 @@ std::uint32_t crc32_of(std::span<const std::byte> bytes) {
 
 }  // namespace
 
-std::vector<std::uint64_t> serialize_graph(const Graph::Arrays& a) {
-  const std::uint64_t table_size = sizeof(SectionEntry) * kSectionCount;
-  std::uint64_t offset = align8(sizeof(FileHeader) + table_size);
+namespace {
+
+// Where each section goes, and the header, for a set of arrays.
+struct Layout {
   std::vector<SectionEntry> table;
+  FileHeader header{};
+};
+
+Layout layout_of(const Graph::Arrays& a) {
+  Layout l;
+  std::uint64_t offset = align8(sizeof(FileHeader) + sizeof(SectionEntry) * kSectionCount);
   for_each_section([&](std::uint32_t id, auto member) {
     const auto& span = a.*member;
     using T = typename std::remove_cvref_t<decltype(span)>::element_type;
-    table.push_back({id, static_cast<std::uint32_t>(sizeof(T)), offset, span.size()});
+    l.table.push_back({id, static_cast<std::uint32_t>(sizeof(T)), offset, span.size()});
     offset = align8(offset + span.size_bytes());
   });
-  std::vector<std::uint64_t> buffer(offset / 8, 0);
-  auto* bytes = reinterpret_cast<std::byte*>(buffer.data());
-  std::memcpy(bytes + sizeof(FileHeader), table.data(), table_size);
+  std::memcpy(l.header.magic, kMagic, sizeof kMagic);
+  l.header.version = kGraphFileVersion;
+  l.header.section_count = kSectionCount;
+  l.header.file_size = offset;
+  return l;
+}
+
+// Emits every byte after the header, in file order, through sink(pointer, size); returns the CRC.
+template <typename Sink>
+std::uint32_t emit_body(const Graph::Arrays& a, const Layout& l, Sink&& sink) {
+  static constexpr char kZeros[8] = {};
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::uint64_t at = sizeof(FileHeader);
+  auto put = [&](const void* p, std::size_t n) {
+    if (n == 0) return;
+    crc = crc32_z(crc, static_cast<const Bytef*>(p), n);
+    sink(p, n);
+    at += n;
+  };
+  put(l.table.data(), sizeof(SectionEntry) * l.table.size());
   std::size_t i = 0;
   for_each_section([&](std::uint32_t, auto member) {
     const auto& span = a.*member;
-    if (!span.empty()) std::memcpy(bytes + table[i].offset, span.data(), span.size_bytes());
+    put(kZeros, l.table[i].offset - at);
+    put(span.data(), span.size_bytes());
     ++i;
   });
-  FileHeader h{};
-  std::memcpy(h.magic, kMagic, sizeof kMagic);
-  h.version = kGraphFileVersion;
-  h.section_count = kSectionCount;
-  h.file_size = offset;
-  h.checksum = crc32_of({bytes + sizeof(FileHeader), offset - sizeof(FileHeader)});
-  std::memcpy(bytes, &h, sizeof h);
+  put(kZeros, l.header.file_size - at);
+  return static_cast<std::uint32_t>(crc);
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> serialize_graph(const Graph::Arrays& a) {
+  Layout l = layout_of(a);
+  std::vector<std::uint64_t> buffer(l.header.file_size / 8);
+  auto* out = reinterpret_cast<char*>(buffer.data()) + sizeof(FileHeader);
+  l.header.checksum = emit_body(a, l, [&](const void* p, std::size_t n) {
+    std::memcpy(out, p, n);
+    out += n;
+  });
+  std::memcpy(buffer.data(), &l.header, sizeof l.header);
   return buffer;
 }
 
@@ -213,27 +246,37 @@ Result<Graph> load_graph(const std::string& path) {
 }
 
 Result<void> save_graph(const Graph& g, const std::string& path) {
-  const std::vector<std::uint64_t> buffer = serialize_graph(g.arrays());
+  // Streams the arrays straight to the file (no image of the whole file in memory), then writes the
+  // header with the checksum, flushes, and renames into place.
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail(ErrorCode::kIo, tmp + ": cannot create: " + std::strerror(errno));
-  const auto* p = reinterpret_cast<const char*>(buffer.data());
-  std::size_t left = buffer.size() * 8;
-  while (left > 0) {
-    const ssize_t w = ::write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return fail(ErrorCode::kIo, tmp + ": write failed: " + why);
+  std::string error;
+  auto write_all = [&](const void* p, std::size_t n) {
+    const char* c = static_cast<const char*>(p);
+    while (n > 0 && error.empty()) {
+      const ssize_t w = ::write(fd, c, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        error = std::strerror(errno);
+        return;
+      }
+      c += w;
+      n -= static_cast<std::size_t>(w);
     }
-    p += w;
-    left -= static_cast<std::size_t>(w);
+  };
+  Layout l = layout_of(g.arrays());
+  if (::lseek(fd, sizeof(FileHeader), SEEK_SET) < 0) error = std::strerror(errno);
+  l.header.checksum = emit_body(g.arrays(), l, write_all);
+  if (error.empty() &&
+      ::pwrite(fd, &l.header, sizeof l.header, 0) != static_cast<ssize_t>(sizeof l.header)) {
+    error = std::strerror(errno);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (error.empty() && ::fsync(fd) != 0) error = std::strerror(errno);
+  if (::close(fd) != 0 && error.empty()) error = std::strerror(errno);
+  if (!error.empty()) {
     ::unlink(tmp.c_str());
-    return fail(ErrorCode::kIo, tmp + ": cannot flush to disk: " + std::strerror(errno));
+    return fail(ErrorCode::kIo, tmp + ": write failed: " + error);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);

@@ -26,6 +26,7 @@ struct RoadHandler : public osmium::handler::Handler {
   const Profile& profile;
   GraphBuilder& builder;
   ImportStats& stats;
+  std::vector<WayNode> nodes;  // reused for every way
 
   RoadHandler(const Profile& p, GraphBuilder& b, ImportStats& s) : profile(p), builder(b), stats(s) {}
 
@@ -43,7 +44,7 @@ struct RoadHandler : public osmium::handler::Handler {
     const auto decision = decide_way([&](const char* key) { return tags[key]; }, profile);
     if (!decision) return;
     ++stats.ways_routable;
-    WayInput in;
+    WayAttributes in;
     in.way_id = way.id();
     if (const char* n = tags["name"]) in.name = n;
     if (const char* r = tags["ref"]) in.ref = r;
@@ -53,11 +54,8 @@ struct RoadHandler : public osmium::handler::Handler {
     in.speed_kmh = decision->speed_kmh;
     // Ways leaving the extract refer to nodes it does not hold: keep each run of located nodes.
     auto flush = [&] {
-      if (in.nodes.size() >= 2) {
-        WayInput part = in;
-        builder.add_way(std::move(part));
-      }
-      in.nodes.clear();
+      if (nodes.size() >= 2) builder.add_way(in, nodes);
+      nodes.clear();
     };
     for (const osmium::NodeRef& nr : way.nodes()) {
       const osmium::Location loc = nr.location();
@@ -65,7 +63,7 @@ struct RoadHandler : public osmium::handler::Handler {
         flush();
         continue;
       }
-      in.nodes.push_back({nr.ref(), nr.ref(), FixedLatLon{loc.y(), loc.x()}});
+      nodes.push_back({nr.ref(), nr.ref(), FixedLatLon{loc.y(), loc.x()}});
     }
     flush();
   }

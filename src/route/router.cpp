@@ -1,119 +1,237 @@
 #include "route/router.h"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 
 namespace corridor::route {
 
 namespace {
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-constexpr auto kHeapCmp = std::greater<>{};
+constexpr std::uint32_t kSettled = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint64_t kInf = std::numeric_limits<std::uint64_t>::max();
 }  // namespace
 
 Router::Router(const Graph& g) : g_(g) {
   for (Side* s : {&fwd_, &bwd_}) {
-    s->dist.assign(g.node_count(), 0);
-    s->parent.assign(g.node_count(), kNone);
-    s->origin.assign(g.node_count(), 0);
-    s->stamp.assign(g.node_count(), 0);
+    s->labels.assign(g.node_count(), Label{0, kNone, 0});
+    s->pos.assign(g.node_count(), kSettled);
+  }
+  fwd_.origin.assign(g.node_count(), 0);
+  if (g.landmark_count() > 0) {
+    pot_to_.assign(g.node_count(), 0);
+    pot_from_.assign(g.node_count(), 0);
+    pot_stamp_.assign(g.node_count(), 0);
   }
 }
 
-void Router::Side::reset(std::size_t n) {
+void Router::bounds(std::uint32_t v, std::int64_t& to_targets, std::int64_t& from_sources) {
+  if (!use_landmarks_) {
+    to_targets = from_sources = 0;
+    return;
+  }
+  if (pot_stamp_[v] != query_) {
+    const std::uint32_t k = g_.landmark_count();
+    const std::uint32_t* row =
+        g_.arrays().landmark_dist.data() +
+        (static_cast<std::size_t>(metric_ == Metric::kTime ? 0 : 1) * g_.node_count() + v) * k * 2;
+    constexpr std::int64_t kUnknown = net::kNoDistance;
+    // Triangle inequality through each landmark L, for a target t and a source s:
+    //   d(v,t) >= d(v,L) - d(t,L)  and  d(v,t) >= d(L,t) - d(L,v)
+    //   d(s,v) >= d(s,L) - d(v,L)  and  d(s,v) >= d(L,v) - d(L,s)
+    // A missing distance gives no bound, except that v cannot reach t at all when t reaches L and v
+    // does not, and s cannot reach v when L reaches s and not v: those make the bound infinite.
+    // Keeping exactly these cases keeps each bound consistent, which the search relies on.
+    auto bound = [&](const std::vector<SeedBounds>& seeds, bool to_target) {
+      std::int64_t best = kInfinitePotential;
+      for (const SeedBounds& sb : seeds) {
+        std::int64_t lb = 0;
+        for (std::uint32_t l = 0; l < k && lb != kInfinitePotential; ++l) {
+          const std::int64_t v_to = row[2 * l], v_from = row[2 * l + 1];
+          const std::int64_t s_to = sb.row[2 * l], s_from = sb.row[2 * l + 1];
+          if (to_target) {
+            if (s_to != kUnknown) lb = v_to == kUnknown ? kInfinitePotential : std::max(lb, v_to - s_to);
+            if (lb != kInfinitePotential && s_from != kUnknown && v_from != kUnknown) {
+              lb = std::max(lb, s_from - v_from);
+            }
+          } else {
+            if (s_from != kUnknown) lb = v_from == kUnknown ? kInfinitePotential : std::max(lb, v_from - s_from);
+            if (lb != kInfinitePotential && s_to != kUnknown && v_to != kUnknown) lb = std::max(lb, s_to - v_to);
+          }
+        }
+        if (lb != kInfinitePotential) best = std::min(best, lb + static_cast<std::int64_t>(sb.cost));
+      }
+      return best;
+    };
+    pot_stamp_[v] = query_;
+    pot_to_[v] = bound(target_bounds_, true);
+    pot_from_[v] = bound(source_bounds_, false);
+  }
+  to_targets = pot_to_[v];
+  from_sources = pot_from_[v];
+}
+
+void Router::Side::reset() {
   heap.clear();
   if (++generation == 0) {  // wrapped: clear for real once every 2^32 queries
-    std::fill(stamp.begin(), stamp.begin() + static_cast<std::ptrdiff_t>(n), 0);
+    for (Label& l : labels) l.stamp = 0;
     generation = 1;
   }
 }
 
-void Router::Side::push(std::uint64_t d, std::uint32_t v) {
-  heap.emplace_back(d, v);
-  std::push_heap(heap.begin(), heap.end(), kHeapCmp);
+void Router::Side::sift_up(std::size_t i) {
+  const HeapItem item = heap[i];
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 4;
+    if (heap[parent].key <= item.key) break;
+    heap[i] = heap[parent];
+    pos[heap[i].node] = static_cast<std::uint32_t>(i);
+    i = parent;
+  }
+  heap[i] = item;
+  pos[item.node] = static_cast<std::uint32_t>(i);
 }
 
-std::pair<std::uint64_t, std::uint32_t> Router::Side::pop() {
-  std::pop_heap(heap.begin(), heap.end(), kHeapCmp);
-  const auto top = heap.back();
+void Router::Side::sift_down(std::size_t i) {
+  const HeapItem item = heap[i];
+  const std::size_t n = heap.size();
+  while (true) {
+    const std::size_t first = 4 * i + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    const std::size_t last = std::min(first + 4, n);
+    for (std::size_t c = first + 1; c < last; ++c) {
+      if (heap[c].key < heap[best].key) best = c;
+    }
+    if (heap[best].key >= item.key) break;
+    heap[i] = heap[best];
+    pos[heap[i].node] = static_cast<std::uint32_t>(i);
+    i = best;
+  }
+  heap[i] = item;
+  pos[item.node] = static_cast<std::uint32_t>(i);
+}
+
+void Router::Side::update(std::uint32_t v, std::uint64_t d, std::uint64_t key, std::uint32_t parent) {
+  Label& l = labels[v];
+  if (l.stamp != generation) {
+    l = Label{d, parent, generation};
+    heap.push_back({key, v});
+    sift_up(heap.size() - 1);
+    return;
+  }
+  // Callers pass only improvements. With consistent potentials a settled node is never improved;
+  // should a damaged landmark table make one inconsistent, the node is queued again (the search
+  // turns label-correcting) rather than indexing a heap slot it no longer has.
+  l.dist = d;
+  l.parent = parent;
+  if (pos[v] == kSettled) {
+    heap.push_back({key, v});
+    sift_up(heap.size() - 1);
+    return;
+  }
+  heap[pos[v]].key = key;
+  sift_up(pos[v]);
+}
+
+std::uint32_t Router::Side::pop() {
+  const std::uint32_t v = heap.front().node;
+  pos[v] = kSettled;
+  heap.front() = heap.back();
   heap.pop_back();
-  return top;
+  if (!heap.empty()) sift_down(0);
+  return v;
 }
 
 std::optional<Path> Router::shortest(std::span<const Seed> sources, std::span<const Seed> targets,
                                      Metric metric, const net::ClosureOverlay* closures) {
-  fwd_.reset(g_.node_count());
-  bwd_.reset(g_.node_count());
-  auto seed = [](Side& side, std::span<const Seed> seeds) {
-    for (std::uint32_t i = 0; i < seeds.size(); ++i) {
-      const std::uint32_t v = seeds[i].node.value;
-      if (side.has(v) && side.dist[v] <= seeds[i].cost) continue;
-      side.stamp[v] = side.generation;
-      side.dist[v] = seeds[i].cost;
-      side.parent[v] = kNone;
-      side.origin[v] = i;
-      side.push(seeds[i].cost, v);
+  fwd_.reset();
+  bwd_.reset();
+  settled_ = 0;
+  metric_ = metric;
+  use_landmarks_ = g_.landmark_count() > 0;
+  if (use_landmarks_) {
+    if (++query_ == 0) {
+      std::fill(pot_stamp_.begin(), pot_stamp_.end(), 0);
+      query_ = 1;
+    }
+    const std::uint32_t k = g_.landmark_count();
+    auto bounds = [&](std::span<const Seed> seeds, std::vector<SeedBounds>& out) {
+      out.clear();
+      for (const Seed& s : seeds) {
+        const std::uint32_t* row =
+            g_.arrays().landmark_dist.data() +
+            (static_cast<std::size_t>(metric == Metric::kTime ? 0 : 1) * g_.node_count() + s.node.value) * k * 2;
+        out.push_back({s.cost, std::vector<std::uint32_t>(row, row + 2 * k)});
+      }
+    };
+    bounds(sources, source_bounds_);
+    bounds(targets, target_bounds_);
+  }
+  // Keys are doubled so that the average potential stays an integer: with h(v) = (bound to the
+  // targets) - (bound from the sources), a forward key is 2 d + h(v) and a backward key 2 d - h(v);
+  // without landmarks h = 0 and this is plain bidirectional Dijkstra. A node that cannot reach a
+  // target is never queued forward, one no source reaches never backward.
+  auto key = [&](std::uint32_t v, std::uint64_t d, bool forward) -> std::optional<std::uint64_t> {
+    std::int64_t to = 0, from = 0;
+    bounds(v, to, from);
+    if ((forward ? to : from) == kInfinitePotential) return std::nullopt;
+    const std::int64_t h = to - from;
+    return static_cast<std::uint64_t>(2 * static_cast<std::int64_t>(d) + (forward ? h : -h));
+  };
+  auto seed = [&](Side& side, std::span<const Seed> seeds, bool forward) {
+    for (const Seed& s : seeds) {
+      const std::uint32_t v = s.node.value;
+      if (side.has(v) && side.labels[v].dist <= s.cost) continue;
+      if (auto k = key(v, s.cost, forward)) side.update(v, s.cost, *k, kNone);
     }
   };
-  seed(fwd_, sources);
-  seed(bwd_, targets);
+  seed(fwd_, sources, true);
+  seed(bwd_, targets, false);
 
-  std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t best = kInf;
   std::uint32_t meet = kNone;
-  auto consider = [&](std::uint32_t v) {
-    if (fwd_.has(v) && bwd_.has(v) && fwd_.dist[v] + bwd_.dist[v] < best) {
-      best = fwd_.dist[v] + bwd_.dist[v];
+  for (const Seed& s : sources) {
+    const std::uint32_t v = s.node.value;
+    if (bwd_.has(v) && fwd_.labels[v].dist + bwd_.labels[v].dist < best) {
+      best = fwd_.labels[v].dist + bwd_.labels[v].dist;
       meet = v;
     }
-  };
-  for (const Seed& s : sources) consider(s.node.value);
+  }
 
   const auto& a = g_.arrays();
-  const std::span<const std::uint32_t> weights =
-      metric == Metric::kTime ? a.edge_time_ms : a.edge_length_cm;
-  auto top = [](const Side& s) {
-    return s.heap.empty() ? std::numeric_limits<std::uint64_t>::max() : s.heap.front().first;
-  };
-  constexpr std::uint64_t kInf = std::numeric_limits<std::uint64_t>::max();
-  while (true) {
-    const std::uint64_t tf = top(fwd_), tb = top(bwd_);
-    if (tf == kInf && tb == kInf) break;
-    // Any path not yet found costs at least tf + tb; once one side is exhausted its labels are final
-    // and only the other side's keys bound what is left.
-    const std::uint64_t lower_bound = (tf == kInf || tb == kInf) ? std::min(tf, tb) : tf + tb;
-    if (lower_bound >= best) break;
+  const int w = static_cast<int>(metric);
+  // A side that runs dry has labelled everything it can reach for good, and every node it
+  // labelled was checked against the other side: the best meeting is then final. Otherwise any
+  // path not yet found costs at least (top_f + top_b) / 2, since potentials cancel along it.
+  while (!fwd_.empty() && !bwd_.empty()) {
+    const std::uint64_t tf = fwd_.top_key(), tb = bwd_.top_key();
+    if (best != kInf && tf + tb >= 2 * best) break;
     const bool forward = tf <= tb;
     Side& side = forward ? fwd_ : bwd_;
-    const auto [d, u] = side.pop();
-    if (d != side.dist[u]) continue;  // stale entry
+    Side& other = forward ? bwd_ : fwd_;
+    const std::uint32_t u = side.pop();
+    const std::uint64_t d = side.labels[u].dist;
+    ++settled_;
+    auto relax = [&](std::uint32_t v, std::uint32_t e, std::uint32_t weight) {
+      if (closures != nullptr && closures->closed(EdgeId(e))) return;
+      const std::uint64_t nd = d + weight;
+      if (side.has(v) && nd >= side.labels[v].dist) return;
+      const auto k = key(v, nd, forward);
+      if (!k) return;
+      side.update(v, nd, *k, e);
+      if (other.has(v) && nd + other.labels[v].dist < best) {
+        best = nd + other.labels[v].dist;
+        meet = v;
+      }
+    };
     if (forward) {
-      for (std::uint32_t e = a.first_out[u]; e < a.first_out[u + 1]; ++e) {
-        if (closures != nullptr && closures->closed(EdgeId(e))) continue;
-        const std::uint32_t v = a.head[e];
-        const std::uint64_t nd = d + weights[e];
-        if (!fwd_.has(v) || nd < fwd_.dist[v]) {
-          fwd_.stamp[v] = fwd_.generation;
-          fwd_.dist[v] = nd;
-          fwd_.parent[v] = e;
-          fwd_.origin[v] = fwd_.origin[u];
-          fwd_.push(nd, v);
-          consider(v);
-        }
+      for (std::uint32_t e = a.first_out[u], end = a.first_out[u + 1]; e < end; ++e) {
+        relax(a.arcs[e].head, e, a.arcs[e].weight[w]);
       }
     } else {
-      for (std::uint32_t i = a.first_in[u]; i < a.first_in[u + 1]; ++i) {
-        const std::uint32_t e = a.in_edge[i];
-        if (closures != nullptr && closures->closed(EdgeId(e))) continue;
-        const std::uint32_t v = a.in_tail[i];
-        const std::uint64_t nd = d + weights[e];
-        if (!bwd_.has(v) || nd < bwd_.dist[v]) {
-          bwd_.stamp[v] = bwd_.generation;
-          bwd_.dist[v] = nd;
-          bwd_.parent[v] = e;
-          bwd_.origin[v] = bwd_.origin[u];
-          bwd_.push(nd, v);
-          consider(v);
-        }
+      for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
+        const net::InArc& in = a.in_arcs[i];
+        relax(in.tail, in.edge, in.weight[w]);
       }
     }
   }
@@ -121,51 +239,66 @@ std::optional<Path> Router::shortest(std::span<const Seed> sources, std::span<co
 
   Path path;
   path.cost = best;
-  path.source_seed = fwd_.origin[meet];
-  path.target_seed = bwd_.origin[meet];
-  for (std::uint32_t v = meet; fwd_.parent[v] != kNone;) {
-    const std::uint32_t e = fwd_.parent[v];
+  std::uint32_t start = meet;
+  for (std::uint32_t v = meet; fwd_.labels[v].parent != kNone;) {
+    const std::uint32_t e = fwd_.labels[v].parent;
     path.edges.push_back(EdgeId(e));
     v = g_.tail(EdgeId(e)).value;
+    start = v;
   }
   std::reverse(path.edges.begin(), path.edges.end());
-  for (std::uint32_t v = meet; bwd_.parent[v] != kNone;) {
-    const std::uint32_t e = bwd_.parent[v];
+  std::uint32_t end = meet;
+  for (std::uint32_t v = meet; bwd_.labels[v].parent != kNone;) {
+    const std::uint32_t e = bwd_.labels[v].parent;
     path.edges.push_back(EdgeId(e));
-    v = a.head[e];
+    v = a.arcs[e].head;
+    end = v;
   }
+  // The seed a path starts from is the cheapest one at its first node (seeding kept only that one).
+  auto seed_index = [](std::span<const Seed> seeds, std::uint32_t node) {
+    std::size_t best_i = 0;
+    std::uint64_t best_cost = kInf;
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      if (seeds[i].node.value == node && seeds[i].cost < best_cost) {
+        best_cost = seeds[i].cost;
+        best_i = i;
+      }
+    }
+    return best_i;
+  };
+  path.source_seed = seed_index(sources, start);
+  path.target_seed = seed_index(targets, end);
   return path;
 }
 
 void Router::explore(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
-                     std::uint64_t limit) {
-  fwd_.reset(g_.node_count());
+                     std::uint64_t limit, bool backward) {
+  fwd_.reset();
   const auto& a = g_.arrays();
-  const std::span<const std::uint32_t> weights =
-      metric == Metric::kTime ? a.edge_time_ms : a.edge_length_cm;
+  const int w = static_cast<int>(metric);
   for (std::uint32_t i = 0; i < sources.size(); ++i) {
     const std::uint32_t v = sources[i].node.value;
-    if (sources[i].cost > limit || (fwd_.has(v) && fwd_.dist[v] <= sources[i].cost)) continue;
-    fwd_.stamp[v] = fwd_.generation;
-    fwd_.dist[v] = sources[i].cost;
-    fwd_.parent[v] = kNone;
+    if (sources[i].cost > limit || (fwd_.has(v) && fwd_.labels[v].dist <= sources[i].cost)) continue;
+    fwd_.update(v, sources[i].cost, sources[i].cost, kNone);
     fwd_.origin[v] = i;
-    fwd_.push(sources[i].cost, v);
   }
-  while (!fwd_.heap.empty()) {
-    const auto [d, u] = fwd_.pop();
-    if (d != fwd_.dist[u]) continue;
-    for (std::uint32_t e = a.first_out[u]; e < a.first_out[u + 1]; ++e) {
-      if (closures != nullptr && closures->closed(EdgeId(e))) continue;
-      const std::uint32_t v = a.head[e];
-      const std::uint64_t nd = d + weights[e];
-      if (nd > limit) continue;
-      if (!fwd_.has(v) || nd < fwd_.dist[v]) {
-        fwd_.stamp[v] = fwd_.generation;
-        fwd_.dist[v] = nd;
-        fwd_.parent[v] = e;
-        fwd_.origin[v] = fwd_.origin[u];
-        fwd_.push(nd, v);
+  auto relax = [&](std::uint32_t u, std::uint64_t d, std::uint32_t v, std::uint32_t e, std::uint32_t weight) {
+    if (closures != nullptr && closures->closed(EdgeId(e))) return;
+    const std::uint64_t nd = d + weight;
+    if (nd > limit || (fwd_.has(v) && nd >= fwd_.labels[v].dist)) return;
+    fwd_.update(v, nd, nd, e);
+    fwd_.origin[v] = fwd_.origin[u];
+  };
+  while (!fwd_.empty()) {
+    const std::uint64_t d = fwd_.top_key();
+    const std::uint32_t u = fwd_.pop();
+    if (backward) {
+      for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
+        relax(u, d, a.in_arcs[i].tail, a.in_arcs[i].edge, a.in_arcs[i].weight[w]);
+      }
+    } else {
+      for (std::uint32_t e = a.first_out[u], end = a.first_out[u + 1]; e < end; ++e) {
+        relax(u, d, a.arcs[e].head, e, a.arcs[e].weight[w]);
       }
     }
   }

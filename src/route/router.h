@@ -43,31 +43,67 @@ class Router {
   [[nodiscard]] std::optional<Path> shortest(std::span<const Seed> sources, std::span<const Seed> targets,
                                              Metric metric, const net::ClosureOverlay* closures);
 
-  // Plain forward Dijkstra from the seeds over the whole graph (or up to `limit`); afterwards
-  // reached() and distance() describe the settled nodes.
+  // Plain Dijkstra from the seeds over the whole graph (or up to `limit`), along the edges or, with
+  // `backward`, against them (distances *to* the seeds); afterwards reached() and distance()
+  // describe the settled nodes.
   void explore(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
-               std::uint64_t limit = UINT64_MAX);
-  [[nodiscard]] bool reached(NodeId n) const { return fwd_.stamp[n.value] == fwd_.generation; }
-  [[nodiscard]] std::uint64_t distance(NodeId n) const { return fwd_.dist[n.value]; }
+               std::uint64_t limit = UINT64_MAX, bool backward = false);
+  [[nodiscard]] bool reached(NodeId n) const { return fwd_.has(n.value); }
+  [[nodiscard]] std::uint64_t distance(NodeId n) const { return fwd_.labels[n.value].dist; }
   // The seed a settled node was reached from (after explore()).
   [[nodiscard]] std::size_t origin(NodeId n) const { return fwd_.origin[n.value]; }
+  // Nodes settled by the last shortest(), both directions together: the work a query did.
+  [[nodiscard]] std::uint64_t settled() const { return settled_; }
 
  private:
+  // Per node and direction: tentative distance, the edge it was reached by, and the generation stamp
+  // that says whether the label belongs to this query. One 16-byte record, one cache line touch.
+  struct Label {
+    std::uint64_t dist;
+    std::uint32_t parent;  // edge id into the node, or kNone for a seed
+    std::uint32_t stamp;
+  };
+  struct HeapItem {
+    std::uint64_t key;
+    std::uint32_t node;
+  };
+  // An indexed 4-ary min-heap with decrease-key: no stale entries, shallow, and the four children of
+  // a slot share a cache line or two.
   struct Side {
-    std::vector<std::uint64_t> dist;
-    std::vector<std::uint32_t> parent;  // edge id into the node, or kNone for a seed
-    std::vector<std::uint32_t> origin;  // seed index
-    std::vector<std::uint32_t> stamp;
+    std::vector<Label> labels;
+    std::vector<std::uint32_t> origin;  // seed index; kept by explore() only
+    std::vector<std::uint32_t> pos;     // slot in heap of a labelled node, kSettled once popped
     std::uint32_t generation = 0;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> heap;  // min-heap of (dist, node)
+    std::vector<HeapItem> heap;
 
-    void reset(std::size_t n);
-    [[nodiscard]] bool has(std::uint32_t v) const { return stamp[v] == generation; }
-    void push(std::uint64_t d, std::uint32_t v);
-    std::pair<std::uint64_t, std::uint32_t> pop();
+    void reset();
+    [[nodiscard]] bool has(std::uint32_t v) const { return labels[v].stamp == generation; }
+    // Labels v with distance d (a new label, or a lower one) and queues it under `key`.
+    void update(std::uint32_t v, std::uint64_t d, std::uint64_t key, std::uint32_t parent);
+    [[nodiscard]] bool empty() const { return heap.empty(); }
+    [[nodiscard]] std::uint64_t top_key() const { return heap.front().key; }
+    std::uint32_t pop();
+    void sift_up(std::size_t i);
+    void sift_down(std::size_t i);
+  };
+
+  // ALT potentials (route/landmarks.h): h(v) = lower bound to the targets minus lower bound from
+  // the sources, computed when a node is first labelled and cached for the query.
+  static constexpr std::int64_t kInfinitePotential = INT64_MAX;
+  void bounds(std::uint32_t v, std::int64_t& to_targets, std::int64_t& from_sources);
+  struct SeedBounds {
+    std::uint64_t cost;
+    std::vector<std::uint32_t> row;  // the seed node's [landmark][to, from] distances
   };
 
   const Graph& g_;
+  std::uint64_t settled_ = 0;
+  Metric metric_ = Metric::kTime;
+  bool use_landmarks_ = false;
+  std::vector<SeedBounds> source_bounds_, target_bounds_;
+  std::vector<std::int64_t> pot_to_, pot_from_;
+  std::vector<std::uint32_t> pot_stamp_;
+  std::uint32_t query_ = 0;
   Side fwd_;
   Side bwd_;
 };

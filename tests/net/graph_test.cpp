@@ -147,10 +147,10 @@ TEST_F(GraphFileTest, RefusesAnotherVersion) {
 TEST(GraphValidate, CatchesStructuralDamageBehindAValidChecksum) {
   const AsciiMap m = sample();
   // Point an edge at a node that does not exist, then re-serialise (so the checksum is right).
-  std::vector<std::uint32_t> head(m.graph.arrays().head.begin(), m.graph.arrays().head.end());
-  head[0] = 1000;
+  std::vector<Arc> arcs(m.graph.arrays().arcs.begin(), m.graph.arrays().arcs.end());
+  arcs[0].head = 1000;
   Graph::Arrays a = m.graph.arrays();
-  a.head = head;
+  a.arcs = arcs;
   const auto r = graph_from_buffer(serialize_graph(a), "damaged");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::ErrorCode::kCorrupt);

@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "net/import.h"
+#include "route/landmarks.h"
+#include "route/router.h"
+
+namespace corridor::route {
+namespace {
+
+// Landmarks only steer the search: every cost must be what plain bidirectional Dijkstra finds, with
+// and without closures, for both metrics.
+TEST(Landmarks, SameCostsAsPlainDijkstraUnderClosures) {
+  const auto g = net::import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/liechtenstein.osm.pbf", net::Profile{});
+  ASSERT_TRUE(g) << g.error().message;
+  const net::Graph plain = add_landmarks(*g, 0);
+  const net::Graph alt4 = add_landmarks(*g, 4);
+  const net::Graph alt12 = add_landmarks(*g, 12);
+  ASSERT_EQ(plain.landmark_count(), 0u);
+  ASSERT_EQ(alt4.landmark_count(), 4u);
+  Router r0(plain), r4(alt4), r12(alt12);
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<std::uint32_t> node(0, g->node_count() - 1);
+  std::uniform_int_distribution<std::uint32_t> seg(0, g->segment_count() - 1);
+  std::uint64_t settled0 = 0, settled4 = 0;
+  int found = 0;
+  for (int round = 0; round < 20; ++round) {
+    std::vector<net::ClosureSpec> specs;
+    for (int i = 0; i < round % 4 * 5; ++i) {
+      specs.push_back(*net::parse_closure_spec("way:" + std::to_string(g->segment(core::SegmentId(seg(rng))).way_id)));
+    }
+    const auto overlay = net::apply_closures(*g, specs, 0);
+    ASSERT_TRUE(overlay);
+    for (int q = 0; q < 50; ++q) {
+      const Seed s{core::NodeId(node(rng)), 0}, t{core::NodeId(node(rng)), 0};
+      // A second target seed with a cost, as a point part-way along a road makes.
+      const std::vector<Seed> targets{t, Seed{core::NodeId(node(rng)), 5000}};
+      for (const auto metric : {Metric::kTime, Metric::kDistance}) {
+        const auto a = r0.shortest({&s, 1}, targets, metric, &*overlay);
+        settled0 += r0.settled();
+        const auto b = r4.shortest({&s, 1}, targets, metric, &*overlay);
+        settled4 += r4.settled();
+        const auto c = r12.shortest({&s, 1}, targets, metric, &*overlay);
+        ASSERT_EQ(a.has_value(), b.has_value());
+        ASSERT_EQ(a.has_value(), c.has_value());
+        if (!a) continue;
+        ++found;
+        EXPECT_EQ(a->cost, b->cost);
+        EXPECT_EQ(a->cost, c->cost);
+        // The path found adds up to its cost.
+        std::uint64_t sum = targets[b->target_seed].cost;
+        for (const auto e : b->edges) sum += alt4.weight(e, metric);
+        EXPECT_EQ(sum, b->cost);
+      }
+    }
+  }
+  EXPECT_GT(found, 1000);
+  EXPECT_LT(settled4, settled0);  // they must also help
+}
+
+}  // namespace
+}  // namespace corridor::route
