@@ -30,8 +30,11 @@ Runner add_import(CLI::App& app) {
     net::ImportStats stats;
     auto g = net::import_file(o->input, profile, &stats);
     if (!g) return report(g.error(), o->json);
+    const auto t_landmarks = std::chrono::steady_clock::now();
     const net::Graph graph = route::add_landmarks(*g, o->landmarks);
+    const auto t_write = std::chrono::steady_clock::now();
     if (auto ok = net::save_graph(graph, o->output); !ok) return report(ok.error(), o->json);
+    const auto t_end = std::chrono::steady_clock::now();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (o->json) {
       print_json({{"input", o->input},
@@ -42,7 +45,12 @@ Runner add_import(CLI::App& app) {
                   {"nodes", g->node_count()},
                   {"edges", g->edge_count()},
                   {"segments", g->segment_count()},
-                  {"seconds", secs}});
+                  {"seconds", secs},
+                  {"phases",
+                   {{"read", stats.read_seconds},
+                    {"build", stats.build_seconds},
+                    {"landmarks", std::chrono::duration<double>(t_write - t_landmarks).count()},
+                    {"write", std::chrono::duration<double>(t_end - t_write).count()}}}});
     } else {
       std::cout << "imported " << o->input << ": " << stats.ways_read << " ways read, "
                 << stats.ways_routable << " routable; " << g->node_count() << " nodes, "

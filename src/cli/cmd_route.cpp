@@ -13,8 +13,9 @@ namespace corridor::cli {
 namespace {
 
 struct Opts {
-  std::string graph, from, to, metric = "time", at, pairs;
-  std::vector<std::string> via, close;
+  NetworkOptions net;
+  std::string from, to, metric = "time", pairs;
+  std::vector<std::string> via;
   double snap_limit = net::kDefaultSnapLimitM;
   bool json = false, geojson = false;
 };
@@ -42,16 +43,6 @@ std::string human_duration(double s) {
   os << (total / 60) % 60 << " min";
   if (total < 600) os << " " << total % 60 << " s";
   return os.str();
-}
-
-nlohmann::json closures_json(const std::vector<net::ClosureSpec>& specs, const net::ClosureOverlay& ov) {
-  nlohmann::json out = nlohmann::json::array();
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    out.push_back({{"spec", specs[i].text},
-                   {"active", ov.applied[i].active},
-                   {"edges", ov.applied[i].edges.size()}});
-  }
-  return out;
 }
 
 // --pairs FILE: CSV with a header `from,to`, each a waypoint (node:ID or "LAT,LON" in quotes).
@@ -99,12 +90,10 @@ core::Result<std::vector<std::pair<std::string, std::string>>> read_pairs(const 
 Runner add_route(CLI::App& app) {
   auto* cmd = app.add_subcommand("route", "Fastest or shortest route between points, under closures");
   auto o = std::make_shared<Opts>();
-  cmd->add_option("GRAPH", o->graph, "graph file (.cgraph)")->required();
+  o->net.add_to(cmd);
   cmd->add_option("--from", o->from, "start: LAT,LON or node:ID");
   cmd->add_option("--to", o->to, "destination: LAT,LON or node:ID");
   cmd->add_option("--via", o->via, "intermediate point, repeatable, in order");
-  cmd->add_option("--close", o->close, "closure spec, repeatable (docs/formats.md)");
-  cmd->add_option("--at", o->at, "time at which time-windowed closures are judged (default: now)");
   cmd->add_option("--metric", o->metric, "time or distance")->check(CLI::IsMember({"time", "distance"}));
   cmd->add_option("--snap-limit", o->snap_limit, "metres: refuse points farther than this from a road")
       ->check(CLI::PositiveNumber);
@@ -116,22 +105,12 @@ Runner add_route(CLI::App& app) {
     if (o->pairs.empty() && (o->from.empty() || o->to.empty())) {
       return report({core::ErrorCode::kInvalidArgument, "route: give --from and --to (or --pairs FILE)"}, json);
     }
-    auto g = net::load_graph(o->graph);
-    if (!g) return report(g.error(), json);
-    core::UnixSeconds at = core::now_unix();
-    if (!o->at.empty()) {
-      auto t = core::parse_iso8601(o->at, "--at");
-      if (!t) return report(t.error(), json);
-      at = *t;
-    }
-    std::vector<net::ClosureSpec> specs;
-    for (const auto& text : o->close) {
-      auto spec = net::parse_closure_spec(text);
-      if (!spec) return report(spec.error(), json);
-      specs.push_back(std::move(*spec));
-    }
-    auto overlay = net::apply_closures(*g, specs, at);
-    if (!overlay) return report(overlay.error(), json);
+    auto loaded = load_network(o->net);
+    if (!loaded) return report(loaded.error(), json);
+    const Network& network = *loaded;
+    const net::Graph* g = &network.graph;
+    const auto& specs = network.specs;
+    const net::ClosureOverlay* overlay = &network.overlay;
 
     route::RouteRequest req;
     req.metric = o->metric == "distance" ? net::Metric::kDistance : net::Metric::kTime;
@@ -179,7 +158,7 @@ Runner add_route(CLI::App& app) {
                     {{"leg", nr.leg},
                      {"cutting_closures", nr.cutting},
                      {"connected_without_closures", nr.connected_without_closures},
-                     {"closures", closures_json(specs, *overlay)}});
+                     {"closures", closures_json(network)}});
     }
     const route::Route& r = *out->route;
     if (o->geojson) {
@@ -189,7 +168,7 @@ Runner add_route(CLI::App& app) {
       print_json({{"type", "Feature"}, {"geometry", geometry}, {"properties", j}});
     } else if (o->json) {
       nlohmann::json j = route_json(r);
-      j["closures"] = closures_json(specs, *overlay);
+      j["closures"] = closures_json(network);
       print_json(j);
     } else {
       std::cout << format_fixed(r.distance_m / 1000, 2) << " km, " << human_duration(r.duration_s)

@@ -8,6 +8,10 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "net/closures.h"
+#include "net/graph.h"
 
 namespace corridor::cli {
 
@@ -17,11 +21,33 @@ int report(const core::Error& e, bool json, const nlohmann::json& extra = nlohma
 void print_json(const nlohmann::json& j);
 std::string format_fixed(double v, int decimals);
 
+// A graph with the closures in force at a moment: what every analysis command starts from.
+struct Network {
+  net::Graph graph;
+  std::vector<net::ClosureSpec> specs;
+  net::ClosureOverlay overlay;
+  core::UnixSeconds at;
+  [[nodiscard]] const net::ClosureOverlay* closures() const { return overlay.any() ? &overlay : nullptr; }
+};
+// The options every analysis command shares: --close SPEC..., --at TIME.
+struct NetworkOptions {
+  std::string graph, at;
+  std::vector<std::string> close;
+  void add_to(CLI::App* cmd);
+};
+[[nodiscard]] core::Result<Network> load_network(const NetworkOptions& o);
+nlohmann::json closures_json(const Network& n);
+// "name (ref)" or "(unnamed road)".
+std::string road_label(const net::Graph& g, core::SegmentId s);
+
 // Each subcommand registers itself and returns the function that runs it after parsing.
 using Runner = std::function<int()>;
 Runner add_import(CLI::App& app);
 Runner add_info(CLI::App& app);
 Runner add_export(CLI::App& app);
 Runner add_route(CLI::App& app);
+Runner add_reach(CLI::App& app);
+Runner add_critical(CLI::App& app);
+Runner add_capacity(CLI::App& app);
 
 }  // namespace corridor::cli

@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("corridor ") + CORRIDOR_VERSION);
   std::vector<corridor::cli::Runner> runners{
       corridor::cli::add_import(app), corridor::cli::add_info(app), corridor::cli::add_export(app),
-      corridor::cli::add_route(app)};
+      corridor::cli::add_route(app),  corridor::cli::add_reach(app), corridor::cli::add_critical(app),
+      corridor::cli::add_capacity(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,7 +7,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "core/progress.h"
@@ -69,9 +71,41 @@ struct RoadHandler : public osmium::handler::Handler {
   }
 };
 
-}  // namespace
+struct PlaceHandler : public osmium::handler::Handler {
+  std::vector<OsmPlace> places;
 
-core::Result<Graph> import_osm(const std::string& path, const Profile& profile, ImportStats* stats) {
+  void node(const osmium::Node& node) {
+    const osmium::TagList& tags = node.tags();
+    const char* pop = tags["population"];
+    if (tags["place"] == nullptr || pop == nullptr || !node.location().valid()) return;
+    std::int64_t value = 0;
+    bool digits = false;
+    for (const char* c = pop; *c != 0; ++c) {
+      if (*c >= '0' && *c <= '9') {
+        value = value * 10 + (*c - '0');
+        digits = true;
+        if (value > 10'000'000'000) return;
+      } else if (*c != ' ' && *c != ',') {
+        return;  // "approx. 5000", "5-6k": not a count
+      }
+    }
+    if (!digits) return;
+    OsmPlace p;
+    p.osm_id = node.id();
+    p.point = {node.location().lat(), node.location().lon()};
+    p.population = value;
+    if (const char* n = tags["name"]) p.names.emplace_back(n);
+    for (const osmium::Tag& t : tags) {
+      const std::string_view key = t.key();
+      if (key.starts_with("name:") || key == "alt_name" || key == "old_name" || key == "official_name") {
+        if (std::find(p.names.begin(), p.names.end(), t.value()) == p.names.end()) p.names.emplace_back(t.value());
+      }
+    }
+    places.push_back(std::move(p));
+  }
+};
+
+core::Result<void> check_regular_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
@@ -79,9 +113,32 @@ core::Result<Graph> import_osm(const std::string& path, const Profile& profile, 
   }
   if (!S_ISREG(st.st_mode)) return fail(ErrorCode::kIo, path + ": not a regular file");
   if (st.st_size == 0) return fail(ErrorCode::kParse, path + ": empty file, not OpenStreetMap data");
+  return {};
+}
+
+}  // namespace
+
+core::Result<std::vector<OsmPlace>> read_osm_places(const std::string& path) {
+  CORRIDOR_CHECK(check_regular_file(path));
+  PlaceHandler handler;
+  try {
+    osmium::io::Reader reader(osmium::io::File(path), osmium::osm_entity_bits::node);
+    osmium::apply(reader, handler);
+    reader.close();
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kParse, path + ": not readable as OpenStreetMap data: " + e.what());
+  }
+  return std::move(handler.places);
+}
+
+core::Result<Graph> import_osm(const std::string& path, const Profile& profile, ImportStats* stats) {
+  CORRIDOR_CHECK(check_regular_file(path));
+  struct stat st {};
+  ::stat(path.c_str(), &st);
   ImportStats local;
   ImportStats& s = stats != nullptr ? *stats : local;
   GraphBuilder builder;
+  const auto t0 = std::chrono::steady_clock::now();
   try {
     osmium::io::File file(path);
     osmium::io::Reader reader(file, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way);
@@ -100,7 +157,11 @@ core::Result<Graph> import_osm(const std::string& path, const Profile& profile, 
   } catch (const std::exception& e) {
     return fail(ErrorCode::kParse, path + ": not readable as OpenStreetMap data: " + e.what());
   }
-  return std::move(builder).build(path);
+  const auto t1 = std::chrono::steady_clock::now();
+  s.read_seconds = std::chrono::duration<double>(t1 - t0).count();
+  auto graph = std::move(builder).build(path);
+  s.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  return graph;
 }
 
 core::Result<Graph> import_file(const std::string& path, const Profile& profile, ImportStats* stats) {

@@ -1,5 +1,7 @@
 #include "route/plan.h"
 
+#include "route/endpoint.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -31,83 +33,6 @@ core::Result<Waypoint> parse_waypoint(const std::string& text, const std::string
 }
 
 namespace {
-
-// Where a route leg starts or ends: at a node, or part-way along a segment.
-struct End {
-  std::optional<NodeId> node;
-  net::Snap snap;
-  double snapped_m = 0;
-  std::string label;
-};
-
-// One traversed stretch of a segment, as fractions along its geometry (from > to when reversed).
-struct Piece {
-  SegmentId segment;
-  double from = 0;
-  double to = 1;
-};
-
-struct SeedInfo {
-  std::optional<Piece> piece;  // the partial stretch between the point and the seed node
-};
-
-core::Result<End> resolve(const Graph& g, const Waypoint& w, double limit, const std::string& what) {
-  End end;
-  end.label = w.label;
-  if (w.node) {
-    if (w.node->value >= g.node_count()) {
-      return fail(ErrorCode::kNotFound, what + ": node " + std::to_string(w.node->value) +
-                                            " does not exist (the graph has " +
-                                            std::to_string(g.node_count()) + " nodes)");
-    }
-    end.node = w.node;
-    return end;
-  }
-  CORRIDOR_TRY(end.snap, net::snap(g, *w.point, limit, what + " " + w.label));
-  end.snapped_m = end.snap.distance_m;
-  const Segment& seg = g.segment(end.snap.segment);
-  if (end.snap.fraction == 0) end.node = NodeId(seg.from);
-  if (end.snap.fraction == 1) end.node = NodeId(seg.to);
-  return end;
-}
-
-std::uint64_t partial_cost(const Graph& g, EdgeId e, Metric m, double fraction) {
-  return static_cast<std::uint64_t>(std::llround(g.weight(e, m) * fraction));
-}
-
-bool usable(const net::ClosureOverlay* c, EdgeId e) { return c == nullptr || !c->closed(e); }
-
-// Seeds for leaving `end` (as a source) or arriving at it (as a target).
-void make_seeds(const Graph& g, const End& end, bool as_source, Metric m, const net::ClosureOverlay* c,
-                std::vector<Seed>& seeds, std::vector<SeedInfo>& infos) {
-  if (end.node) {
-    seeds.push_back({*end.node, 0});
-    infos.push_back({});
-    return;
-  }
-  const SegmentId s = end.snap.segment;
-  const Segment& seg = g.segment(s);
-  const double f = end.snap.fraction;
-  if (auto ef = g.segment_edge(s, false); ef && usable(c, *ef)) {
-    // Along the geometry: a source leaves towards `to`, a target is reached from `from`.
-    if (as_source) {
-      seeds.push_back({NodeId(seg.to), partial_cost(g, *ef, m, 1 - f)});
-      infos.push_back({Piece{s, f, 1}});
-    } else {
-      seeds.push_back({NodeId(seg.from), partial_cost(g, *ef, m, f)});
-      infos.push_back({Piece{s, 0, f}});
-    }
-  }
-  if (auto eb = g.segment_edge(s, true); eb && usable(c, *eb)) {
-    if (as_source) {
-      seeds.push_back({NodeId(seg.from), partial_cost(g, *eb, m, f)});
-      infos.push_back({Piece{s, f, 0}});
-    } else {
-      seeds.push_back({NodeId(seg.to), partial_cost(g, *eb, m, 1 - f)});
-      infos.push_back({Piece{s, 1, f}});
-    }
-  }
-}
 
 // Points of a segment's geometry between two fractions, in travel order.
 void append_geometry(const Graph& g, const Piece& p, std::vector<LatLon>& out) {
@@ -161,12 +86,12 @@ struct LegResult {
   std::vector<std::uint32_t> nodes;
 };
 
-std::optional<LegResult> route_leg(const Graph& g, Router& router, const End& from, const End& to,
+std::optional<LegResult> route_leg(const Graph& g, Router& router, const Endpoint& from, const Endpoint& to,
                                    Metric m, const net::ClosureOverlay* c) {
   std::vector<Seed> src, dst;
   std::vector<SeedInfo> src_info, dst_info;
-  make_seeds(g, from, true, m, c, src, src_info);
-  make_seeds(g, to, false, m, c, dst, dst_info);
+  endpoint_seeds(g, from, true, m, c, src, src_info);
+  endpoint_seeds(g, to, false, m, c, dst, dst_info);
 
   std::optional<LegResult> best;
   double best_cost = std::numeric_limits<double>::infinity();
@@ -174,7 +99,7 @@ std::optional<LegResult> route_leg(const Graph& g, Router& router, const End& fr
   if (!from.node && !to.node && from.snap.segment == to.snap.segment) {
     const SegmentId s = from.snap.segment;
     const double f = from.snap.fraction, t = to.snap.fraction;
-    if (auto e = g.segment_edge(s, t < f); e && usable(c, *e)) {
+    if (auto e = g.segment_edge(s, t < f); e && (c == nullptr || !c->closed(*e))) {
       best_cost = g.weight(*e, m) * std::abs(t - f);
       best = LegResult{{Piece{s, f, t}}, {}};
     }
@@ -193,7 +118,7 @@ std::optional<LegResult> route_leg(const Graph& g, Router& router, const End& fr
   return best;
 }
 
-NoRoute explain(const Graph& g, Router& router, const End& from, const End& to, Metric m,
+NoRoute explain(const Graph& g, Router& router, const Endpoint& from, const Endpoint& to, Metric m,
                 const std::vector<net::ClosureSpec>& specs, const net::ClosureOverlay& closures) {
   NoRoute nr;
   nr.connected_without_closures = route_leg(g, router, from, to, m, nullptr).has_value();
@@ -201,7 +126,7 @@ NoRoute explain(const Graph& g, Router& router, const End& from, const End& to, 
   // to a node outside it, or closing the very road the start or the end lies on.
   std::vector<Seed> src;
   std::vector<SeedInfo> info;
-  make_seeds(g, from, true, m, &closures, src, info);
+  endpoint_seeds(g, from, true, m, &closures, src, info);
   router.explore(src, m, &closures);
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const auto& applied = closures.applied[i];
@@ -233,15 +158,15 @@ core::Result<RouteOutcome> plan_route(const Graph& g, Router& router, const Rout
                                       const std::vector<net::ClosureSpec>& specs,
                                       const net::ClosureOverlay& closures) {
   if (req.points.size() < 2) return fail(ErrorCode::kInvalidArgument, "a route needs --from and --to");
-  std::vector<End> ends;
+  std::vector<Endpoint> ends;
   for (std::size_t i = 0; i < req.points.size(); ++i) {
     const std::string what = i == 0 ? "--from" : i + 1 == req.points.size() ? "--to" : "--via";
-    CORRIDOR_TRY(End e, resolve(g, req.points[i], req.snap_limit_m, what));
+    CORRIDOR_TRY(Endpoint e, resolve_endpoint(g, req.points[i], req.snap_limit_m, what));
     ends.push_back(std::move(e));
   }
   RouteOutcome out;
   Route r;
-  for (const End& e : ends) r.snapped_m.push_back(e.snapped_m);
+  for (const Endpoint& e : ends) r.snapped_m.push_back(e.snapped_m);
   const net::ClosureOverlay* c = closures.any() ? &closures : nullptr;
   for (std::size_t leg = 0; leg + 1 < ends.size(); ++leg) {
     auto result = route_leg(g, router, ends[leg], ends[leg + 1], req.metric, c);

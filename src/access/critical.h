@@ -1,0 +1,66 @@
+// corridor::access — which links are the only route: bridges and articulation points of the road
+// network (as an undirected graph: a road is a link whatever its one-way rules), ranked by the
+// population that closing them cuts off from every source, and for each place the number of
+// road-disjoint routes to the sources with a minimum cut.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "net/closures.h"
+#include "net/graph.h"
+
+namespace corridor::access {
+
+using core::NodeId;
+using core::SegmentId;
+
+// The roads that are open in at least one direction, as an undirected multigraph in CSR form.
+class UndirectedView {
+ public:
+  UndirectedView(const net::Graph& g, const net::ClosureOverlay* closures);
+  [[nodiscard]] std::uint32_t node_count() const { return static_cast<std::uint32_t>(first_.size() - 1); }
+  // Links at node v: [first(v), first(v + 1)) into neighbour() / segment().
+  [[nodiscard]] std::uint32_t first(std::uint32_t v) const { return first_[v]; }
+  [[nodiscard]] std::uint32_t neighbour(std::uint32_t i) const { return adj_[i].node; }
+  [[nodiscard]] std::uint32_t segment(std::uint32_t i) const { return adj_[i].segment; }
+  [[nodiscard]] bool present(SegmentId s) const { return present_[s.value] != 0; }
+
+ private:
+  struct Link {
+    std::uint32_t node, segment;
+  };
+  std::vector<std::uint32_t> first_;
+  std::vector<Link> adj_;
+  std::vector<std::uint8_t> present_;
+};
+
+struct BridgeResult {
+  SegmentId segment;
+  std::int64_t population_cut_off = 0;
+};
+struct ArticulationResult {
+  NodeId node;
+  std::int64_t population_cut_off = 0;
+};
+struct CutPoints {
+  std::vector<BridgeResult> bridges;               // sorted by population cut off, then id
+  std::vector<ArticulationResult> articulation_points;
+};
+
+// Iterative (no recursion depth limit) linear-time Hopcroft–Tarjan over the view. `population` and
+// `sources` are per node: what lives there, and how many sources are there.
+[[nodiscard]] CutPoints find_cut_points(const UndirectedView& view, const std::vector<std::int64_t>& population,
+                                        const std::vector<std::uint32_t>& sources);
+
+struct DisjointRoutes {
+  std::uint32_t count = 0;               // road-disjoint routes between the sources and the place
+  std::vector<SegmentId> min_cut;        // a smallest set of roads whose closure cuts them all
+};
+
+// Unit-capacity max-flow from every source node to `place` over the undirected view (each road
+// carries one route, in either direction), then a minimum cut from the residual graph.
+[[nodiscard]] DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view,
+                                             const std::vector<NodeId>& sources, NodeId place);
+
+}  // namespace corridor::access

@@ -1,0 +1,186 @@
+#include "access/places.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "core/csv.h"
+#include "net/import.h"
+
+namespace corridor::access {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::vector<std::string> split_names(const std::string& display, const std::string& joined) {
+  std::vector<std::string> out{display};
+  std::stringstream ss(joined);
+  std::string part;
+  while (std::getline(ss, part, '|')) {
+    if (!part.empty() && std::find(out.begin(), out.end(), part) == out.end()) out.push_back(part);
+  }
+  return out;
+}
+
+Result<std::vector<Place>> read_csv_places(const std::string& path, bool need_population) {
+  CORRIDOR_TRY(auto t, core::read_csv(path));
+  CORRIDOR_CHECK(t.check_columns(need_population ? std::vector<std::string>{"id", "name", "lat", "lon", "population"}
+                                                 : std::vector<std::string>{"id", "lat", "lon"},
+                                 {"id", "name", "lat", "lon", "population", "names"}));
+  std::vector<Place> out;
+  for (const auto& row : t.rows) {
+    Place p;
+    p.id = core::csv_string(t, row, "id");
+    if (p.id.empty()) return fail(ErrorCode::kParse, t.where(row, "id") + "empty id");
+    p.name = core::csv_string(t, row, "name");
+    if (p.name.empty()) p.name = p.id;
+    p.names = split_names(p.name, core::csv_string(t, row, "names"));
+    CORRIDOR_TRY(p.point.lat, core::csv_double(t, row, "lat"));
+    CORRIDOR_TRY(p.point.lon, core::csv_double(t, row, "lon"));
+    if (!core::valid_lat_lon(p.point)) {
+      return fail(ErrorCode::kParse, path + ":" + std::to_string(row.line) + ": coordinates out of range");
+    }
+    if (t.column("population") && (need_population || !core::csv_string(t, row, "population").empty())) {
+      CORRIDOR_TRY(p.population, core::csv_int(t, row, "population"));
+      if (p.population < 0) return fail(ErrorCode::kParse, t.where(row, "population") + "negative population");
+    }
+    p.origin = path + ":" + std::to_string(row.line);
+    for (const auto& q : out) {
+      if (q.id == p.id) {
+        return fail(ErrorCode::kParse, p.origin + ": id '" + p.id + "' already used at " + q.origin);
+      }
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<Place>> read_geojson_places(const std::string& path, bool need_population) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(ss.str());
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorCode::kParse, path + ": not valid JSON: " + e.what());
+  }
+  if (!doc.is_object() || !doc.contains("features") || !doc["features"].is_array()) {
+    return fail(ErrorCode::kParse, path + ": /: expected a FeatureCollection with a \"features\" array");
+  }
+  std::vector<Place> out;
+  for (std::size_t i = 0; i < doc["features"].size(); ++i) {
+    const auto& f = doc["features"][i];
+    const std::string ptr = path + ": /features/" + std::to_string(i);
+    if (!f.is_object() || !f.contains("geometry") || !f["geometry"].is_object()) {
+      return fail(ErrorCode::kParse, ptr + ": a feature needs a geometry");
+    }
+    const auto& geom = f["geometry"];
+    if (!geom.contains("type") || geom["type"] != "Point") continue;  // roads may share the file
+    const auto coords = geom.contains("coordinates") ? geom["coordinates"] : nlohmann::json();
+    if (!coords.is_array() || coords.size() < 2 || !coords[0].is_number() || !coords[1].is_number()) {
+      return fail(ErrorCode::kParse, ptr + "/geometry/coordinates: a place has no coordinates [lon, lat]");
+    }
+    Place p;
+    p.point = {coords[1].get<double>(), coords[0].get<double>()};
+    if (!core::valid_lat_lon(p.point)) return fail(ErrorCode::kParse, ptr + "/geometry/coordinates: out of range");
+    const auto props = f.contains("properties") && f["properties"].is_object() ? f["properties"] : nlohmann::json::object();
+    if (props.contains("id") && (props["id"].is_string() || props["id"].is_number_integer())) {
+      p.id = props["id"].is_string() ? props["id"].get<std::string>() : std::to_string(props["id"].get<std::int64_t>());
+    } else {
+      p.id = std::to_string(i + 1);
+    }
+    p.name = props.contains("name") && props["name"].is_string() ? props["name"].get<std::string>() : p.id;
+    p.names = {p.name};
+    if (props.contains("names")) {
+      if (props["names"].is_array()) {
+        for (const auto& n : props["names"]) {
+          if (n.is_string() && std::find(p.names.begin(), p.names.end(), n.get<std::string>()) == p.names.end()) {
+            p.names.push_back(n.get<std::string>());
+          }
+        }
+      } else if (props["names"].is_string()) {
+        p.names = split_names(p.name, props["names"].get<std::string>());
+      }
+    }
+    if (props.contains("population")) {
+      if (!props["population"].is_number_integer() || props["population"].get<std::int64_t>() < 0) {
+        return fail(ErrorCode::kParse, ptr + "/properties/population: not a whole, non-negative number");
+      }
+      p.population = props["population"].get<std::int64_t>();
+    } else if (need_population) {
+      return fail(ErrorCode::kParse, ptr + "/properties/population: missing");
+    }
+    p.origin = ptr;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Place>> read_places(const std::string& path, bool need_population) {
+  std::vector<Place> out;
+  if (ends_with(path, ".geojson") || ends_with(path, ".json")) {
+    CORRIDOR_TRY(out, read_geojson_places(path, need_population));
+  } else if (ends_with(path, ".csv")) {
+    CORRIDOR_TRY(out, read_csv_places(path, need_population));
+  } else {
+    CORRIDOR_TRY(out, read_osm_places(path));
+  }
+  if (out.empty()) return fail(ErrorCode::kEmpty, path + ": holds no place");
+  return out;
+}
+
+Result<std::vector<Place>> places_argument(const std::string& text, const std::string& option,
+                                           bool need_population) {
+  struct stat st {};
+  if (::stat(text.c_str(), &st) == 0) return read_places(text, need_population);
+  // Not a file: a list of points.
+  std::vector<Place> out;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, ';')) {
+    auto p = core::parse_lat_lon(part, option);
+    if (!p) {
+      return fail(ErrorCode::kInvalidArgument,
+                  option + ": '" + text + "' is neither a file nor a list LAT,LON;LAT,LON...");
+    }
+    Place place;
+    place.id = option.substr(2) + std::to_string(out.size() + 1);
+    place.name = part;
+    place.names = {part};
+    place.point = *p;
+    place.origin = option;
+    out.push_back(std::move(place));
+  }
+  if (out.empty()) return fail(ErrorCode::kInvalidArgument, option + ": empty");
+  return out;
+}
+
+Result<std::vector<Place>> read_osm_places(const std::string& path) {
+  CORRIDOR_TRY(auto osm, net::read_osm_places(path));
+  std::vector<Place> out;
+  for (auto& o : osm) {
+    Place p;
+    p.id = "node/" + std::to_string(o.osm_id);
+    p.name = o.names.empty() ? p.id : o.names.front();
+    p.names = o.names.empty() ? std::vector<std::string>{p.id} : o.names;
+    p.point = o.point;
+    p.population = o.population;
+    p.origin = path + " node " + std::to_string(o.osm_id);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace corridor::access

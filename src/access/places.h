@@ -1,0 +1,37 @@
+// corridor::access — places (settlements with a population and every name in use) and supply
+// sources, read from CSV, GeoJSON points or OpenStreetMap place nodes.
+//
+// May use: core, net, route.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/geo.h"
+#include "core/result.h"
+
+namespace corridor::access {
+
+struct Place {
+  std::string id;
+  std::string name;                // the display name
+  std::vector<std::string> names;  // every name in use, display name first
+  core::LatLon point;
+  std::int64_t population = 0;
+  std::string origin;              // file:line or file#pointer, for messages
+};
+
+// CSV (header id,name,lat,lon[,population][,names]; names separated by '|') or GeoJSON Point
+// features (properties id, name, population, names as an array or '|'-joined), chosen by extension.
+// `need_population`: places must give one; sources need not.
+[[nodiscard]] core::Result<std::vector<Place>> read_places(const std::string& path, bool need_population);
+
+// A list "LAT,LON;LAT,LON..." given on the command line, or a file as above.
+[[nodiscard]] core::Result<std::vector<Place>> places_argument(const std::string& text, const std::string& option,
+                                                               bool need_population);
+
+// OpenStreetMap place=* nodes that carry a population tag (name and every name:* kept).
+[[nodiscard]] core::Result<std::vector<Place>> read_osm_places(const std::string& path);
+
+}  // namespace corridor::access
