@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <deque>
 #include <limits>
 #include <sstream>
@@ -340,18 +341,42 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
                                   const std::vector<std::optional<std::size_t>>& segment_checkpoint,
                                   const std::vector<NodeId>& sources, const std::vector<NodeId>& destinations,
                                   std::size_t max_routes) {
+  auto ends = [](const std::vector<NodeId>& nodes) {
+    std::vector<route::Endpoint> out;
+    for (const NodeId n : nodes) {
+      route::Endpoint e;
+      e.node = n;
+      out.push_back(e);
+    }
+    return out;
+  };
+  return max_trucks(g, closures, segment_capacity, segment_checkpoint, ends(sources), ends(destinations), max_routes);
+}
+
+Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay* closures,
+                                  const std::vector<std::int64_t>& segment_capacity,
+                                  const std::vector<std::optional<std::size_t>>& segment_checkpoint,
+                                  const std::vector<route::Endpoint>& sources,
+                                  const std::vector<route::Endpoint>& destinations, std::size_t max_routes) {
   const std::uint32_t n = g.node_count();
-  for (const NodeId s : sources) {
-    for (const NodeId d : destinations) {
-      if (s == d) {
-        return fail(ErrorCode::kInvalidArgument,
-                    "a source and a destination are the same point (graph node " + std::to_string(s.value) +
-                        "): the capacity between them is unbounded");
+  for (const auto& s : sources) {
+    for (const auto& d : destinations) {
+      const bool same = (s.node || d.node) ? (s.node && d.node && *s.node == *d.node)
+                                           : (s.snap.segment == d.snap.segment &&
+                                              std::abs(s.snap.fraction - d.snap.fraction) < 1e-9);
+      if (same) {
+        return fail(ErrorCode::kInvalidArgument, "source '" + s.label + "' and destination '" + d.label +
+                                                     "' are the same point: the capacity between them is unbounded");
       }
     }
   }
+  // Nodes n, n + 1: the super source and sink; then one node per point part-way along a road.
   const std::uint32_t super_s = n, super_t = n + 1;
-  MaxFlow mf(n + 2, g.edge_count() + sources.size() + destinations.size());
+  std::uint32_t points = 0;
+  for (const auto* set : {&sources, &destinations}) {
+    for (const auto& e : *set) points += e.node ? 0 : 1;
+  }
+  MaxFlow mf(n + 2 + points, g.edge_count() + 3 * (sources.size() + destinations.size()));
   std::vector<std::uint32_t> edge_arc(g.edge_count(), UINT32_MAX);
   for (std::uint32_t u = 0; u < n; ++u) {
     for (std::uint32_t e = g.first_out(u); e < g.first_out(u + 1); ++e) {
@@ -361,8 +386,38 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
       edge_arc[e] = mf.add(u, g.head(core::EdgeId(e)).value, cap);
     }
   }
-  for (const NodeId s : sources) mf.add(super_s, s.value, MaxFlow::kInf);
-  for (const NodeId d : destinations) mf.add(d.value, super_t, MaxFlow::kInf);
+  // Arcs that join a point to its road: (arc, the edge whose direction it follows).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> point_arcs;
+  std::uint32_t next_point = n + 2;
+  auto attach = [&](const route::Endpoint& e, bool source) {
+    if (e.node) {
+      if (source) {
+        mf.add(super_s, e.node->value, MaxFlow::kInf);
+      } else {
+        mf.add(e.node->value, super_t, MaxFlow::kInf);
+      }
+      return;
+    }
+    const std::uint32_t p = next_point++;
+    const SegmentId s = e.snap.segment;
+    const net::Segment& seg = g.segment(s);
+    const std::int64_t cap = segment_capacity[s.value];
+    for (const bool rev : {false, true}) {
+      const auto edge = g.segment_edge(s, rev);
+      if (!edge || (closures != nullptr && closures->closed(*edge)) || cap <= 0) continue;
+      // Travelling along the edge: a source point leaves towards its head, a destination is reached
+      // from its tail.
+      const std::uint32_t head = rev ? seg.from : seg.to, tail = rev ? seg.to : seg.from;
+      point_arcs.emplace_back(source ? mf.add(p, head, cap) : mf.add(tail, p, cap), edge->value);
+    }
+    if (source) {
+      mf.add(super_s, p, MaxFlow::kInf);
+    } else {
+      mf.add(p, super_t, MaxFlow::kInf);
+    }
+  };
+  for (const auto& s : sources) attach(s, true);
+  for (const auto& d : destinations) attach(d, false);
   mf.finish();
 
   CapacityResult out;
@@ -375,71 +430,76 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
     const SegmentId s = g.segment_of(core::EdgeId(e));
     out.bottleneck.push_back({s, g.reversed(core::EdgeId(e)), mf.capacity(a), segment_checkpoint[s.value]});
   }
+  for (const auto& [a, e] : point_arcs) {
+    if (side[mf.tail(a)] == 0 || side[mf.head(a)] != 0) continue;
+    const SegmentId s = g.segment_of(core::EdgeId(e));
+    out.bottleneck.push_back({s, g.reversed(core::EdgeId(e)), mf.capacity(a), segment_checkpoint[s.value]});
+  }
   std::sort(out.bottleneck.begin(), out.bottleneck.end(),
             [](const CutLink& a, const CutLink& b) { return a.capacity_per_day > b.capacity_per_day; });
 
-  // Decompose the flow into paths, largest first, by repeated search over arcs that carry flow.
-  std::vector<std::int64_t> left(g.edge_count(), 0);
-  std::vector<std::vector<std::uint32_t>> out_edges(n);
+  // Decompose the flow into paths, largest first: repeatedly the widest path from the super source
+  // to the super sink over arcs that still carry flow.
+  const std::uint32_t total = n + 2 + points;
+  std::vector<std::uint32_t> arc_edge(2 * (g.edge_count() + 3 * (sources.size() + destinations.size()) + 8), UINT32_MAX);
+  std::vector<std::int64_t> left;
   for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
-    if (edge_arc[e] == UINT32_MAX) continue;
-    left[e] = mf.flow(edge_arc[e]);
-    if (left[e] > 0) out_edges[g.tail(core::EdgeId(e)).value].push_back(e);
+    if (edge_arc[e] != UINT32_MAX) arc_edge[edge_arc[e]] = e;
   }
-  std::vector<std::uint8_t> is_dest(n, 0);
-  for (const NodeId d : destinations) is_dest[d.value] = 1;
+  for (const auto& [a, e] : point_arcs) arc_edge[a] = e;
   std::int64_t routed = 0;
-  std::vector<std::uint32_t> visited(n, 0);
+  std::vector<std::int64_t> used;  // flow already assigned to listed routes, per arc
+  std::vector<std::uint32_t> visited(total, 0);
   std::uint32_t stamp = 0;
+  std::vector<std::int64_t> width(total);
+  std::vector<std::uint32_t> via(total);
+  auto carried = [&](std::uint32_t a) {
+    if (a >= used.size()) used.resize(a + 1, 0);
+    return mf.flow(a) - used[a];
+  };
   while (out.routes.size() < max_routes && routed < out.trucks_per_day) {
-    // Widest path (by bottleneck) from any source, a simple label-setting search.
     ++stamp;
-    std::vector<std::int64_t> width(n, 0);
-    std::vector<std::uint32_t> via(n, UINT32_MAX);
-    std::vector<std::pair<std::int64_t, std::uint32_t>> heap;
-    for (const NodeId s : sources) {
-      width[s.value] = MaxFlow::kInf;
-      heap.emplace_back(MaxFlow::kInf, s.value);
-    }
-    std::make_heap(heap.begin(), heap.end());
-    std::uint32_t reached = UINT32_MAX;
+    std::fill(width.begin(), width.end(), 0);
+    std::fill(via.begin(), via.end(), UINT32_MAX);
+    std::vector<std::pair<std::int64_t, std::uint32_t>> heap{{MaxFlow::kInf, super_s}};
+    width[super_s] = MaxFlow::kInf;
     while (!heap.empty()) {
       std::pop_heap(heap.begin(), heap.end());
       const auto [w, u] = heap.back();
       heap.pop_back();
       if (visited[u] == stamp || w < width[u]) continue;
       visited[u] = stamp;
-      if (is_dest[u] != 0) {
-        reached = u;
-        break;
-      }
-      for (const std::uint32_t e : out_edges[u]) {
-        if (left[e] <= 0) continue;
-        const std::uint32_t v = g.head(core::EdgeId(e)).value;
-        const std::int64_t nw = std::min(w, left[e]);
+      if (u == super_t) break;
+      for (std::uint32_t i = mf.first(u); i < mf.first(u + 1); ++i) {
+        const std::uint32_t a = mf.arc_at(i);
+        if ((a & 1u) != 0) continue;  // residual twins carry no flow of their own
+        const std::int64_t c = carried(a);
+        if (c <= 0) continue;
+        const std::uint32_t v = mf.head(a);
+        const std::int64_t nw = std::min(w, c);
         if (visited[v] != stamp && nw > width[v]) {
           width[v] = nw;
-          via[v] = e;
+          via[v] = a;
           heap.emplace_back(nw, v);
           std::push_heap(heap.begin(), heap.end());
         }
       }
     }
-    if (reached == UINT32_MAX) break;
+    if (visited[super_t] != stamp || width[super_t] <= 0) break;
     FlowRoute r;
-    r.trucks_per_day = width[reached];
-    std::vector<std::uint32_t> edges;
-    for (std::uint32_t v = reached; via[v] != UINT32_MAX; v = g.tail(core::EdgeId(via[v])).value) {
-      edges.push_back(via[v]);
-    }
-    std::reverse(edges.begin(), edges.end());
-    for (const std::uint32_t e : edges) {
-      left[e] -= r.trucks_per_day;
-      const SegmentId s = g.segment_of(core::EdgeId(e));
+    r.trucks_per_day = width[super_t];
+    std::vector<std::uint32_t> arcs;
+    for (std::uint32_t v = super_t; via[v] != UINT32_MAX; v = mf.tail(via[v])) arcs.push_back(via[v]);
+    std::reverse(arcs.begin(), arcs.end());
+    for (const std::uint32_t a : arcs) {
+      carried(a);
+      used[a] += r.trucks_per_day;
+      if (arc_edge[a] == UINT32_MAX) continue;
+      const SegmentId s = g.segment_of(core::EdgeId(arc_edge[a]));
+      if (!r.segments.empty() && r.segments.back() == s) continue;
       r.segments.push_back(s);
       if (segment_checkpoint[s.value]) r.checkpoints.push_back(*segment_checkpoint[s.value]);
     }
-    if (r.trucks_per_day <= 0 || edges.empty()) break;
     routed += r.trucks_per_day;
     out.routes.push_back(std::move(r));
   }

@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "net/closures.h"
 #include "net/graph.h"
+#include "route/endpoint.h"
 
 namespace corridor::access {
 
@@ -81,7 +82,14 @@ struct CapacityResult {
 };
 
 // Per segment capacity (trucks/day, both directions) from the class table and the checkpoints;
-// `closures` are respected. Sources and destinations are graph nodes and must not share one.
+// `closures` are respected. A source or destination part-way along a road is joined to the road's
+// ends in the directions traffic may use, with the road's capacity. No source may be a destination.
+[[nodiscard]] core::Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay* closures,
+                                                      const std::vector<std::int64_t>& segment_capacity,
+                                                      const std::vector<std::optional<std::size_t>>& segment_checkpoint,
+                                                      const std::vector<route::Endpoint>& sources,
+                                                      const std::vector<route::Endpoint>& destinations,
+                                                      std::size_t max_routes = 5);
 [[nodiscard]] core::Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay* closures,
                                                       const std::vector<std::int64_t>& segment_capacity,
                                                       const std::vector<std::optional<std::size_t>>& segment_checkpoint,

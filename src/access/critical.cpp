@@ -1,6 +1,7 @@
 #include "access/critical.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <limits>
 
@@ -139,55 +140,118 @@ CutPoints find_cut_points(const UndirectedView& view, const std::vector<std::int
   return out;
 }
 
+bool same_point(const route::Endpoint& a, const route::Endpoint& b) {
+  if (a.node || b.node) return a.node && b.node && *a.node == *b.node;
+  return a.snap.segment == b.snap.segment && std::abs(a.snap.fraction - b.snap.fraction) < 1e-9;
+}
+
 DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view, const std::vector<NodeId>& sources,
                                NodeId place) {
+  std::vector<route::Endpoint> ends;
+  for (const NodeId s : sources) {
+    route::Endpoint e;
+    e.node = s;
+    ends.push_back(e);
+  }
+  route::Endpoint p;
+  p.node = place;
+  return disjoint_routes(g, view, ends, p);
+}
+
+DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view,
+                               const std::vector<route::Endpoint>& sources, const route::Endpoint& place) {
   const std::uint32_t n = view.node_count();
+  // Points part-way along a road become extra nodes n, n + 1, ... joined to both ends of their road
+  // by half-links; the road itself is then only traversed through them.
+  struct HalfLink {
+    std::uint32_t point, node, segment;
+    std::int8_t flow = 0;  // +1: one route from the point to the node; -1: the other way
+  };
+  std::vector<HalfLink> halves;
+  std::vector<std::uint8_t> split(g.segment_count(), 0);
+  std::vector<std::uint8_t> has_half(n, 0);
+  std::uint32_t extra = 0;
+  auto attach = [&](const route::Endpoint& e) -> std::uint32_t {
+    if (e.node) return e.node->value;
+    const std::uint32_t id = n + extra++;
+    const SegmentId s = e.snap.segment;
+    if (view.present(s)) {
+      const net::Segment& seg = g.segment(s);
+      split[s.value] = 1;
+      for (const std::uint32_t end : {seg.from, seg.to}) {
+        halves.push_back({id, end, s.value});
+        has_half[end] = 1;
+      }
+    }
+    return id;
+  };
+  std::vector<std::uint32_t> roots;
+  for (const auto& s : sources) roots.push_back(attach(s));
+  const std::uint32_t target = attach(place);
+  const std::uint32_t total = n + extra;
+
   // flow[s] in {-1, 0, 1}: one route along segment s from `from` to `to` (1) or back (-1).
   std::vector<std::int8_t> flow(g.segment_count(), 0);
-  std::vector<std::uint8_t> is_source(n, 0);
-  for (const NodeId s : sources) is_source[s.value] = 1;
-  std::vector<std::uint32_t> via(n, kNone);  // the adjacency slot a BFS reached a node by
-  std::vector<std::uint32_t> seen(n, 0);
+  // How a BFS reached a node: a slot of the view, or a half-link (kHalf + index).
+  constexpr std::uint32_t kHalf = 0x8000'0000u;
+  std::vector<std::uint32_t> via(total, kNone);
+  std::vector<std::uint32_t> seen(total, 0);
   std::uint32_t stamp = 0;
   std::deque<std::uint32_t> queue;
-  auto residual = [&](std::uint32_t u, std::uint32_t slot) {
-    const std::uint32_t s = view.segment(slot);
-    const bool along = g.segment(SegmentId(s)).from == u;
-    return along ? flow[s] < 1 : flow[s] > -1;
-  };
-  // BFS from all sources at once in the residual graph; returns whether `place` was reached.
   auto search = [&] {
     ++stamp;
     queue.clear();
-    for (const NodeId s : sources) {
-      if (seen[s.value] != stamp) {
-        seen[s.value] = stamp;
-        via[s.value] = kNone;
-        queue.push_back(s.value);
+    for (const std::uint32_t r : roots) {
+      if (seen[r] != stamp) {
+        seen[r] = stamp;
+        via[r] = kNone;
+        queue.push_back(r);
       }
     }
     while (!queue.empty()) {
       const std::uint32_t u = queue.front();
       queue.pop_front();
-      if (u == place.value) return true;
-      for (std::uint32_t i = view.first(u); i < view.first(u + 1); ++i) {
-        const std::uint32_t v = view.neighbour(i);
-        if (seen[v] == stamp || !residual(u, i)) continue;
+      if (u == target) return true;
+      auto visit = [&](std::uint32_t v, std::uint32_t how) {
+        if (seen[v] == stamp) return;
         seen[v] = stamp;
-        via[v] = i;
+        via[v] = how;
         queue.push_back(v);
+      };
+      if (u < n) {
+        for (std::uint32_t i = view.first(u); i < view.first(u + 1); ++i) {
+          const std::uint32_t s = view.segment(i);
+          if (split[s] != 0) continue;
+          const bool along = g.segment(SegmentId(s)).from == u;
+          if (along ? flow[s] < 1 : flow[s] > -1) visit(view.neighbour(i), i);
+        }
+        if (has_half[u] == 0) continue;
+      }
+      for (std::uint32_t h = 0; h < halves.size(); ++h) {
+        const HalfLink& x = halves[h];
+        if (x.node == u && x.flow > -1) visit(x.point, kHalf | h);
+        if (x.point == u && x.flow < 1) visit(x.node, kHalf | h);
       }
     }
     return false;
   };
   DisjointRoutes out;
-  if (is_source[place.value] != 0) return out;
+  for (const std::uint32_t r : roots) {
+    if (r == target) return out;
+  }
   while (search()) {
     ++out.count;
     // Walk back from the place, pushing one unit along each link.
-    for (std::uint32_t v = place.value; via[v] != kNone;) {
-      const std::uint32_t slot = via[v];
-      const std::uint32_t s = view.segment(slot);
+    for (std::uint32_t v = target; via[v] != kNone;) {
+      const std::uint32_t how = via[v];
+      if ((how & kHalf) != 0) {
+        HalfLink& x = halves[how & ~kHalf];
+        const std::uint32_t u = x.node == v ? x.point : x.node;
+        x.flow = static_cast<std::int8_t>(x.flow + (u == x.point ? 1 : -1));
+        v = u;
+        continue;
+      }
+      const std::uint32_t s = view.segment(how);
       const net::Segment& seg = g.segment(SegmentId(s));
       const std::uint32_t u = seg.from == v ? seg.to : seg.from;
       flow[s] = static_cast<std::int8_t>(flow[s] + (seg.from == u ? 1 : -1));
@@ -198,8 +262,13 @@ DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view, 
   for (std::uint32_t u = 0; u < n; ++u) {
     if (seen[u] != stamp) continue;
     for (std::uint32_t i = view.first(u); i < view.first(u + 1); ++i) {
-      if (seen[view.neighbour(i)] != stamp) out.min_cut.push_back(SegmentId(view.segment(i)));
+      if (split[view.segment(i)] == 0 && seen[view.neighbour(i)] != stamp) {
+        out.min_cut.push_back(SegmentId(view.segment(i)));
+      }
     }
+  }
+  for (const HalfLink& x : halves) {
+    if ((seen[x.node] == stamp) != (seen[x.point] == stamp)) out.min_cut.push_back(SegmentId(x.segment));
   }
   std::sort(out.min_cut.begin(), out.min_cut.end());
   out.min_cut.erase(std::unique(out.min_cut.begin(), out.min_cut.end()), out.min_cut.end());

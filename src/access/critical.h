@@ -9,6 +9,7 @@
 
 #include "net/closures.h"
 #include "net/graph.h"
+#include "route/endpoint.h"
 
 namespace corridor::access {
 
@@ -58,9 +59,16 @@ struct DisjointRoutes {
   std::vector<SegmentId> min_cut;        // a smallest set of roads whose closure cuts them all
 };
 
-// Unit-capacity max-flow from every source node to `place` over the undirected view (each road
-// carries one route, in either direction), then a minimum cut from the residual graph.
+// Unit-capacity max-flow from every source to `place` over the undirected view (each road carries
+// one route, in either direction), then a minimum cut from the residual graph. A point part-way along
+// a road splits it: routes may reach it from either end, so at most two.
+[[nodiscard]] DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view,
+                                             const std::vector<route::Endpoint>& sources,
+                                             const route::Endpoint& place);
 [[nodiscard]] DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view,
                                              const std::vector<NodeId>& sources, NodeId place);
+
+// Whether two resolved points are the same place on the network (same node, or same spot on a road).
+[[nodiscard]] bool same_point(const route::Endpoint& a, const route::Endpoint& b);
 
 }  // namespace corridor::access

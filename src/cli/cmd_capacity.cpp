@@ -64,8 +64,13 @@ Runner add_capacity(CLI::App& app) {
     std::vector<std::int64_t> capacity;
     std::vector<std::optional<std::size_t>> checkpoint_of;
     access::segment_capacities(g, classes, placed, capacity, checkpoint_of);
-    auto r = access::max_trucks(g, overlay.any() ? &overlay : nullptr, capacity, checkpoint_of,
-                                site_nodes(g, *sources), site_nodes(g, *dests), o->routes);
+    auto ends = [](const Sites& s) {
+      std::vector<route::Endpoint> out;
+      for (const auto& l : s.located) out.push_back(*l.end);
+      return out;
+    };
+    auto r = access::max_trucks(g, overlay.any() ? &overlay : nullptr, capacity, checkpoint_of, ends(*sources),
+                                ends(*dests), o->routes);
     if (!r) return report(r.error(), o->json);
 
     auto roads_of = [&](const std::vector<core::SegmentId>& segs) {

@@ -45,24 +45,29 @@ Runner add_critical(CLI::App& app) {
     std::vector<std::int64_t> population(g.node_count(), 0);
     std::vector<std::uint32_t> source_count(g.node_count(), 0);
     for (const auto n : source_nodes) ++source_count[n.value];
+    std::vector<route::Endpoint> source_ends;
+    for (const auto& s : sources->located) {
+      if (s.end) source_ends.push_back(*s.end);
+    }
     for (const auto& l : places->located) {
       if (!l.end) continue;
-      const auto n = l.end->nearest_node(g);
-      if (source_count[n.value] != 0) {
-        return report({core::ErrorCode::kInvalidArgument,
-                       l.place.origin + ": place '" + l.place.id + "' is at the same point as a source (graph node " +
-                           std::to_string(n.value) + "); routes between a place and itself are not defined"},
-                      o->json);
+      for (const auto& s : sources->located) {
+        if (s.end && access::same_point(*s.end, *l.end)) {
+          return report({core::ErrorCode::kInvalidArgument,
+                         l.place.origin + ": place '" + l.place.id + "' is at the same point as source '" + s.place.id +
+                             "'; routes between a place and itself are not defined"},
+                        o->json);
+        }
       }
-      population[n.value] += l.place.population;
+      // Population counts at the nearer end of the place's road for bridges and junctions.
+      population[l.end->nearest_node(g).value] += l.place.population;
     }
     const access::UndirectedView view(g, network->closures());
     const auto cuts = access::find_cut_points(view, population, source_count);
 
     std::vector<access::DisjointRoutes> routes;
     for (const auto& l : places->located) {
-      routes.push_back(l.end ? access::disjoint_routes(g, view, source_nodes, l.end->nearest_node(g))
-                             : access::DisjointRoutes{});
+      routes.push_back(l.end ? access::disjoint_routes(g, view, source_ends, *l.end) : access::DisjointRoutes{});
     }
     if (o->json) {
       nlohmann::json bridges = nlohmann::json::array(), aps = nlohmann::json::array(), list = nlohmann::json::array();

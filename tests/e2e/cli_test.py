@@ -258,6 +258,135 @@ class Cli(unittest.TestCase):
         self.assertEqual(r.returncode, EXIT_NO_ROUTE)
 
 
+class Access(unittest.TestCase):
+    """reach, critical, capacity on a hand-drawn GeoJSON valley: a plain with a source on each side and
+    a valley reached by one road."""
+
+    ROADS = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "plain", "name": "Plain road", "highway": "primary"},
+         "geometry": {"type": "LineString", "coordinates": [[46.00, 40.00], [46.05, 40.00], [46.10, 40.00]]}},
+        {"type": "Feature", "properties": {"id": "south", "name": "South road", "highway": "secondary"},
+         "geometry": {"type": "LineString", "coordinates": [[46.00, 40.00], [46.05, 39.97], [46.10, 40.00]]}},
+        {"type": "Feature", "properties": {"id": "valley", "name": "Valley road", "ref": "V1", "highway": "tertiary"},
+         "geometry": {"type": "LineString", "coordinates": [[46.10, 40.00], [46.15, 40.02], [46.20, 40.04]]}},
+    ]}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="corridor_access_")
+        roads = os.path.join(cls.tmp, "valley.geojson")
+        with open(roads, "w") as f:
+            json.dump(cls.ROADS, f)
+        cls.graph = os.path.join(cls.tmp, "valley.cgraph")
+        r = corridor("import", roads, "-o", cls.graph)
+        assert r.returncode == 0, r.stderr
+        cls.places = cls.write("places.csv", "id,name,lat,lon,population,names\n"
+                               "plain,Plain town,40.0,46.05,1000,\n"
+                               "valley,Valley village,40.04,46.20,500,Dzor|Dere\n")
+        cls.sources = "40.0,46.0"
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    @classmethod
+    def write(cls, name, text):
+        path = os.path.join(cls.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_reach_and_cut_off(self):
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", self.places, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["cut_off_population"], 0)
+        self.assertEqual([p["reachable"] for p in j["places"]], [True, True])
+        self.assertEqual(j["places"][1]["names"], ["Valley village", "Dzor", "Dere"])
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", self.places, "--json",
+                     "--close", "ref:V1")
+        j = json.loads(r.stdout)
+        self.assertEqual(j["cut_off_population"], 500)
+        self.assertFalse(j["places"][1]["reachable"])
+        self.assertIsNone(j["places"][1]["duration_s"])
+
+    def test_critical_names_the_valley_road(self):
+        r = corridor("critical", self.graph, "--sources", self.sources, "--places", self.places, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        top = j["bridges"][0]
+        self.assertEqual(top["name"], "Valley road (V1)")
+        self.assertEqual(top["population_cut_off"], 500)
+        self.assertEqual(len(top["way_ids"]), 1)
+        by_id = {p["id"]: p for p in j["places"]}
+        self.assertEqual(by_id["plain"]["disjoint_routes"], 2)
+        self.assertEqual(by_id["valley"]["disjoint_routes"], 1)
+        self.assertEqual([c["name"] for c in by_id["valley"]["min_cut"]], ["Valley road (V1)"])
+        text = corridor("critical", self.graph, "--sources", self.sources, "--places", self.places).stdout
+        self.assertIn("the only land route", text)
+
+    def test_capacity_with_a_checkpoint(self):
+        cps = self.write("cp.toml", '[[checkpoint]]\nid = "v"\nname = "Valley gate"\nlat = 40.02\nlon = 46.15\n'
+                                    'vehicles_per_hour = 5\nhours = "08:00-18:00"\nlanes = 2\nstatus = "open"\n')
+        r = corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20", "--checkpoints", cps,
+                     "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["trucks_per_day"], 100)
+        self.assertEqual(j["bottleneck"][0]["checkpoint"], "v")
+        # Closed during a window: nothing gets through then, everything after.
+        closed = cps.replace("cp.toml", "cp_closed.toml")
+        with open(cps) as f, open(closed, "w") as g:
+            g.write(f.read().replace('status = "open"', 'status = "closed[2022-12-12,2023-09-19)"'))
+        j = json.loads(corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20",
+                                "--checkpoints", closed, "--json", "--at", "2023-05-01").stdout)
+        self.assertEqual(j["trucks_per_day"], 0)
+        j = json.loads(corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20",
+                                "--checkpoints", closed, "--json", "--at", "2023-10-01").stdout)
+        self.assertEqual(j["trucks_per_day"], 100)
+
+    def test_bad_inputs(self):
+        bad_cols = self.write("badcols.csv", "id,name,lat,lon,population,colour\nx,X,40.0,46.05,1,red\n")
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", bad_cols)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("badcols.csv:1: unknown column 'colour'", r.stderr)
+        no_coord = self.write("nocoord.csv", "id,name,lat,lon,population\nx,X,,46.05,1\n")
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", no_coord)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("nocoord.csv:2: column 'lat'", r.stderr)
+        no_geom = self.write("nogeom.geojson", json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "x", "population": 3}, "geometry": {"type": "Point"}}]}))
+        r = corridor("critical", self.graph, "--sources", self.sources, "--places", no_geom)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("/features/0/geometry/coordinates", r.stderr)
+        bad_pop = self.write("badpop.csv", "id,name,lat,lon,population\nx,X,40.0,46.05,many\n")
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", bad_pop)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("badpop.csv:2: column 'population': 'many' is not a whole number", r.stderr)
+        neg = self.write("neg.csv", "id,name,lat,lon,vehicles_per_hour,hours,lanes,status\n"
+                                    "v,V,40.02,46.15,-5,24h,1,open\n")
+        r = corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20", "--checkpoints", neg)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("neg.csv:2", r.stderr)
+        self.assertIn("vehicles_per_hour", r.stderr)
+        r = corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20",
+                     "--class-capacity", "primary=-100")
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("primary=-100", r.stderr)
+        r = corridor("capacity", self.graph, "--sources", self.sources, "--to", self.sources)
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("same point", r.stderr)
+        same = self.write("same.csv", "id,name,lat,lon,population\nx,X,40.0,46.0,10\n")
+        r = corridor("critical", self.graph, "--sources", self.sources, "--places", same)
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("same point as source", r.stderr)
+        typo = self.write("typo.toml", '[[checkpoint]]\nid = "v"\nlat = 40.02\nlon = 46.15\n'
+                                       'vehicles_per_hour = 5\nlaness = 2\n')
+        r = corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20", "--checkpoints", typo)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("typo.toml:6: unknown field 'laness'", r.stderr)
+
+
 if __name__ == "__main__":
     CORRIDOR, DATA = sys.argv[1], sys.argv[2]
     unittest.main(argv=[sys.argv[0], "-v"])
