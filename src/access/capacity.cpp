@@ -51,9 +51,10 @@ Result<void> ClassCapacity::override_with(const std::string& text) {
     std::int64_t v = 0;
     const std::string num = item.substr(eq + 1);
     const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-    if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0) {
-      return fail(ErrorCode::kInvalidArgument,
-                  "--class-capacity: '" + item + "': capacity must be a whole number of trucks per day, 0 or more");
+    if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0 || v > 10'000'000) {
+      return fail(ErrorCode::kInvalidArgument, "--class-capacity: '" + item +
+                                                   "': capacity must be a whole number of trucks per day, "
+                                                   "from 0 to 10,000,000");
     }
     per_day[static_cast<std::size_t>(*cls)] = v;
   }
@@ -121,10 +122,11 @@ Result<void> parse_status(const std::string& text, Checkpoint& c, const std::str
 Result<void> check_checkpoint(Checkpoint& c, const std::string& where) {
   if (c.id.empty()) return fail(ErrorCode::kParse, where + "a checkpoint needs an id");
   if (!core::valid_lat_lon(c.point)) return fail(ErrorCode::kParse, where + "coordinates out of range");
-  if (!(c.vehicles_per_hour >= 0)) {
-    return fail(ErrorCode::kParse, where + "vehicles_per_hour must be 0 or more, not " + std::to_string(c.vehicles_per_hour));
+  if (!(c.vehicles_per_hour >= 0 && c.vehicles_per_hour <= 10'000)) {
+    return fail(ErrorCode::kParse, where + "vehicles_per_hour must be from 0 to 10,000, not " +
+                                       std::to_string(c.vehicles_per_hour));
   }
-  if (c.lanes < 1) return fail(ErrorCode::kParse, where + "lanes must be 1 or more");
+  if (c.lanes < 1 || c.lanes > 100) return fail(ErrorCode::kParse, where + "lanes must be from 1 to 100");
   if (c.name.empty()) c.name = c.id;
   return {};
 }
@@ -205,88 +207,134 @@ void segment_capacities(const net::Graph& g, const ClassCapacity& classes,
 
 namespace {
 
-// Dinic's algorithm over a residual graph in CSR form: arcs in pairs (a, a ^ 1).
-class MaxFlow {
+// Dinic's algorithm on the graph's own CSR arrays: a road edge e is a residual arc forward (room
+// cap[e] - flow[e]) out of its tail and backward (room flow[e]) out of its head, through the
+// backward CSR, so nothing of the graph is copied per query. The few other arcs — from the super
+// source, to the super sink, and joining points part-way along a road to its ends — are kept on the
+// side. Capacities are trucks per day and fit 32 bits; kInf exceeds any realistic total.
+class FlowNetwork {
  public:
-  static constexpr std::int64_t kInf = std::numeric_limits<std::int64_t>::max() / 4;
+  static constexpr std::int32_t kInf = 1 << 30;
+  // An arc as the search sees it: a road edge or an extra arc, in its direction or against it.
+  struct ArcRef {
+    std::uint32_t index;
+    bool extra;
+    bool reverse;
+  };
 
-  MaxFlow(std::uint32_t nodes, std::size_t arcs_hint) : n_(nodes) {
-    tail_.reserve(2 * arcs_hint);
-    head_.reserve(2 * arcs_hint);
-    cap_.reserve(2 * arcs_hint);
+  FlowNetwork(const net::Graph& g, std::uint32_t virtual_nodes)
+      : g_(g), n_(g.node_count()), total_(g.node_count() + virtual_nodes), cap_(g.edge_count(), 0),
+        flow_(g.edge_count(), 0) {}
+
+  void set_edge_capacity(std::uint32_t e, std::int64_t cap) {
+    cap_[e] = static_cast<std::int32_t>(std::min<std::int64_t>(cap, kInf));
   }
-  // Returns the index of the forward arc.
-  std::uint32_t add(std::uint32_t u, std::uint32_t v, std::int64_t cap) {
-    tail_.push_back(u);
-    head_.push_back(v);
-    cap_.push_back(cap);
-    tail_.push_back(v);
-    head_.push_back(u);
-    cap_.push_back(0);
-    return static_cast<std::uint32_t>(head_.size() - 2);
+  std::uint32_t add_extra(std::uint32_t from, std::uint32_t to, std::int64_t cap) {
+    extra_.push_back({from, to, static_cast<std::int32_t>(std::min<std::int64_t>(cap, kInf)), 0});
+    return static_cast<std::uint32_t>(extra_.size() - 1);
   }
   void finish() {
-    first_.assign(n_ + 1, 0);
-    for (std::uint32_t t : tail_) ++first_[t + 1];
-    for (std::uint32_t i = 1; i <= n_; ++i) first_[i] += first_[i - 1];
-    order_.resize(tail_.size());
-    std::vector<std::uint32_t> fill(first_.begin(), first_.end() - 1);
-    for (std::uint32_t a = 0; a < tail_.size(); ++a) order_[fill[tail_[a]]++] = a;
-    original_ = cap_;
+    extra_first_.assign(total_ + 1, 0);
+    for (const Extra& x : extra_) {
+      ++extra_first_[x.from + 1];
+      ++extra_first_[x.to + 1];
+    }
+    for (std::uint32_t i = 1; i <= total_; ++i) extra_first_[i] += extra_first_[i - 1];
+    extra_at_.resize(extra_first_.back());
+    std::vector<std::uint32_t> fill(extra_first_.begin(), extra_first_.end() - 1);
+    for (std::uint32_t x = 0; x < extra_.size(); ++x) {
+      extra_at_[fill[extra_[x].from]++] = x;
+      extra_at_[fill[extra_[x].to]++] = x;
+    }
   }
 
   std::int64_t run(std::uint32_t s, std::uint32_t t) {
     std::int64_t total = 0;
-    level_.assign(n_, -1);
-    current_.assign(n_, 0);
+    level_.assign(total_, -1);
+    current_.assign(total_, 0);
+    queue_.reserve(total_);
     while (bfs(s, t)) {
-      for (std::uint32_t v = 0; v < n_; ++v) current_[v] = first_[v];
-      while (const std::int64_t f = augment(s, t)) total += f;
+      std::fill(current_.begin(), current_.end(), 0);
+      while (const std::int32_t f = augment(s, t)) total += f;
     }
     return total;
   }
 
   // After run(): nodes the source still reaches in the residual graph.
   std::vector<std::uint8_t> source_side(std::uint32_t s) {
-    std::vector<std::uint8_t> seen(n_, 0);
-    std::deque<std::uint32_t> q{s};
+    std::vector<std::uint8_t> seen(total_, 0);
+    queue_.assign(1, s);
     seen[s] = 1;
-    while (!q.empty()) {
-      const std::uint32_t u = q.front();
-      q.pop_front();
-      for (std::uint32_t i = first_[u]; i < first_[u + 1]; ++i) {
-        const std::uint32_t a = order_[i];
-        if (cap_[a] > 0 && seen[head_[a]] == 0) {
-          seen[head_[a]] = 1;
-          q.push_back(head_[a]);
+    for (std::size_t qi = 0; qi < queue_.size(); ++qi) {
+      const std::uint32_t u = queue_[qi];
+      for (std::uint32_t k = 0, deg = degree(u); k < deg; ++k) {
+        const Step st = step(u, k);
+        if (st.room > 0 && seen[st.head] == 0) {
+          seen[st.head] = 1;
+          queue_.push_back(st.head);
         }
       }
     }
     return seen;
   }
 
-  std::int64_t flow(std::uint32_t arc) const { return original_[arc] - cap_[arc]; }
-  std::uint32_t head(std::uint32_t arc) const { return head_[arc]; }
-  std::uint32_t tail(std::uint32_t arc) const { return tail_[arc]; }
-  std::int64_t capacity(std::uint32_t arc) const { return original_[arc]; }
-  std::uint32_t first(std::uint32_t v) const { return first_[v]; }
-  std::uint32_t arc_at(std::uint32_t i) const { return order_[i]; }
+  [[nodiscard]] std::int32_t edge_flow(std::uint32_t e) const { return flow_[e]; }
+  [[nodiscard]] std::int32_t edge_capacity(std::uint32_t e) const { return cap_[e]; }
+  struct Extra {
+    std::uint32_t from, to;
+    std::int32_t cap, flow;
+  };
+  [[nodiscard]] const std::vector<Extra>& extras() const { return extra_; }
+  // Positions k of node u's arcs, for callers that walk the flow.
+  [[nodiscard]] std::uint32_t degree(std::uint32_t u) const {
+    const std::uint32_t own = u < n_ ? (g_.first_out(u + 1) - g_.first_out(u)) + (g_.first_in(u + 1) - g_.first_in(u)) : 0;
+    return own + (extra_first_[u + 1] - extra_first_[u]);
+  }
+  struct Step {
+    std::uint32_t head;
+    std::int32_t room;  // residual capacity
+    ArcRef arc;
+  };
+  [[nodiscard]] Step step(std::uint32_t u, std::uint32_t k) const {
+    if (u < n_) {
+      const std::uint32_t out = g_.first_out(u + 1) - g_.first_out(u);
+      if (k < out) {
+        const std::uint32_t e = g_.first_out(u) + k;
+        return {g_.head(core::EdgeId(e)).value, cap_[e] - flow_[e], {e, false, false}};
+      }
+      k -= out;
+      const std::uint32_t in = g_.first_in(u + 1) - g_.first_in(u);
+      if (k < in) {
+        const std::uint32_t i = g_.first_in(u) + k;
+        const std::uint32_t e = g_.in_edge(i).value;
+        return {g_.in_tail(i).value, flow_[e], {e, false, true}};
+      }
+      k -= in;
+    }
+    const std::uint32_t x = extra_at_[extra_first_[u] + k];
+    const Extra& a = extra_[x];
+    return a.from == u ? Step{a.to, a.cap - a.flow, {x, true, false}} : Step{a.from, a.flow, {x, true, true}};
+  }
 
  private:
+  void push(const ArcRef& r, std::int32_t f) {
+    std::int32_t& fl = r.extra ? extra_[r.index].flow : flow_[r.index];
+    fl += r.reverse ? -f : f;
+  }
+
   bool bfs(std::uint32_t s, std::uint32_t t) {
     std::fill(level_.begin(), level_.end(), -1);
-    std::deque<std::uint32_t> q{s};
+    queue_.assign(1, s);
     level_[s] = 0;
-    while (!q.empty()) {
-      const std::uint32_t u = q.front();
-      q.pop_front();
+    for (std::size_t qi = 0; qi < queue_.size(); ++qi) {
+      const std::uint32_t u = queue_[qi];
       // Nothing at or beyond the sink's level can be on a shortest augmenting path.
       if (level_[t] >= 0 && level_[u] >= level_[t]) break;
-      for (std::uint32_t i = first_[u]; i < first_[u + 1]; ++i) {
-        const std::uint32_t a = order_[i];
-        if (cap_[a] > 0 && level_[head_[a]] < 0) {
-          level_[head_[a]] = level_[u] + 1;
-          q.push_back(head_[a]);
+      for (std::uint32_t k = 0, deg = degree(u); k < deg; ++k) {
+        const Step st = step(u, k);
+        if (st.room > 0 && level_[st.head] < 0) {
+          level_[st.head] = level_[u] + 1;
+          queue_.push_back(st.head);
         }
       }
     }
@@ -294,26 +342,22 @@ class MaxFlow {
   }
 
   // One augmenting path in the level graph, found without recursion (paths can be long).
-  std::int64_t augment(std::uint32_t s, std::uint32_t t) {
+  std::int32_t augment(std::uint32_t s, std::uint32_t t) {
     path_.clear();
     std::uint32_t u = s;
     while (true) {
       if (u == t) {
-        std::int64_t f = kInf;
-        for (std::uint32_t a : path_) f = std::min(f, cap_[a]);
-        for (std::uint32_t a : path_) {
-          cap_[a] -= f;
-          cap_[a ^ 1] += f;
-        }
+        std::int32_t f = kInf;
+        for (const auto& [from, k] : path_) f = std::min(f, step(from, k).room);
+        for (const auto& [from, k] : path_) push(step(from, k).arc, f);
         return f;
       }
       bool advanced = false;
-      for (std::uint32_t& i = current_[u]; i < first_[u + 1]; ++i) {
-        const std::uint32_t a = order_[i];
-        const std::uint32_t v = head_[a];
-        if (cap_[a] > 0 && level_[v] == level_[u] + 1) {
-          path_.push_back(a);
-          u = v;
+      for (std::uint32_t& k = current_[u], deg = degree(u); k < deg; ++k) {
+        const Step st = step(u, k);
+        if (st.room > 0 && level_[st.head] == level_[u] + 1) {
+          path_.emplace_back(u, k);
+          u = st.head;
           advanced = true;
           break;
         }
@@ -322,15 +366,18 @@ class MaxFlow {
       // Dead end: no augmenting path goes through u in this phase.
       level_[u] = -1;
       if (path_.empty()) return 0;
-      u = tail_[path_.back()];
+      u = path_.back().first;
       path_.pop_back();
       ++current_[u];
     }
   }
 
-  std::uint32_t n_;
-  std::vector<std::uint32_t> tail_, head_, first_, order_, current_, path_;
-  std::vector<std::int64_t> cap_, original_;
+  const net::Graph& g_;
+  std::uint32_t n_, total_;
+  std::vector<std::int32_t> cap_, flow_;
+  std::vector<Extra> extra_;
+  std::vector<std::uint32_t> extra_first_, extra_at_, current_, queue_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> path_;
   std::vector<int> level_;
 };
 
@@ -376,25 +423,24 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
   for (const auto* set : {&sources, &destinations}) {
     for (const auto& e : *set) points += e.node ? 0 : 1;
   }
-  MaxFlow mf(n + 2 + points, g.edge_count() + 3 * (sources.size() + destinations.size()));
-  std::vector<std::uint32_t> edge_arc(g.edge_count(), UINT32_MAX);
-  for (std::uint32_t u = 0; u < n; ++u) {
-    for (std::uint32_t e = g.first_out(u); e < g.first_out(u + 1); ++e) {
-      if (closures != nullptr && closures->closed(core::EdgeId(e))) continue;
-      const std::int64_t cap = segment_capacity[g.segment_of(core::EdgeId(e)).value];
-      if (cap <= 0) continue;
-      edge_arc[e] = mf.add(u, g.head(core::EdgeId(e)).value, cap);
-    }
+  FlowNetwork net(g, 2 + points);
+  for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+    if (closures != nullptr && closures->closed(core::EdgeId(e))) continue;
+    net.set_edge_capacity(e, std::max<std::int64_t>(0, segment_capacity[g.segment_of(core::EdgeId(e)).value]));
   }
-  // Arcs that join a point to its road: (arc, the edge whose direction it follows).
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> point_arcs;
+  // Extra arcs that join a point to its road, with the edge whose direction each follows.
+  std::vector<std::uint32_t> extra_edge;
   std::uint32_t next_point = n + 2;
+  auto extra = [&](std::uint32_t from, std::uint32_t to, std::int64_t cap, std::uint32_t edge) {
+    net.add_extra(from, to, cap);
+    extra_edge.push_back(edge);
+  };
   auto attach = [&](const route::Endpoint& e, bool source) {
     if (e.node) {
       if (source) {
-        mf.add(super_s, e.node->value, MaxFlow::kInf);
+        extra(super_s, e.node->value, FlowNetwork::kInf, UINT32_MAX);
       } else {
-        mf.add(e.node->value, super_t, MaxFlow::kInf);
+        extra(e.node->value, super_t, FlowNetwork::kInf, UINT32_MAX);
       }
       return;
     }
@@ -408,61 +454,59 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
       // Travelling along the edge: a source point leaves towards its head, a destination is reached
       // from its tail.
       const std::uint32_t head = rev ? seg.from : seg.to, tail = rev ? seg.to : seg.from;
-      point_arcs.emplace_back(source ? mf.add(p, head, cap) : mf.add(tail, p, cap), edge->value);
+      if (source) {
+        extra(p, head, cap, edge->value);
+      } else {
+        extra(tail, p, cap, edge->value);
+      }
     }
     if (source) {
-      mf.add(super_s, p, MaxFlow::kInf);
+      extra(super_s, p, FlowNetwork::kInf, UINT32_MAX);
     } else {
-      mf.add(p, super_t, MaxFlow::kInf);
+      extra(p, super_t, FlowNetwork::kInf, UINT32_MAX);
     }
   };
   for (const auto& s : sources) attach(s, true);
   for (const auto& d : destinations) attach(d, false);
-  mf.finish();
+  net.finish();
 
   CapacityResult out;
-  out.trucks_per_day = mf.run(super_s, super_t);
+  out.trucks_per_day = net.run(super_s, super_t);
 
-  const auto side = mf.source_side(super_s);
-  for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
-    const std::uint32_t a = edge_arc[e];
-    if (a == UINT32_MAX || side[mf.tail(a)] == 0 || side[mf.head(a)] != 0) continue;
-    const SegmentId s = g.segment_of(core::EdgeId(e));
-    out.bottleneck.push_back({s, g.reversed(core::EdgeId(e)), mf.capacity(a), segment_checkpoint[s.value]});
+  const auto side = net.source_side(super_s);
+  for (std::uint32_t u = 0; u < n; ++u) {
+    if (side[u] == 0) continue;
+    for (std::uint32_t e = g.first_out(u); e < g.first_out(u + 1); ++e) {
+      if (net.edge_capacity(e) <= 0 || side[g.head(core::EdgeId(e)).value] != 0) continue;
+      const SegmentId s = g.segment_of(core::EdgeId(e));
+      out.bottleneck.push_back({s, g.reversed(core::EdgeId(e)), net.edge_capacity(e), segment_checkpoint[s.value]});
+    }
   }
-  for (const auto& [a, e] : point_arcs) {
-    if (side[mf.tail(a)] == 0 || side[mf.head(a)] != 0) continue;
-    const SegmentId s = g.segment_of(core::EdgeId(e));
-    out.bottleneck.push_back({s, g.reversed(core::EdgeId(e)), mf.capacity(a), segment_checkpoint[s.value]});
+  for (std::uint32_t x = 0; x < net.extras().size(); ++x) {
+    const auto& a = net.extras()[x];
+    if (extra_edge[x] == UINT32_MAX || side[a.from] == 0 || side[a.to] != 0) continue;
+    const SegmentId s = g.segment_of(core::EdgeId(extra_edge[x]));
+    out.bottleneck.push_back({s, g.reversed(core::EdgeId(extra_edge[x])), a.cap, segment_checkpoint[s.value]});
   }
   std::sort(out.bottleneck.begin(), out.bottleneck.end(),
             [](const CutLink& a, const CutLink& b) { return a.capacity_per_day > b.capacity_per_day; });
 
   // Decompose the flow into paths, largest first: repeatedly the widest path from the super source
-  // to the super sink over arcs that still carry flow.
+  // to the super sink over arcs that carry flow not yet assigned to a listed route.
   const std::uint32_t total = n + 2 + points;
-  std::vector<std::uint32_t> arc_edge(2 * (g.edge_count() + 3 * (sources.size() + destinations.size()) + 8), UINT32_MAX);
-  std::vector<std::int64_t> left;
-  for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
-    if (edge_arc[e] != UINT32_MAX) arc_edge[edge_arc[e]] = e;
-  }
-  for (const auto& [a, e] : point_arcs) arc_edge[a] = e;
+  std::vector<std::int64_t> used_edge(max_routes > 0 ? g.edge_count() : 0, 0), used_extra(net.extras().size(), 0);
   std::int64_t routed = 0;
-  std::vector<std::int64_t> used;  // flow already assigned to listed routes, per arc
   std::vector<std::uint32_t> visited(total, 0);
   std::uint32_t stamp = 0;
-  std::vector<std::int64_t> width(total);
-  std::vector<std::uint32_t> via(total);
-  auto carried = [&](std::uint32_t a) {
-    if (a >= used.size()) used.resize(a + 1, 0);
-    return mf.flow(a) - used[a];
-  };
+  std::vector<std::int64_t> width(max_routes > 0 ? total : 0);
+  std::vector<FlowNetwork::ArcRef> via(max_routes > 0 ? total : 0);
+  std::vector<std::uint32_t> via_from(max_routes > 0 ? total : 0);
   while (out.routes.size() < max_routes && routed < out.trucks_per_day) {
     ++stamp;
     std::fill(width.begin(), width.end(), 0);
-    std::fill(via.begin(), via.end(), UINT32_MAX);
-    std::vector<std::pair<std::int64_t, std::uint32_t>> heap{{MaxFlow::kInf, super_s}};
-    width[super_s] = MaxFlow::kInf;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> heap{{FlowNetwork::kInf, super_s}};
+    width[super_s] = FlowNetwork::kInf;
+    via_from[super_s] = UINT32_MAX;
     while (!heap.empty()) {
       std::pop_heap(heap.begin(), heap.end());
       const auto [w, u] = heap.back();
@@ -470,17 +514,18 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
       if (visited[u] == stamp || w < width[u]) continue;
       visited[u] = stamp;
       if (u == super_t) break;
-      for (std::uint32_t i = mf.first(u); i < mf.first(u + 1); ++i) {
-        const std::uint32_t a = mf.arc_at(i);
-        if ((a & 1u) != 0) continue;  // residual twins carry no flow of their own
-        const std::int64_t c = carried(a);
-        if (c <= 0) continue;
-        const std::uint32_t v = mf.head(a);
-        const std::int64_t nw = std::min(w, c);
-        if (visited[v] != stamp && nw > width[v]) {
-          width[v] = nw;
-          via[v] = a;
-          heap.emplace_back(nw, v);
+      for (std::uint32_t k = 0, deg = net.degree(u); k < deg; ++k) {
+        const auto st = net.step(u, k);
+        if (st.arc.reverse) continue;  // follow the flow, not the residual twins
+        const std::int64_t carried = st.arc.extra ? net.extras()[st.arc.index].flow - used_extra[st.arc.index]
+                                                  : net.edge_flow(st.arc.index) - used_edge[st.arc.index];
+        if (carried <= 0) continue;
+        const std::int64_t nw = std::min(w, carried);
+        if (visited[st.head] != stamp && nw > width[st.head]) {
+          width[st.head] = nw;
+          via[st.head] = st.arc;
+          via_from[st.head] = u;
+          heap.emplace_back(nw, st.head);
           std::push_heap(heap.begin(), heap.end());
         }
       }
@@ -488,14 +533,14 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
     if (visited[super_t] != stamp || width[super_t] <= 0) break;
     FlowRoute r;
     r.trucks_per_day = width[super_t];
-    std::vector<std::uint32_t> arcs;
-    for (std::uint32_t v = super_t; via[v] != UINT32_MAX; v = mf.tail(via[v])) arcs.push_back(via[v]);
+    std::vector<FlowNetwork::ArcRef> arcs;
+    for (std::uint32_t v = super_t; via_from[v] != UINT32_MAX; v = via_from[v]) arcs.push_back(via[v]);
     std::reverse(arcs.begin(), arcs.end());
-    for (const std::uint32_t a : arcs) {
-      carried(a);
-      used[a] += r.trucks_per_day;
-      if (arc_edge[a] == UINT32_MAX) continue;
-      const SegmentId s = g.segment_of(core::EdgeId(arc_edge[a]));
+    for (const auto& a : arcs) {
+      (a.extra ? used_extra[a.index] : used_edge[a.index]) += r.trucks_per_day;
+      const std::uint32_t edge = a.extra ? extra_edge[a.index] : a.index;
+      if (edge == UINT32_MAX) continue;
+      const SegmentId s = g.segment_of(core::EdgeId(edge));
       if (!r.segments.empty() && r.segments.back() == s) continue;
       r.segments.push_back(s);
       if (segment_checkpoint[s.value]) r.checkpoints.push_back(*segment_checkpoint[s.value]);

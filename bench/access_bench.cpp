@@ -1,0 +1,99 @@
+// Timings of the access analyses on a graph file, in process: bridges and articulation points,
+// multi-source reachability, and corridor capacity (max-flow) to destinations, with seeded random
+// sources and places. Prints one JSON object, and writes the chosen nodes for the peers in bench/run.
+//
+// usage: access_bench GRAPH [--seed S] [--sources K] [--places N] [--flows F] [--dump FILE]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "access/capacity.h"
+#include "access/critical.h"
+#include "net/graph_file.h"
+#include "route/router.h"
+
+using namespace corridor;
+using Clock = std::chrono::steady_clock;
+
+static double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: access_bench GRAPH [--seed S] [--sources K] [--places N] [--flows F] [--dump FILE]\n");
+    return 2;
+  }
+  std::string path = argv[1], dump;
+  std::uint64_t seed = 1;
+  std::size_t k = 2, places = 50, flows = 5;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string a = argv[i], v = argv[i + 1];
+    if (a == "--seed") seed = std::stoull(v);
+    else if (a == "--sources") k = std::stoul(v);
+    else if (a == "--places") places = std::stoul(v);
+    else if (a == "--flows") flows = std::stoul(v);
+    else if (a == "--dump") dump = v;
+  }
+  auto g = net::load_graph(path);
+  if (!g) {
+    std::fprintf(stderr, "%s\n", g.error().message.c_str());
+    return 1;
+  }
+  const std::uint32_t n = g->node_count();
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::uint32_t> node(0, n - 1);
+  std::vector<core::NodeId> sources, place_nodes, dests;
+  for (std::size_t i = 0; i < k; ++i) sources.push_back(core::NodeId(node(rng)));
+  for (std::size_t i = 0; i < places; ++i) place_nodes.push_back(core::NodeId(node(rng)));
+  for (std::size_t i = 0; i < flows; ++i) dests.push_back(core::NodeId(node(rng)));
+
+  std::vector<std::int64_t> population(n, 0);
+  std::vector<std::uint32_t> at_source(n, 0);
+  for (auto p : place_nodes) population[p.value] += 100;
+  for (auto s : sources) ++at_source[s.value];
+
+  auto t0 = Clock::now();
+  const access::UndirectedView view(*g, nullptr);
+  const auto cuts = access::find_cut_points(view, population, at_source);
+  const double cut_ms = ms_since(t0);
+
+  route::Router router(*g);
+  std::vector<route::Seed> seeds;
+  for (auto s : sources) seeds.push_back({s, 0});
+  t0 = Clock::now();
+  router.explore(seeds, net::Metric::kTime, nullptr);
+  std::size_t reached = 0;
+  for (std::uint32_t v = 0; v < n; ++v) reached += router.reached(core::NodeId(v));
+  const double reach_ms = ms_since(t0);
+
+  std::vector<std::int64_t> capacity;
+  std::vector<std::optional<std::size_t>> checkpoint_of;
+  access::segment_capacities(*g, access::ClassCapacity::defaults(), {}, capacity, checkpoint_of);
+  std::vector<double> flow_ms;
+  std::vector<std::int64_t> flow_values;
+  for (auto d : dests) {
+    if (std::find(sources.begin(), sources.end(), d) != sources.end()) continue;
+    t0 = Clock::now();
+    auto r = access::max_trucks(*g, nullptr, capacity, checkpoint_of, sources, {d}, 0);
+    flow_ms.push_back(ms_since(t0));
+    flow_values.push_back(r ? r->trucks_per_day : -1);
+  }
+  std::sort(flow_ms.begin(), flow_ms.end());
+  if (!dump.empty()) {
+    std::ofstream out(dump);
+    out << "kind,node,value\n";
+    for (auto s : sources) out << "source," << s.value << ",0\n";
+    for (std::size_t i = 0; i < flow_values.size(); ++i) out << "flow," << dests[i].value << "," << flow_values[i] << "\n";
+  }
+  std::printf(
+      "{\"nodes\":%u,\"segments\":%u,\"bridges\":%zu,\"articulation_points\":%zu,\"cut_points_ms\":%.2f,"
+      "\"reach_ms\":%.2f,\"reached\":%zu,\"flow_p50_ms\":%.2f,\"flow_max_ms\":%.2f}\n",
+      n, g->segment_count(), cuts.bridges.size(), cuts.articulation_points.size(), cut_ms, reach_ms, reached,
+      flow_ms.empty() ? 0.0 : flow_ms[flow_ms.size() / 2], flow_ms.empty() ? 0.0 : flow_ms.back());
+  return 0;
+}
