@@ -57,19 +57,29 @@ int main(int argc, char** argv) {
   for (auto p : place_nodes) population[p.value] += 100;
   for (auto s : sources) ++at_source[s.value];
 
-  auto t0 = Clock::now();
-  const access::UndirectedView view(*g, nullptr);
-  const auto cuts = access::find_cut_points(view, population, at_source);
-  const double cut_ms = ms_since(t0);
+  // Each analysis runs `repeat` times; the fastest run is reported (the first pays for page faults).
+  const int repeat = 5;
+  double cut_ms = 1e300;
+  access::CutPoints cuts;
+  for (int r = 0; r < repeat; ++r) {
+    const auto t0 = Clock::now();
+    const access::UndirectedView view(*g, nullptr);
+    cuts = access::find_cut_points(view, population, at_source);
+    cut_ms = std::min(cut_ms, ms_since(t0));
+  }
 
   route::Router router(*g);
   std::vector<route::Seed> seeds;
   for (auto s : sources) seeds.push_back({s, 0});
-  t0 = Clock::now();
-  router.explore(seeds, net::Metric::kTime, nullptr);
+  double reach_ms = 1e300;
   std::size_t reached = 0;
-  for (std::uint32_t v = 0; v < n; ++v) reached += router.reached(core::NodeId(v));
-  const double reach_ms = ms_since(t0);
+  for (int r = 0; r < repeat; ++r) {
+    const auto t0 = Clock::now();
+    router.explore(seeds, net::Metric::kTime, nullptr);
+    reached = 0;
+    for (std::uint32_t v = 0; v < n; ++v) reached += router.reached(core::NodeId(v));
+    reach_ms = std::min(reach_ms, ms_since(t0));
+  }
 
   std::vector<std::int64_t> capacity;
   std::vector<std::optional<std::size_t>> checkpoint_of;
@@ -78,10 +88,16 @@ int main(int argc, char** argv) {
   std::vector<std::int64_t> flow_values;
   for (auto d : dests) {
     if (std::find(sources.begin(), sources.end(), d) != sources.end()) continue;
-    t0 = Clock::now();
-    auto r = access::max_trucks(*g, nullptr, capacity, checkpoint_of, sources, {d}, 0);
-    flow_ms.push_back(ms_since(t0));
-    flow_values.push_back(r ? r->trucks_per_day : -1);
+    double best = 1e300;
+    std::int64_t value = -1;
+    for (int r = 0; r < (n > 1'000'000 ? 1 : 3); ++r) {
+      const auto t0 = Clock::now();
+      auto res = access::max_trucks(*g, nullptr, capacity, checkpoint_of, sources, {d}, 0);
+      best = std::min(best, ms_since(t0));
+      value = res ? res->trucks_per_day : -1;
+    }
+    flow_ms.push_back(best);
+    flow_values.push_back(value);
   }
   std::sort(flow_ms.begin(), flow_ms.end());
   if (!dump.empty()) {

@@ -62,7 +62,6 @@ CutPoints find_cut_points(const UndirectedView& view, const std::vector<std::int
     disc[root] = low[root] = time++;
     next[root] = view.first(root);
     stack.push_back(root);
-    std::vector<std::uint32_t> component{root};
     while (!stack.empty()) {
       const std::uint32_t u = stack.back();
       if (next[u] < view.first(u + 1)) {
@@ -74,7 +73,6 @@ CutPoints find_cut_points(const UndirectedView& view, const std::vector<std::int
           parent_link[v] = view.segment(i);
           next[v] = view.first(v);
           stack.push_back(v);
-          component.push_back(v);
         } else {
           low[u] = std::min(low[u], disc[v]);
         }

@@ -271,27 +271,64 @@ std::optional<Path> Router::shortest(std::span<const Seed> sources, std::span<co
   return path;
 }
 
+void Router::RadixHeap::clear() {
+  for (auto& b : buckets) b.clear();
+  last = 0;
+  size = 0;
+}
+
+void Router::RadixHeap::push(std::uint64_t key, std::uint32_t v) {
+  const int b = key == last ? 0 : 64 - __builtin_clzll(key ^ last);
+  buckets[static_cast<std::size_t>(b)].emplace_back(key, v);
+  ++size;
+}
+
+std::pair<std::uint64_t, std::uint32_t> Router::RadixHeap::pop() {
+  if (buckets[0].empty()) {
+    std::size_t i = 1;
+    while (buckets[i].empty()) ++i;
+    std::uint64_t least = buckets[i][0].first;
+    for (const auto& item : buckets[i]) least = std::min(least, item.first);
+    last = least;
+    for (const auto& item : buckets[i]) {
+      const int b = item.first == last ? 0 : 64 - __builtin_clzll(item.first ^ last);
+      buckets[static_cast<std::size_t>(b)].push_back(item);
+    }
+    buckets[i].clear();
+  }
+  const auto top = buckets[0].back();
+  buckets[0].pop_back();
+  --size;
+  return top;
+}
+
 void Router::explore(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
                      std::uint64_t limit, bool backward) {
   fwd_.reset();
+  radix_.clear();
   const auto& a = g_.arrays();
   const int w = static_cast<int>(metric);
+  // Seeds go in cheapest first, as the radix heap wants no key below the last one popped (0).
   for (std::uint32_t i = 0; i < sources.size(); ++i) {
     const std::uint32_t v = sources[i].node.value;
-    if (sources[i].cost > limit || (fwd_.has(v) && fwd_.labels[v].dist <= sources[i].cost)) continue;
-    fwd_.update(v, sources[i].cost, sources[i].cost, kNone);
+    Label& l = fwd_.labels[v];
+    if (sources[i].cost > limit || (l.stamp == fwd_.generation && l.dist <= sources[i].cost)) continue;
+    l = Label{sources[i].cost, kNone, fwd_.generation};
     fwd_.origin[v] = i;
+    radix_.push(sources[i].cost, v);
   }
   auto relax = [&](std::uint32_t u, std::uint64_t d, std::uint32_t v, std::uint32_t e, std::uint32_t weight) {
     if (closures != nullptr && closures->closed(EdgeId(e))) return;
     const std::uint64_t nd = d + weight;
-    if (nd > limit || (fwd_.has(v) && nd >= fwd_.labels[v].dist)) return;
-    fwd_.update(v, nd, nd, e);
+    Label& l = fwd_.labels[v];
+    if (nd > limit || (l.stamp == fwd_.generation && nd >= l.dist)) return;
+    l = Label{nd, e, fwd_.generation};
     fwd_.origin[v] = fwd_.origin[u];
+    radix_.push(nd, v);
   };
-  while (!fwd_.empty()) {
-    const std::uint64_t d = fwd_.top_key();
-    const std::uint32_t u = fwd_.pop();
+  while (radix_.size > 0) {
+    const auto [d, u] = radix_.pop();
+    if (d != fwd_.labels[u].dist) continue;  // stale: improved since it was pushed
     if (backward) {
       for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
         relax(u, d, a.in_arcs[i].tail, a.in_arcs[i].edge, a.in_arcs[i].weight[w]);

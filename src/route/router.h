@@ -8,6 +8,7 @@
 // May use: core, net.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -95,6 +96,19 @@ class Router {
     std::uint64_t cost;
     std::vector<std::uint32_t> row;  // the seed node's [landmark][to, from] distances
   };
+
+  // A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan) for explore(): keys popped never decrease, so items
+  // are bucketed by the highest bit in which they differ from the last key popped; each item moves
+  // down at most 64 times. Improvements are pushed again and stale items skipped.
+  struct RadixHeap {
+    std::array<std::vector<std::pair<std::uint64_t, std::uint32_t>>, 65> buckets;
+    std::uint64_t last = 0;
+    std::size_t size = 0;
+    void clear();
+    void push(std::uint64_t key, std::uint32_t v);
+    std::pair<std::uint64_t, std::uint32_t> pop();
+  };
+  RadixHeap radix_;
 
   const Graph& g_;
   std::uint64_t settled_ = 0;
