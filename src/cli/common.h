@@ -49,5 +49,7 @@ Runner add_route(CLI::App& app);
 Runner add_reach(CLI::App& app);
 Runner add_critical(CLI::App& app);
 Runner add_capacity(CLI::App& app);
+Runner add_party(CLI::App& app);
+Runner add_ledger(CLI::App& app);
 
 }  // namespace corridor::cli

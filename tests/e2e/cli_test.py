@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -385,6 +386,109 @@ class Access(unittest.TestCase):
         r = corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20", "--checkpoints", typo)
         self.assertEqual(r.returncode, EXIT_PARSE)
         self.assertIn("typo.toml:6: unknown field 'laness'", r.stderr)
+
+
+class Ledger(unittest.TestCase):
+    """party add, ledger verify/export/import on a real SQLite file, tampered with by sqlite3."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="corridor_ledger_")
+        self.db = os.path.join(self.tmp, "corridor.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def add(self, name, role, db=None):
+        return corridor("party", "add", name, "--role", role, "--store", db or self.db,
+                        "--key-out", os.path.join(self.tmp, name + ".key"), "--json")
+
+    def sql(self, statement, db=None):
+        con = sqlite3.connect(db or self.db)
+        try:
+            con.executescript(statement)
+            con.commit()
+        finally:
+            con.close()
+
+    def test_parties_keys_and_verify(self):
+        r = self.add("icrc", "sender")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["seq"], 1)
+        key = json.loads(slurp(os.path.join(self.tmp, "icrc.key")))
+        self.assertEqual(key["public_key"], j["public_key"])
+        self.assertEqual(os.stat(os.path.join(self.tmp, "icrc.key")).st_mode & 0o777, 0o600)
+        self.assertEqual(self.add("customs", "checkpoint").returncode, 0)
+        self.assertEqual(self.add("icrc", "sender").returncode, EXIT_INVALID)        # twice
+        r = self.add("wfp", "pirate")                                               # unknown role
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "wfp.key")))         # no key left behind
+        r = corridor("ledger", "verify", "--store", self.db, "--json")
+        self.assertEqual(json.loads(r.stdout), {"ok": True, "events": 2})
+        # Pinned keys: the right one passes, another fails at the registration.
+        pins = os.path.join(self.tmp, "pins.json")
+        with open(pins, "w") as f:
+            json.dump({"icrc": key["public_key"]}, f)
+        self.assertEqual(corridor("ledger", "verify", "--store", self.db, "--keys", pins).returncode, 0)
+        with open(pins, "w") as f:
+            json.dump({"customs": key["public_key"]}, f)
+        r = corridor("ledger", "verify", "--store", self.db, "--keys", pins, "--json")
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+        self.assertEqual(json.loads(r.stdout)["error"]["first_bad_seq"], 2)
+
+    def test_store_refuses_updates_and_verify_names_the_edited_seq(self):
+        for name, role in (("icrc", "sender"), ("customs", "checkpoint"), ("unmis", "monitor")):
+            self.assertEqual(self.add(name, role).returncode, 0)
+        with self.assertRaises(sqlite3.DatabaseError):
+            self.sql("UPDATE events SET time = 0 WHERE seq = 2")
+        with self.assertRaises(sqlite3.DatabaseError):
+            self.sql("DELETE FROM events WHERE seq = 3")
+        self.sql("DROP TRIGGER events_no_update; UPDATE events SET subject = 'someone' WHERE seq = 2")
+        r = corridor("ledger", "verify", "--store", self.db)
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+        self.assertIn("fails at seq 2", r.stderr)
+        # Nothing can be appended to a ledger that does not verify.
+        r = self.add("wfp", "sender")
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+
+    def test_export_import_and_fork(self):
+        self.assertEqual(self.add("icrc", "sender").returncode, 0)
+        exported = os.path.join(self.tmp, "a.jsonl")
+        self.assertEqual(corridor("ledger", "export", exported, "--store", self.db).returncode, 0)
+        self.assertEqual(corridor("ledger", "verify", "--file", exported).returncode, 0)
+        other = os.path.join(self.tmp, "other.db")
+        r = corridor("ledger", "import", exported, "--store", other, "--json")
+        self.assertEqual(json.loads(r.stdout), {"appended": 1, "events": 1})
+        # The other node goes its own way; then it cannot take our next export.
+        self.assertEqual(self.add("customs", "checkpoint").returncode, 0)
+        self.assertEqual(self.add("unmis", "monitor", db=other).returncode, 0)
+        self.assertEqual(corridor("ledger", "export", exported, "--store", self.db).returncode, 0)
+        r = corridor("ledger", "import", exported, "--store", other)
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("forks this ledger at seq 2", r.stderr)
+        # A tampered export is refused, and names its line's seq.
+        lines = slurp(exported).splitlines()
+        lines[1] = lines[1].replace('"checkpoint"', '"sender"')
+        bad = os.path.join(self.tmp, "bad.jsonl")
+        with open(bad, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        r = corridor("ledger", "verify", "--file", bad)
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+        self.assertIn("seq 2", r.stderr)
+        r = corridor("ledger", "import", bad, "--store", os.path.join(self.tmp, "third.db"))
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+        with open(bad, "w") as f:
+            f.write("{not json\n")
+        r = corridor("ledger", "verify", "--file", bad)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("bad.jsonl:1", r.stderr)
+
+    def test_a_file_that_is_not_a_database(self):
+        with open(self.db, "w") as f:
+            f.write("just text, " * 100)
+        r = corridor("ledger", "verify", "--store", self.db)
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+        self.assertIn("corridor.db", r.stderr)
 
 
 if __name__ == "__main__":
