@@ -51,5 +51,6 @@ Runner add_critical(CLI::App& app);
 Runner add_capacity(CLI::App& app);
 Runner add_party(CLI::App& app);
 Runner add_ledger(CLI::App& app);
+Runner add_regime(CLI::App& app);
 
 }  // namespace corridor::cli

@@ -82,11 +82,12 @@ class [[nodiscard]] Result<void> {
   auto tmp = (expr);                                                 \
   if (!tmp) return ::corridor::core::Unexpected{tmp.error()};        \
   decl = std::move(*tmp)
-#define CORRIDOR_TRY(decl, expr) CORRIDOR_TRY_IMPL(CORRIDOR_CONCAT(try_tmp_, __LINE__), decl, expr)
-#define CORRIDOR_CHECK(expr)                                                   \
-  do {                                                                         \
-    auto try_status_ = (expr);                                                 \
-    if (!try_status_) return ::corridor::core::Unexpected{try_status_.error()}; \
+#define CORRIDOR_TRY(decl, expr) CORRIDOR_TRY_IMPL(CORRIDOR_CONCAT(try_tmp_, __COUNTER__), decl, expr)
+#define CORRIDOR_CHECK_IMPL(tmp, expr)                          \
+  do {                                                          \
+    auto tmp = (expr);                                          \
+    if (!tmp) return ::corridor::core::Unexpected{tmp.error()}; \
   } while (0)
+#define CORRIDOR_CHECK(expr) CORRIDOR_CHECK_IMPL(CORRIDOR_CONCAT(check_tmp_, __COUNTER__), expr)
 
 }  // namespace corridor::core

@@ -388,6 +388,60 @@ class Access(unittest.TestCase):
         self.assertIn("typo.toml:6: unknown field 'laness'", r.stderr)
 
 
+class Regime(unittest.TestCase):
+    DECL = {"id": "c-1", "type": "food-aid", "sender": "icrc", "receiver": "local", "origin": "goris",
+            "destination": "stepanakert", "checkpoint": "example-bridge", "planned_arrival": "2023-07-03T08:00Z",
+            "declared_at": "2023-07-01T08:00Z",
+            "documents": ["manifest", "waybill", "driver_id", "phytosanitary_certificate"],
+            "approvals": ["border-service", "peacekeepers"],
+            "items": [{"description": "wheat flour", "hs": "1101", "category": "food", "quantity": 20000,
+                       "unit": "kg", "net_kg": 20000}]}
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="corridor_regime_")
+        self.regime = os.path.join(DATA, "regimes", "example.toml")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def decl(self, **changes):
+        d = json.loads(json.dumps(self.DECL))
+        d.update(changes)
+        path = os.path.join(self.tmp, "d.json")
+        with open(path, "w") as f:
+            json.dump(d, f)
+        return path
+
+    def test_decisions_cite_rules_and_items(self):
+        r = corridor("regime", "check", self.regime, self.decl(), "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["decision"], "accept")
+        self.assertEqual(j["random_draw"]["seed"], 2023)
+        items = self.DECL["items"] + [{"description": "pistol", "hs": "930200", "quantity": 1, "unit": "pcs",
+                                        "net_kg": 1}]
+        j = json.loads(corridor("regime", "check", self.regime, self.decl(items=items), "--json").stdout)
+        self.assertEqual(j["decision"], "reject")
+        self.assertIn({"rule": "G-ARMS", "item": 1, "severity": "reject", "message": "'pistol' is prohibited"},
+                      j["reasons"])
+        j = json.loads(corridor("regime", "check", self.regime, self.decl(approvals=[]), "--json").stdout)
+        self.assertEqual(j["decision"], "needs-approval")
+        self.assertEqual(sorted(x["message"] for x in j["reasons"]),
+                         ["awaiting approval by border-service", "awaiting approval by peacekeepers"])
+
+    def test_bad_files(self):
+        bad = os.path.join(self.tmp, "bad.toml")
+        with open(bad, "w") as f:
+            f.write(slurp(self.regime).replace("min_lead_hours = 24", "min_lead_hours = 24\nmin_lead_days = 1"))
+        r = corridor("regime", "check", bad, self.decl())
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertRegex(r.stderr, r"bad.toml:\d+: unknown field 'min_lead_days'")
+        r = corridor("regime", "check", self.regime, self.decl(items=[{"description": "x", "category": "food",
+                                                                        "quantity": -1, "unit": "kg", "net_kg": 1}]))
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("/items/0/quantity", r.stderr)
+
+
 class Ledger(unittest.TestCase):
     """party add, ledger verify/export/import on a real SQLite file, tampered with by sqlite3."""
 

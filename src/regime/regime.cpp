@@ -1,0 +1,545 @@
+#include "regime/regime.h"
+
+#include "core/geo.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace corridor::regime {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+
+const char* lane_name(Lane l) { return l == Lane::kGreen ? "green" : l == Lane::kYellow ? "yellow" : "red"; }
+const char* verdict_name(Verdict v) {
+  return v == Verdict::kAccept ? "accept" : v == Verdict::kNeedsApproval ? "needs-approval" : "reject";
+}
+
+namespace {
+
+// Reads one TOML table strictly: every key must be claimed by a handler, each handler checks type.
+class Fields {
+ public:
+  Fields(const toml::table& t, std::string file) : t_(t), file_(std::move(file)) {}
+
+  std::string at(const toml::node& n) const { return file_ + ":" + std::to_string(n.source().begin.line) + ": "; }
+  std::string at_table() const { return file_ + ":" + std::to_string(t_.source().begin.line) + ": "; }
+
+  Result<void> string(const char* key, std::string& out, bool required = false) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (n == nullptr) return required ? missing(key) : Result<void>();
+    if (!n->is_string()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be a string");
+    out = n->as_string()->get();
+    if (required && out.empty()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must not be empty");
+    return {};
+  }
+  Result<void> number(const char* key, double& out, bool required = false) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (n == nullptr) return required ? missing(key) : Result<void>();
+    if (!n->is_number()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be a number");
+    out = n->value<double>().value_or(0);
+    if (!std::isfinite(out) || out < 0) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be 0 or more");
+    return {};
+  }
+  Result<void> optional_number(const char* key, std::optional<double>& out) {
+    if (t_.get(key) == nullptr) {
+      seen_.insert(key);
+      return {};
+    }
+    double v = 0;
+    CORRIDOR_CHECK(number(key, v));
+    out = v;
+    return {};
+  }
+  Result<void> integer(const char* key, std::int64_t& out) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (n == nullptr) return {};
+    if (!n->is_integer()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be a whole number");
+    out = n->as_integer()->get();
+    return {};
+  }
+  Result<void> strings(const char* key, std::vector<std::string>& out) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (n == nullptr) return {};
+    const toml::array* a = n->as_array();
+    if (a == nullptr) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be an array of strings");
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) return fail(ErrorCode::kParse, at(e) + "'" + key + "' must hold only strings");
+      out.push_back(e.as_string()->get());
+    }
+    return {};
+  }
+  void claim(const char* key) { seen_.insert(key); }
+  Result<void> no_others() const {
+    for (const auto& [k, v] : t_) {
+      if (!seen_.contains(std::string(k.str()))) {
+        return fail(ErrorCode::kParse, at(v) + "unknown field '" + std::string(k.str()) + "'");
+      }
+    }
+    return {};
+  }
+
+ private:
+  Result<void> missing(const char* key) const {
+    return fail(ErrorCode::kParse, at_table() + "missing '" + key + "'");
+  }
+  const toml::table& t_;
+  std::string file_;
+  std::set<std::string> seen_;
+};
+
+Result<Lane> lane_from(const std::string& s, const std::string& where) {
+  if (s == "green") return Lane::kGreen;
+  if (s == "yellow") return Lane::kYellow;
+  if (s == "red") return Lane::kRed;
+  return fail(ErrorCode::kParse, where + "lane '" + s + "' (green, yellow or red)");
+}
+
+// Applies `f` to each table of an array-of-tables `key`, with its own Fields.
+Result<void> each_table(const toml::table& doc, const char* key, const std::string& file,
+                        const std::function<Result<void>(Fields&)>& f) {
+  const toml::node* n = doc.get(key);
+  if (n == nullptr) return {};
+  const toml::array* a = n->as_array();
+  if (a == nullptr) {
+    return fail(ErrorCode::kParse, file + ":" + std::to_string(n->source().begin.line) + ": '" + key +
+                                       "' must be an array of tables ([[" + key + "]])");
+  }
+  for (const toml::node& e : *a) {
+    const toml::table* t = e.as_table();
+    if (t == nullptr) {
+      return fail(ErrorCode::kParse, file + ":" + std::to_string(e.source().begin.line) + ": '" + key + "' entries are tables");
+    }
+    Fields fields(*t, file);
+    CORRIDOR_CHECK(f(fields));
+    CORRIDOR_CHECK(fields.no_others());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Regime> parse_regime(const std::string& text, const std::string& name) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::kParse, name + ":" + std::to_string(e.source().begin.line) + ":" +
+                                       std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+  }
+  Regime r;
+  r.origin = name;
+  std::map<std::string, std::string> ids;  // rule id -> where first defined
+  auto unique = [&](Fields& f, const std::string& id, const toml::table&) -> Result<void> {
+    const std::string where = f.at_table();
+    if (const auto it = ids.find(id); it != ids.end()) {
+      return fail(ErrorCode::kParse, where + "duplicate rule id '" + id + "' (first at " + it->second + ")");
+    }
+    ids[id] = where.substr(0, where.size() - 2);
+    return {};
+  };
+  for (const auto& [k, v] : doc) {
+    static const std::set<std::string> kTop{"checkpoint", "documents", "goods", "vehicles", "coordination", "inspection"};
+    if (!kTop.contains(std::string(k.str()))) {
+      return fail(ErrorCode::kParse, name + ":" + std::to_string(v.source().begin.line) + ": unknown section '" +
+                                         std::string(k.str()) + "'");
+    }
+  }
+  const toml::table* cp = doc["checkpoint"].as_table();
+  if (cp == nullptr) return fail(ErrorCode::kParse, name + ": missing [checkpoint]");
+  {
+    Fields f(*cp, name);
+    CORRIDOR_CHECK(f.string("id", r.checkpoint_id, true));
+    CORRIDOR_CHECK(f.string("name", r.checkpoint_name));
+    CORRIDOR_CHECK(f.string("operator", r.operator_party, true));
+    // Coordinates may be negative, so they are read without number()'s 0-or-more check.
+    for (const char* key : {"lat", "lon"}) {
+      f.claim(key);
+      const toml::node* n = cp->get(key);
+      if (n == nullptr) return fail(ErrorCode::kParse, f.at_table() + "missing '" + key + "'");
+      if (!n->is_number()) return fail(ErrorCode::kParse, f.at(*n) + "'" + key + "' must be a number");
+      (std::string(key) == "lat" ? r.lat : r.lon) = n->value<double>().value_or(0);
+    }
+    if (!core::valid_lat_lon({r.lat, r.lon})) return fail(ErrorCode::kParse, f.at_table() + "coordinates out of range");
+    CORRIDOR_CHECK(f.string("hours", r.hours));
+    std::int64_t lanes = 1;
+    CORRIDOR_CHECK(f.integer("lanes", lanes));
+    if (lanes < 1 || lanes > 100) return fail(ErrorCode::kParse, f.at_table() + "'lanes' must be from 1 to 100");
+    r.lanes = static_cast<int>(lanes);
+    CORRIDOR_CHECK(f.number("vehicles_per_hour", r.vehicles_per_hour));
+    CORRIDOR_CHECK(f.no_others());
+    if (r.checkpoint_name.empty()) r.checkpoint_name = r.checkpoint_id;
+  }
+  CORRIDOR_CHECK(each_table(doc, "documents", name, [&](Fields& f) -> Result<void> {
+    DocumentRule d;
+    CORRIDOR_CHECK(f.string("id", d.id, true));
+    CORRIDOR_CHECK(unique(f, d.id, *cp));
+    CORRIDOR_CHECK(f.strings("consignment_types", d.consignment_types));
+    CORRIDOR_CHECK(f.strings("required", d.required));
+    if (d.required.empty()) return fail(ErrorCode::kParse, f.at_table() + "'required' lists no document");
+    r.documents.push_back(std::move(d));
+    return {};
+  }));
+  CORRIDOR_CHECK(each_table(doc, "goods", name, [&](Fields& f) -> Result<void> {
+    GoodsRule g;
+    CORRIDOR_CHECK(f.string("id", g.id, true));
+    CORRIDOR_CHECK(unique(f, g.id, *cp));
+    CORRIDOR_CHECK(f.strings("hs_prefix", g.hs_prefixes));
+    CORRIDOR_CHECK(f.strings("category", g.categories));
+    if (g.hs_prefixes.empty() && g.categories.empty()) {
+      return fail(ErrorCode::kParse, f.at_table() + "a goods rule needs 'hs_prefix' or 'category'");
+    }
+    std::string action;
+    CORRIDOR_CHECK(f.string("action", action, true));
+    if (action == "allowed") {
+      g.action = Action::kAllowed;
+    } else if (action == "restricted") {
+      g.action = Action::kRestricted;
+    } else if (action == "prohibited") {
+      g.action = Action::kProhibited;
+    } else {
+      return fail(ErrorCode::kParse, f.at_table() + "action '" + action + "' (allowed, restricted or prohibited)");
+    }
+    CORRIDOR_CHECK(f.string("permit_from", g.permit_from, g.action == Action::kRestricted));
+    CORRIDOR_CHECK(f.optional_number("max_quantity", g.max_quantity));
+    CORRIDOR_CHECK(f.string("unit", g.unit, g.max_quantity.has_value()));
+    r.goods.push_back(std::move(g));
+    return {};
+  }));
+  CORRIDOR_CHECK(each_table(doc, "vehicles", name, [&](Fields& f) -> Result<void> {
+    VehicleRule v;
+    CORRIDOR_CHECK(f.string("id", v.id, true));
+    CORRIDOR_CHECK(unique(f, v.id, *cp));
+    CORRIDOR_CHECK(f.optional_number("max_gross_kg", v.max_gross_kg));
+    CORRIDOR_CHECK(f.strings("registration", v.registrations));
+    r.vehicles.push_back(std::move(v));
+    return {};
+  }));
+  if (const toml::node* n = doc.get("coordination")) {
+    const toml::table* t = n->as_table();
+    if (t == nullptr) return fail(ErrorCode::kParse, name + ":" + std::to_string(n->source().begin.line) + ": [coordination] is a table");
+    Fields f(*t, name);
+    CORRIDOR_CHECK(f.string("id", r.coordination_id, true));
+    CORRIDOR_CHECK(unique(f, r.coordination_id, *cp));
+    CORRIDOR_CHECK(f.strings("approvals", r.approvals));
+    CORRIDOR_CHECK(f.number("min_lead_hours", r.min_lead_hours));
+    CORRIDOR_CHECK(f.no_others());
+  }
+  if (const toml::node* n = doc.get("inspection")) {
+    const toml::table* t = n->as_table();
+    if (t == nullptr) return fail(ErrorCode::kParse, name + ":" + std::to_string(n->source().begin.line) + ": [inspection] is a table");
+    Fields f(*t, name);
+    CORRIDOR_CHECK(f.string("id", r.inspection_id, true));
+    CORRIDOR_CHECK(unique(f, r.inspection_id, *cp));
+    CORRIDOR_CHECK(f.number("random_rate", r.random_rate));
+    if (r.random_rate > 1) return fail(ErrorCode::kParse, f.at_table() + "'random_rate' is a share, from 0 to 1");
+    std::string lane = "red";
+    CORRIDOR_CHECK(f.string("random_lane", lane));
+    CORRIDOR_TRY(r.random_lane, lane_from(lane, f.at_table()));
+    std::int64_t seed = 0;
+    CORRIDOR_CHECK(f.integer("seed", seed));
+    r.seed = static_cast<std::uint64_t>(seed);
+    f.claim("rules");
+    CORRIDOR_CHECK(each_table(*t, "rules", name, [&](Fields& rf) -> Result<void> {
+      InspectionRule ir;
+      CORRIDOR_CHECK(rf.string("id", ir.id, true));
+      CORRIDOR_CHECK(unique(rf, ir.id, *cp));
+      CORRIDOR_CHECK(rf.strings("hs_prefix", ir.hs_prefixes));
+      CORRIDOR_CHECK(rf.strings("category", ir.categories));
+      std::string l;
+      CORRIDOR_CHECK(rf.string("lane", l, true));
+      CORRIDOR_TRY(ir.lane, lane_from(l, rf.at_table()));
+      r.inspection.push_back(std::move(ir));
+      return {};
+    }));
+    CORRIDOR_CHECK(f.no_others());
+  }
+  return r;
+}
+
+Result<Regime> read_regime(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open regime file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_regime(ss.str(), path);
+}
+
+namespace {
+using nlohmann::json;
+
+struct Reader {
+  const json& j;
+  std::string name;
+  std::string ptr;
+
+  Result<std::string> str(const char* key, bool required) const {
+    if (!j.contains(key)) {
+      if (required) return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": missing");
+      return std::string();
+    }
+    if (!j[key].is_string()) return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": must be a string");
+    return j[key].get<std::string>();
+  }
+  Result<double> num(const char* key, bool required, double fallback = 0) const {
+    if (!j.contains(key)) {
+      if (required) return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": missing");
+      return fallback;
+    }
+    if (!j[key].is_number() || !std::isfinite(j[key].get<double>()) || j[key].get<double>() < 0) {
+      return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": must be a number, 0 or more");
+    }
+    return j[key].get<double>();
+  }
+  Result<std::vector<std::string>> strs(const char* key) const {
+    std::vector<std::string> out;
+    if (!j.contains(key)) return out;
+    if (!j[key].is_array()) return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": must be an array");
+    for (std::size_t i = 0; i < j[key].size(); ++i) {
+      if (!j[key][i].is_string()) {
+        return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + "/" + std::to_string(i) + ": must be a string");
+      }
+      out.push_back(j[key][i].get<std::string>());
+    }
+    return out;
+  }
+  Result<void> only(std::initializer_list<const char*> keys) const {
+    for (const auto& [k, v] : j.items()) {
+      if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; })) {
+        return fail(ErrorCode::kParse, name + ": " + ptr + "/" + k + ": unknown field");
+      }
+    }
+    return {};
+  }
+};
+}  // namespace
+
+Result<Declaration> parse_declaration(const std::string& text, const std::string& name) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    const std::size_t line = static_cast<std::size_t>(
+        std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(e.byte, text.size())), '\n')) + 1;
+    return fail(ErrorCode::kParse, name + ":" + std::to_string(line) + ": not valid JSON: " + e.what());
+  } catch (const json::exception& e) {
+    return fail(ErrorCode::kParse, name + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) return fail(ErrorCode::kParse, name + ": /: a declaration is a JSON object");
+  const Reader r{j, name, ""};
+  CORRIDOR_CHECK(r.only({"id", "type", "sender", "receiver", "origin", "destination", "checkpoint", "planned_arrival",
+                         "declared_at", "documents", "permits", "approvals", "vehicles", "items"}));
+  Declaration d;
+  CORRIDOR_TRY(d.id, r.str("id", true));
+  CORRIDOR_TRY(d.type, r.str("type", true));
+  CORRIDOR_TRY(d.sender, r.str("sender", true));
+  CORRIDOR_TRY(d.receiver, r.str("receiver", true));
+  CORRIDOR_TRY(d.origin, r.str("origin", true));
+  CORRIDOR_TRY(d.destination, r.str("destination", true));
+  CORRIDOR_TRY(d.checkpoint, r.str("checkpoint", true));
+  CORRIDOR_TRY(std::string arrival, r.str("planned_arrival", true));
+  CORRIDOR_TRY(d.planned_arrival, core::parse_iso8601(arrival, name + ": /planned_arrival"));
+  CORRIDOR_TRY(std::string declared, r.str("declared_at", false));
+  if (!declared.empty()) {
+    CORRIDOR_TRY(d.declared_at, core::parse_iso8601(declared, name + ": /declared_at"));
+  }
+  CORRIDOR_TRY(d.documents, r.strs("documents"));
+  CORRIDOR_TRY(d.approvals, r.strs("approvals"));
+  if (!j.contains("items") || !j["items"].is_array() || j["items"].empty()) {
+    return fail(ErrorCode::kParse, name + ": /items: a consignment lists one item or more");
+  }
+  for (std::size_t i = 0; i < j["items"].size(); ++i) {
+    const json& it = j["items"][i];
+    const std::string ptr = "/items/" + std::to_string(i);
+    if (!it.is_object()) return fail(ErrorCode::kParse, name + ": " + ptr + ": an item is an object");
+    const Reader ir{it, name, ptr};
+    CORRIDOR_CHECK(ir.only({"description", "hs", "category", "quantity", "unit", "net_kg", "kcal_per_kg"}));
+    Item item;
+    CORRIDOR_TRY(item.description, ir.str("description", true));
+    CORRIDOR_TRY(item.hs, ir.str("hs", false));
+    CORRIDOR_TRY(item.category, ir.str("category", false));
+    if (item.hs.empty() && item.category.empty()) {
+      return fail(ErrorCode::kParse, name + ": " + ptr + ": an item needs 'hs' (HS code) or 'category'");
+    }
+    CORRIDOR_TRY(item.quantity, ir.num("quantity", true));
+    CORRIDOR_TRY(item.unit, ir.str("unit", true));
+    CORRIDOR_TRY(item.net_kg, ir.num("net_kg", true));
+    if (it.contains("kcal_per_kg")) {
+      CORRIDOR_TRY(item.kcal_per_kg, ir.num("kcal_per_kg", true));
+    }
+    d.items.push_back(std::move(item));
+  }
+  if (j.contains("vehicles")) {
+    if (!j["vehicles"].is_array()) return fail(ErrorCode::kParse, name + ": /vehicles: must be an array");
+    for (std::size_t i = 0; i < j["vehicles"].size(); ++i) {
+      const json& v = j["vehicles"][i];
+      const std::string ptr = "/vehicles/" + std::to_string(i);
+      if (!v.is_object()) return fail(ErrorCode::kParse, name + ": " + ptr + ": a vehicle is an object");
+      const Reader vr{v, name, ptr};
+      CORRIDOR_CHECK(vr.only({"plate", "driver", "registration", "gross_kg"}));
+      Vehicle veh;
+      CORRIDOR_TRY(veh.plate, vr.str("plate", true));
+      CORRIDOR_TRY(veh.driver, vr.str("driver", true));
+      CORRIDOR_TRY(veh.registration, vr.str("registration", false));
+      if (v.contains("gross_kg")) {
+        CORRIDOR_TRY(veh.gross_kg, vr.num("gross_kg", true));
+      }
+      d.vehicles.push_back(std::move(veh));
+    }
+  }
+  if (j.contains("permits")) {
+    if (!j["permits"].is_array()) return fail(ErrorCode::kParse, name + ": /permits: must be an array");
+    for (std::size_t i = 0; i < j["permits"].size(); ++i) {
+      const json& p = j["permits"][i];
+      const std::string ptr = "/permits/" + std::to_string(i);
+      if (!p.is_object() || !p.contains("item") || !p["item"].is_number_unsigned() || !p.contains("from") ||
+          !p["from"].is_string()) {
+        return fail(ErrorCode::kParse, name + ": " + ptr + ": a permit is {\"item\": index, \"from\": party}");
+      }
+      const auto idx = p["item"].get<std::size_t>();
+      if (idx >= d.items.size()) return fail(ErrorCode::kParse, name + ": " + ptr + "/item: no item " + std::to_string(idx));
+      d.permits.push_back({idx, p["from"].get<std::string>()});
+    }
+  }
+  return d;
+}
+
+Result<Declaration> read_declaration(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open declaration");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_declaration(ss.str(), path);
+}
+
+double random_draw(std::uint64_t seed, const std::string& consignment_id) {
+  const std::string key = std::to_string(seed) + ":" + consignment_id;
+  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  // SplitMix64 finaliser, then the top 53 bits as a double in [0, 1).
+  h += 0x9e3779b97f4a7c15ull;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return static_cast<double>(h >> 11) / 9007199254740992.0;
+}
+
+namespace {
+bool matches(const std::vector<std::string>& prefixes, const std::vector<std::string>& categories, const Item& it) {
+  for (const auto& p : prefixes) {
+    if (!it.hs.empty() && it.hs.rfind(p, 0) == 0) return true;
+  }
+  return std::find(categories.begin(), categories.end(), it.category) != categories.end() && !it.category.empty();
+}
+}  // namespace
+
+Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now) {
+  Decision out;
+  auto add = [&](const std::string& rule, std::optional<std::size_t> item, Verdict sev, std::string msg) {
+    out.reasons.push_back({rule, item, sev, std::move(msg)});
+    out.verdict = std::max(out.verdict, sev);
+  };
+  if (d.checkpoint != r.checkpoint_id) {
+    add("checkpoint", std::nullopt, Verdict::kReject,
+        "declared for checkpoint '" + d.checkpoint + "', this regime is '" + r.checkpoint_id + "'");
+  }
+  for (const auto& doc : r.documents) {
+    if (!doc.consignment_types.empty() &&
+        std::find(doc.consignment_types.begin(), doc.consignment_types.end(), d.type) == doc.consignment_types.end()) {
+      continue;
+    }
+    for (const auto& req : doc.required) {
+      if (std::find(d.documents.begin(), d.documents.end(), req) == d.documents.end()) {
+        add(doc.id, std::nullopt, Verdict::kReject, "missing document '" + req + "'");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < d.items.size(); ++i) {
+    const Item& it = d.items[i];
+    for (const auto& g : r.goods) {
+      if (!matches(g.hs_prefixes, g.categories, it)) continue;
+      if (g.action == Action::kProhibited) {
+        add(g.id, i, Verdict::kReject, "'" + it.description + "' is prohibited");
+        continue;
+      }
+      if (g.max_quantity && it.unit == g.unit && it.quantity > *g.max_quantity) {
+        std::ostringstream msg;
+        msg << "'" << it.description << "': " << it.quantity << " " << it.unit << " exceeds the limit of "
+            << *g.max_quantity << " " << g.unit;
+        add(g.id, i, Verdict::kReject, msg.str());
+      }
+      if (g.action == Action::kRestricted) {
+        const bool permitted = std::any_of(d.permits.begin(), d.permits.end(),
+                                           [&](const Permit& p) { return p.item == i && p.from == g.permit_from; });
+        if (!permitted) {
+          add(g.id, i, Verdict::kNeedsApproval, "'" + it.description + "' needs a permit from " + g.permit_from);
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < d.vehicles.size(); ++i) {
+    const Vehicle& v = d.vehicles[i];
+    for (const auto& rule : r.vehicles) {
+      if (rule.max_gross_kg && v.gross_kg && *v.gross_kg > *rule.max_gross_kg) {
+        std::ostringstream msg;
+        msg << "vehicle " << v.plate << ": " << *v.gross_kg << " kg exceeds " << *rule.max_gross_kg << " kg";
+        add(rule.id, std::nullopt, Verdict::kReject, msg.str());
+      }
+      if (!rule.registrations.empty() &&
+          std::find(rule.registrations.begin(), rule.registrations.end(), v.registration) == rule.registrations.end()) {
+        add(rule.id, std::nullopt, Verdict::kReject,
+            "vehicle " + v.plate + ": registration '" + v.registration + "' is not accepted");
+      }
+    }
+  }
+  if (!r.coordination_id.empty()) {
+    for (const auto& party : r.approvals) {
+      if (std::find(d.approvals.begin(), d.approvals.end(), party) == d.approvals.end()) {
+        add(r.coordination_id, std::nullopt, Verdict::kNeedsApproval, "awaiting approval by " + party);
+      }
+    }
+    const core::UnixSeconds declared = d.declared_at.value_or(now);
+    const double lead_h = static_cast<double>(d.planned_arrival - declared) / 3600.0;
+    if (lead_h < r.min_lead_hours) {
+      std::ostringstream msg;
+      msg << "declared " << std::max(0.0, lead_h) << " h before arrival; at least " << r.min_lead_hours << " h needed";
+      add(r.coordination_id, std::nullopt, Verdict::kReject, msg.str());
+    }
+  }
+  // Lane: the strictest rule that matches an item, else the seeded random draw, else green.
+  for (const auto& ir : r.inspection) {
+    for (const Item& it : d.items) {
+      if (matches(ir.hs_prefixes, ir.categories, it) && ir.lane > out.lane) {
+        out.lane = ir.lane;
+        out.lane_rule = ir.id;
+      }
+    }
+  }
+  out.draw.seed = r.seed;
+  out.draw.rate = r.random_rate;
+  out.draw.value = random_draw(r.seed, d.id);
+  out.draw.selected = out.draw.value < r.random_rate;
+  if (out.draw.selected && r.random_lane > out.lane) {
+    out.lane = r.random_lane;
+    out.lane_rule = r.inspection_id;
+  }
+  return out;
+}
+
+}  // namespace corridor::regime

@@ -1,0 +1,163 @@
+#include <gtest/gtest.h>
+
+#include "regime/regime.h"
+
+namespace corridor::regime {
+namespace {
+
+Regime example() {
+  auto r = read_regime(std::string(CORRIDOR_DATA_DIR) + "/regimes/example.toml");
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  return *r;
+}
+
+// A declaration that passes everything but the approvals, which the tests then vary.
+std::string declaration(const std::string& items, const std::string& extra = "") {
+  return R"({"id":"c-1","type":"food-aid","sender":"icrc","receiver":"red-cross-local","origin":"goris",
+    "destination":"stepanakert","checkpoint":"example-bridge","planned_arrival":"2023-07-03T08:00Z",
+    "declared_at":"2023-07-01T08:00Z",
+    "documents":["manifest","waybill","driver_id","phytosanitary_certificate"],
+    "approvals":["border-service","peacekeepers"],
+    "vehicles":[{"plate":"35 AB 123","driver":"A. Petrosyan","registration":"AM","gross_kg":30000}],
+    "items":)" + items + extra + "}";
+}
+const char* kFlour = R"([{"description":"wheat flour","hs":"1101","category":"food","quantity":20000,"unit":"kg","net_kg":20000,"kcal_per_kg":3640}])";
+
+Decision check(const std::string& json, core::UnixSeconds now = 0) {
+  auto d = parse_declaration(json, "decl.json");
+  EXPECT_TRUE(d) << (d ? "" : d.error().message);
+  return evaluate(example(), *d, now);
+}
+
+bool cites(const Decision& d, const std::string& rule, std::optional<std::size_t> item = std::nullopt) {
+  return std::any_of(d.reasons.begin(), d.reasons.end(),
+                     [&](const Reason& r) { return r.rule == rule && (!item || r.item == item); });
+}
+
+TEST(Regime, ReadsEveryKindOfRule) {
+  const Regime r = example();
+  EXPECT_EQ(r.checkpoint_id, "example-bridge");
+  EXPECT_EQ(r.documents.size(), 2u);
+  EXPECT_EQ(r.goods.size(), 4u);
+  EXPECT_EQ(r.vehicles.size(), 2u);
+  EXPECT_EQ(r.approvals.size(), 2u);
+  EXPECT_EQ(r.inspection.size(), 2u);
+  EXPECT_EQ(r.seed, 2023u);
+}
+
+TEST(Regime, AcceptsACompleteFoodConsignment) {
+  const Decision d = check(declaration(kFlour));
+  EXPECT_EQ(d.verdict, Verdict::kAccept);
+  EXPECT_TRUE(d.reasons.empty());
+}
+
+TEST(Regime, EachRuleKindCitesItselfAndTheItem) {
+  // Missing document.
+  auto d = check(R"({"id":"c-1","type":"food-aid","sender":"s","receiver":"r","origin":"o","destination":"d",
+    "checkpoint":"example-bridge","planned_arrival":"2023-07-03T08:00Z","declared_at":"2023-07-01T08:00Z",
+    "documents":["manifest","waybill","driver_id"],"approvals":["border-service","peacekeepers"],"items":)" +
+                 std::string(kFlour) + "}");
+  EXPECT_EQ(d.verdict, Verdict::kReject);
+  EXPECT_TRUE(cites(d, "DOC-FOOD"));
+  // Prohibited goods, by HS prefix: item 1.
+  d = check(declaration(R"([{"description":"flour","category":"food","quantity":1,"unit":"kg","net_kg":1},
+                            {"description":"hunting rifle","hs":"930320","quantity":1,"unit":"pcs","net_kg":4}])"));
+  EXPECT_EQ(d.verdict, Verdict::kReject);
+  EXPECT_TRUE(cites(d, "G-ARMS", 1));
+  // Restricted without a permit: needs approval; with it: accept.
+  const std::string insulin = R"([{"description":"insulin","hs":"300431","category":"medicine","quantity":50,"unit":"kg","net_kg":50}])";
+  d = check(declaration(insulin));
+  EXPECT_EQ(d.verdict, Verdict::kNeedsApproval);
+  EXPECT_TRUE(cites(d, "G-MEDICINE", 0));
+  EXPECT_EQ(d.lane, Lane::kYellow);
+  EXPECT_EQ(*d.lane_rule, "I-MEDICINE");
+  d = check(declaration(insulin, R"(,"permits":[{"item":0,"from":"health-ministry"}])"));
+  EXPECT_EQ(d.verdict, Verdict::kAccept);
+  // Quantity limit.
+  d = check(declaration(R"([{"description":"diesel","category":"fuel","quantity":8000,"unit":"l","net_kg":6700}])"));
+  EXPECT_EQ(d.verdict, Verdict::kReject);
+  EXPECT_TRUE(cites(d, "G-FUEL", 0));
+  EXPECT_EQ(d.lane, Lane::kRed);
+  // Vehicle weight and registration.
+  auto heavy = declaration(kFlour);
+  heavy.replace(heavy.find("30000"), 5, "45000");
+  d = check(heavy);
+  EXPECT_TRUE(cites(d, "V-WEIGHT"));
+  auto foreign = declaration(kFlour);
+  foreign.replace(foreign.find("\"AM\""), 4, "\"XX\"");
+  EXPECT_TRUE(cites(check(foreign), "V-REGISTRATION"));
+  // Approvals outstanding, and a lead time too short.
+  auto pending = declaration(kFlour);
+  pending.replace(pending.find(R"("border-service","peacekeepers")"), 31, R"("border-service")");
+  d = check(pending);
+  EXPECT_EQ(d.verdict, Verdict::kNeedsApproval);
+  EXPECT_TRUE(cites(d, "C-APPROVALS"));
+  auto late = declaration(kFlour);
+  late.replace(late.find("2023-07-01T08:00Z"), 17, "2023-07-02T20:00Z");
+  d = check(late);
+  EXPECT_EQ(d.verdict, Verdict::kReject);
+  EXPECT_TRUE(cites(d, "C-APPROVALS"));
+}
+
+TEST(Regime, RandomLaneIsReproducibleFromTheSeedAndAboutTheRate) {
+  EXPECT_EQ(random_draw(2023, "c-1"), random_draw(2023, "c-1"));
+  EXPECT_NE(random_draw(2023, "c-1"), random_draw(2024, "c-1"));
+  int selected = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const double v = random_draw(2023, "c-" + std::to_string(i));
+    ASSERT_GE(v, 0.0);
+    ASSERT_LT(v, 1.0);
+    selected += v < 0.1;
+  }
+  EXPECT_NEAR(selected, 1000, 100);  // 10% of 10,000, within about three standard deviations
+  // The decision records the draw, so another party can recompute it.
+  const Decision d = check(declaration(kFlour));
+  EXPECT_EQ(d.draw.seed, 2023u);
+  EXPECT_DOUBLE_EQ(d.draw.value, random_draw(2023, "c-1"));
+  EXPECT_EQ(d.draw.selected, d.draw.value < 0.1);
+  EXPECT_EQ(d.lane, d.draw.selected ? Lane::kRed : Lane::kGreen);
+}
+
+TEST(Regime, BadRegimeFilesNameFileAndLine) {
+  auto err = [](const std::string& text) {
+    auto r = parse_regime(text, "r.toml");
+    EXPECT_FALSE(r);
+    return r ? std::string() : r.error().message;
+  };
+  const std::string cp = "[checkpoint]\nid = \"x\"\noperator = \"o\"\nlat = 1.0\nlon = 2.0\n";
+  EXPECT_NE(err(cp + "colour = \"red\"\n").find("r.toml:6: unknown field 'colour'"), std::string::npos);
+  EXPECT_NE(err(cp + "lanes = \"two\"\n").find("r.toml:6: 'lanes' must be a whole number"), std::string::npos);
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"a\"]\naction = \"allowed\"\n[[goods]]\nid = \"G\"\n"
+                     "category = [\"b\"]\naction = \"allowed\"\n").find("r.toml:10: duplicate rule id 'G'"),
+            std::string::npos);
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"a\"]\naction = \"maybe\"\n").find("action 'maybe'"),
+            std::string::npos);
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"a\"]\naction = \"restricted\"\n").find("permit_from"),
+            std::string::npos);
+  EXPECT_NE(err(cp + "[inspection]\nid = \"I\"\nrandom_rate = 1.5\n").find("share"), std::string::npos);
+  EXPECT_NE(err("[checkpoint\nid=1").find("r.toml:1:"), std::string::npos);
+  EXPECT_NE(err("[checkpoint]\nid = \"x\"\noperator = \"o\"\nlat = 91.0\nlon = 2.0\n").find("out of range"),
+            std::string::npos);
+  EXPECT_NE(err(cp + "[surprise]\n").find("unknown section 'surprise'"), std::string::npos);
+}
+
+TEST(Regime, BadDeclarationsNameTheJsonPointer) {
+  auto err = [](const std::string& text) {
+    auto r = parse_declaration(text, "d.json");
+    EXPECT_FALSE(r);
+    return r ? std::string() : r.error().message;
+  };
+  EXPECT_NE(err(declaration(R"([{"description":"x","category":"food","quantity":"lots","unit":"kg","net_kg":1}])"))
+                .find("d.json: /items/0/quantity"), std::string::npos);
+  EXPECT_NE(err(declaration("[]")).find("/items"), std::string::npos);
+  EXPECT_NE(err(declaration(kFlour, R"(,"colour":"blue")")).find("/colour: unknown field"), std::string::npos);
+  EXPECT_NE(err(declaration(kFlour, R"(,"permits":[{"item":5,"from":"x"}])")).find("/permits/0/item"),
+            std::string::npos);
+  EXPECT_NE(err("{\n\"id\": \n}").find("d.json:3:"), std::string::npos);
+  auto bad_time = declaration(kFlour);
+  bad_time.replace(bad_time.find("2023-07-03T08:00Z"), 17, "next tuesday");
+  EXPECT_NE(err(bad_time).find("/planned_arrival"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace corridor::regime
