@@ -52,5 +52,6 @@ Runner add_capacity(CLI::App& app);
 Runner add_party(CLI::App& app);
 Runner add_ledger(CLI::App& app);
 Runner add_regime(CLI::App& app);
+Runner add_consign(CLI::App& app);
 
 }  // namespace corridor::cli

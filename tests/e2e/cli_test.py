@@ -442,6 +442,81 @@ class Regime(unittest.TestCase):
         self.assertIn("/items/0/quantity", r.stderr)
 
 
+class Consign(unittest.TestCase):
+    """The consignment lifecycle through the command, on a real SQLite store."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="corridor_consign_")
+        self.db = os.path.join(self.tmp, "corridor.db")
+        for name, role in (("icrc", "sender"), ("border-service", "checkpoint"), ("peacekeepers", "monitor"),
+                           ("local", "receiver")):
+            r = corridor("party", "add", name, "--role", role, "--store", self.db,
+                         "--key-out", self.key(name))
+            assert r.returncode == 0, r.stderr
+        decl = json.loads(json.dumps(Regime.DECL))
+        decl["receiver"] = "local"
+        decl["approvals"] = []
+        self.decl = os.path.join(self.tmp, "c1.json")
+        with open(self.decl, "w") as f:
+            json.dump(decl, f)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def key(self, name):
+        return os.path.join(self.tmp, name + ".key")
+
+    def step(self, *args, party):
+        return corridor("consign", *args, "--store", self.db, "--key", self.key(party), "--json")
+
+    def events(self):
+        con = sqlite3.connect(self.db)
+        try:
+            return con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        finally:
+            con.close()
+
+    def test_lifecycle_and_refusals(self):
+        regime = os.path.join(DATA, "regimes", "example.toml")
+        r = self.step("declare", self.decl, "--regime", regime, "--at", "2023-07-01T08:00Z", party="icrc")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["state"], "declared")
+        self.assertEqual(j["decision"]["verdict"], "needs-approval")
+        self.assertEqual(sorted(j["approvals_required"]), ["border-service", "peacekeepers"])
+        self.assertEqual(self.step("notify", "c-1", party="icrc").returncode, 0)
+        # Refusals change nothing: arriving before approval, approving as the wrong party.
+        before = self.events()
+        r = self.step("arrive", "c-1", party="icrc")
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("only an approved consignment arrives", json.loads(r.stdout)["error"]["message"])
+        self.assertEqual(self.step("approve", "c-1", party="local").returncode, EXIT_INVALID)
+        self.assertEqual(self.events(), before)
+        for who in ("border-service", "peacekeepers"):
+            self.assertEqual(self.step("approve", "c-1", party=who).returncode, 0)
+        self.assertEqual(self.step("arrive", "c-1", party="icrc").returncode, 0)
+        self.assertEqual(self.step("inspect", "c-1", "--lane", "red", "--findings", "ok", party="border-service").returncode, 0)
+        self.assertEqual(self.step("clear", "c-1", party="border-service").returncode, 0)
+        self.assertEqual(self.step("cross", "c-1", party="border-service").returncode, 0)
+        r = self.step("deliver", "c-1", "--received", '[{"item":0,"quantity":19900,"short":100}]', party="local")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        j = json.loads(corridor("consign", "show", "c-1", "--store", self.db, "--json").stdout)
+        self.assertEqual(j["state"], "delivered")
+        self.assertEqual(j["entered"]["declared"], "2023-07-01T08:00:00Z")
+        self.assertEqual(json.loads(corridor("consign", "list", "--store", self.db, "--json").stdout),
+                         [{"id": "c-1", "state": "delivered"}])
+        self.assertEqual(corridor("ledger", "verify", "--store", self.db).returncode, 0)
+        # A key file that does not match the party's registered key is refused.
+        forged = json.loads(slurp(self.key("icrc")))
+        other = json.loads(slurp(self.key("local")))
+        forged["public_key"], forged["secret_key"] = other["public_key"], other["secret_key"]
+        with open(self.key("forged"), "w") as f:
+            json.dump(forged, f)
+        r = self.step("declare", self.decl, "--regime", regime, party="forged")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(corridor("consign", "show", "nope", "--store", self.db).returncode, EXIT_NOT_FOUND)
+
+
 class Ledger(unittest.TestCase):
     """party add, ledger verify/export/import on a real SQLite file, tampered with by sqlite3."""
 

@@ -1,0 +1,82 @@
+// corridor::cargo — a consignment's lifecycle as a state machine over ledger events.
+//
+//   declared -> notified -> approved (every required party) -> arrived -> inspected
+//     -> cleared | held | turned back (whole, or part: items removed with a reason)
+//     -> crossed -> delivered (received quantities, damaged, short)
+//   rejected is reachable from declared and notified (and while approvals are pending); held goes
+//   on to cleared or turned back.
+//
+// The state is a projection: apply() folds one event into it, and refuses (with the reason) any event
+// the machine does not allow from the current state, or from the wrong party. Refusal changes
+// nothing. The same function serves the commands (check before appending) and `store rebuild`.
+//
+// May use: core, regime.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace corridor::cargo {
+
+enum class State : std::uint8_t {
+  kNone,  // no such consignment yet
+  kDeclared,
+  kNotified,
+  kApproved,
+  kRejected,
+  kArrived,
+  kInspected,
+  kHeld,
+  kCleared,
+  kTurnedBack,
+  kCrossed,
+  kDelivered,
+};
+[[nodiscard]] const char* state_name(State s);
+
+// Event types, as they appear in the ledger.
+inline constexpr const char* kDeclared = "consignment.declared";
+inline constexpr const char* kNotified = "consignment.notified";
+inline constexpr const char* kApproved = "consignment.approved";
+inline constexpr const char* kRejected = "consignment.rejected";
+inline constexpr const char* kArrived = "consignment.arrived";
+inline constexpr const char* kInspected = "consignment.inspected";
+inline constexpr const char* kHeld = "consignment.held";
+inline constexpr const char* kCleared = "consignment.cleared";
+inline constexpr const char* kTurnedBack = "consignment.turned_back";
+inline constexpr const char* kCrossed = "consignment.crossed";
+inline constexpr const char* kDelivered = "consignment.delivered";
+
+struct Step {
+  std::string type;
+  std::string actor;
+  core::UnixSeconds time = 0;
+  std::string payload;  // canonical JSON
+};
+
+struct Consignment {
+  std::string id;
+  State state = State::kNone;
+  std::string sender, receiver, checkpoint, checkpoint_operator;
+  std::set<std::string> approvals_required, approvals_given;
+  std::vector<std::string> items;           // descriptions, by index
+  std::vector<double> net_kg;               // by index
+  std::set<std::size_t> removed;            // items turned back
+  std::map<State, core::UnixSeconds> entered;  // when each state was first reached
+  std::string lane;
+  std::vector<std::string> reasons;         // rejection, hold and turn-back reasons as given
+
+  bool operator==(const Consignment&) const = default;
+};
+
+// Folds one event into the consignment, or says why the machine refuses it.
+[[nodiscard]] core::Result<void> apply(Consignment& c, const Step& step);
+
+}  // namespace corridor::cargo
