@@ -83,9 +83,15 @@ Result<void> apply(Consignment& c, const Step& step) {
       for (const auto& it : d["items"]) {
         c.items.push_back(text(it, "description"));
         c.net_kg.push_back(it.contains("net_kg") && it["net_kg"].is_number() ? it["net_kg"].get<double>() : 0.0);
+        c.categories.push_back(text(it, "category"));
       }
     }
     if (c.items.empty()) return refuse("a consignment lists one item or more");
+    c.trucks = d.contains("vehicles") && d["vehicles"].is_array() ? d["vehicles"].size() : 0;
+    if (p.contains("decision") && p["decision"].is_object() && p["decision"].contains("reasons") &&
+        p["decision"]["reasons"].is_array()) {
+      for (const auto& r : p["decision"]["reasons"]) c.decision_rules.push_back(text(r, "rule"));
+    }
     enter(State::kDeclared);
     return {};
   }

@@ -68,6 +68,9 @@ struct Consignment {
   std::set<std::string> approvals_required, approvals_given;
   std::vector<std::string> items;           // descriptions, by index
   std::vector<double> net_kg;               // by index
+  std::vector<std::string> categories;      // by index ("" when only an HS code was given)
+  std::size_t trucks = 0;                   // vehicles declared
+  std::vector<std::string> decision_rules;  // rules the regime cited at declaration
   std::set<std::size_t> removed;            // items turned back
   std::map<State, core::UnixSeconds> entered;  // when each state was first reached
   std::string lane;

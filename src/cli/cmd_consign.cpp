@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cargo/lifecycle.h"
+#include "cargo/stats.h"
 #include "cli/common.h"
 #include "ledger/event.h"
 #include "regime/regime.h"
@@ -102,13 +103,60 @@ Runner add_consign(CLI::App& app) {
   common(show, false);
   auto* list = cmd->add_subcommand("list", "Every consignment and its state");
   common(list, false);
+  auto* stats = cmd->add_subcommand("stats", "Dwell times, reasons by rule, tonnes and trucks per day, approvals pending");
+  common(stats, false);
 
-  return [o, steps, simple, show, list] {
+  return [o, steps, simple, show, list, stats] {
     if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o->json);
     auto store = store::open_sqlite(o->store);
     if (!store) return report(store.error(), o->json);
     auto all = project(**store);
     if (!all) return report(all.error(), o->json);
+    if (stats->parsed()) {
+      const cargo::Stats s = cargo::stats(*all);
+      nlohmann::json dwell = nlohmann::json::array();
+      for (const auto& d : s.dwell) {
+        dwell.push_back({{"stage", d.stage}, {"count", d.count}, {"p50_hours", d.p50_hours}, {"p90_hours", d.p90_hours}});
+      }
+      const nlohmann::json j = {{"consignments", all->size()},
+                                {"by_state", s.by_state},
+                                {"dwell", dwell},
+                                {"rules_cited", s.rules_cited},
+                                {"rules_cited_for_rejected_or_turned_back", s.rules_cited_rejected},
+                                {"reasons_given", s.rejection_reasons},
+                                {"tonnes_by_day", s.tonnes_by_day},
+                                {"trucks_by_day", s.trucks_by_day},
+                                {"approvals_pending", s.approvals_pending}};
+      if (o->json) {
+        print_json(j);
+        return 0;
+      }
+      std::cout << all->size() << " consignments\n";
+      for (const auto& [state, n] : s.by_state) std::cout << "  " << state << ": " << n << "\n";
+      std::cout << "Dwell time per stage (hours, p50 / p90):\n";
+      for (const auto& d : s.dwell) {
+        if (d.count == 0) continue;
+        std::cout << "  " << d.stage << ": " << format_fixed(d.p50_hours, 1) << " / " << format_fixed(d.p90_hours, 1)
+                  << " (" << d.count << ")\n";
+      }
+      if (!s.rules_cited.empty()) std::cout << "Rules cited at declaration:\n";
+      for (const auto& [rule, n] : s.rules_cited) {
+        std::cout << "  " << rule << ": " << n << " (" << (s.rules_cited_rejected.contains(rule) ? s.rules_cited_rejected.at(rule) : 0)
+                  << " later rejected or turned back)\n";
+      }
+      if (!s.tonnes_by_day.empty()) std::cout << "Crossed, by day:\n";
+      for (const auto& [day, cats] : s.tonnes_by_day) {
+        std::cout << "  " << day << ": " << s.trucks_by_day.at(day) << " trucks";
+        for (const auto& [cat, t] : cats) std::cout << ", " << format_fixed(t, 1) << " t " << cat;
+        std::cout << "\n";
+      }
+      for (const auto& [id, parties] : s.approvals_pending) {
+        std::cout << "  awaiting approval: " << id << " by";
+        for (const auto& p : parties) std::cout << " " << p;
+        std::cout << "\n";
+      }
+      return 0;
+    }
     if (show->parsed() || list->parsed()) {
       if (show->parsed()) {
         const auto it = all->find(o->id);

@@ -240,6 +240,42 @@ Result<Event> Ledger::append(const Signer& signer, const std::string& type, cons
   return e;
 }
 
+Result<std::vector<Event>> Ledger::append_batch(const Signer& signer, const std::vector<Draft>& drafts) {
+  const auto it = parties_.find(signer.name);
+  if (it == parties_.end()) {
+    return fail(ErrorCode::kNotFound, "party '" + signer.name + "' is not registered in this ledger");
+  }
+  if (it->second.public_key != signer.keys.public_key) {
+    return fail(ErrorCode::kInvalidArgument, "the key given for '" + signer.name + "' is not the one it registered");
+  }
+  std::vector<Event> events;
+  events.reserve(drafts.size());
+  const std::uint64_t seq0 = last_seq_;
+  const std::string hash0 = last_hash_;
+  for (const Draft& d : drafts) {
+    if (d.type == kPartyRegistered) {
+      last_seq_ = seq0;
+      last_hash_ = hash0;
+      return fail(ErrorCode::kInvalidArgument, "a batch cannot register parties");
+    }
+    auto e = make(signer, d.type, d.subject, d.payload_json, d.time);
+    if (!e) {
+      last_seq_ = seq0;
+      last_hash_ = hash0;
+      return core::Unexpected{e.error()};
+    }
+    last_seq_ = e->seq;
+    last_hash_ = e->hash;
+    events.push_back(std::move(*e));
+  }
+  if (auto ok = journal_->append(events); !ok) {
+    last_seq_ = seq0;
+    last_hash_ = hash0;
+    return core::Unexpected{ok.error()};
+  }
+  return events;
+}
+
 Result<Event> Ledger::register_party(const Signer& signer, core::UnixSeconds time) {
   if (signer.name.empty()) return fail(ErrorCode::kInvalidArgument, "a party needs a name");
   if (std::find(kRoles.begin(), kRoles.end(), signer.role) == kRoles.end()) {

@@ -117,6 +117,12 @@ class Ledger {
   [[nodiscard]] core::Result<Event> append(const Signer& signer, const std::string& type,
                                            const std::string& subject, const std::string& payload_json,
                                            core::UnixSeconds time);
+  struct Draft {
+    std::string type, subject, payload_json;
+    core::UnixSeconds time = 0;
+  };
+  // Signs and appends several events by one party in one transaction: all or none.
+  [[nodiscard]] core::Result<std::vector<Event>> append_batch(const Signer& signer, const std::vector<Draft>& drafts);
   // Registers `signer` (self-signed) with its role.
   [[nodiscard]] core::Result<Event> register_party(const Signer& signer, core::UnixSeconds time);
 

@@ -1,0 +1,60 @@
+#include "cargo/stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace corridor::cargo {
+
+namespace {
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size()))) - 1;
+  return v[std::min(i, v.size() - 1)];
+}
+}  // namespace
+
+Stats stats(const std::map<std::string, Consignment>& consignments) {
+  Stats s;
+  // Stages in lifecycle order; a consignment counts for a stage when it entered both ends.
+  const std::vector<std::pair<State, State>> stages{
+      {State::kDeclared, State::kNotified}, {State::kNotified, State::kApproved}, {State::kApproved, State::kArrived},
+      {State::kArrived, State::kInspected}, {State::kInspected, State::kCleared}, {State::kCleared, State::kCrossed},
+      {State::kCrossed, State::kDelivered}, {State::kDeclared, State::kDelivered}};
+  std::vector<std::vector<double>> hours(stages.size());
+  for (const auto& [id, c] : consignments) {
+    ++s.by_state[state_name(c.state)];
+    for (std::size_t k = 0; k < stages.size(); ++k) {
+      const auto a = c.entered.find(stages[k].first), b = c.entered.find(stages[k].second);
+      if (a != c.entered.end() && b != c.entered.end()) {
+        hours[k].push_back(static_cast<double>(b->second - a->second) / 3600.0);
+      }
+    }
+    const bool refused = c.state == State::kRejected || c.state == State::kTurnedBack || !c.removed.empty();
+    for (const auto& r : c.decision_rules) {
+      ++s.rules_cited[r];
+      if (refused) ++s.rules_cited_rejected[r];
+    }
+    for (const auto& r : c.reasons) ++s.rejection_reasons[r];
+    if (const auto crossed = c.entered.find(State::kCrossed); crossed != c.entered.end()) {
+      const std::string day = core::format_iso8601(crossed->second).substr(0, 10);
+      for (std::size_t i = 0; i < c.items.size(); ++i) {
+        if (c.removed.contains(i)) continue;
+        s.tonnes_by_day[day][c.categories[i].empty() ? "uncategorised" : c.categories[i]] += c.net_kg[i] / 1000.0;
+      }
+      s.trucks_by_day[day] += c.trucks;
+    }
+    if (c.state == State::kNotified) {
+      for (const auto& p : c.approvals_required) {
+        if (!c.approvals_given.contains(p)) s.approvals_pending[c.id].push_back(p);
+      }
+    }
+  }
+  for (std::size_t k = 0; k < stages.size(); ++k) {
+    s.dwell.push_back({std::string(state_name(stages[k].first)) + " -> " + state_name(stages[k].second),
+                       hours[k].size(), percentile(hours[k], 0.5), percentile(hours[k], 0.9)});
+  }
+  return s;
+}
+
+}  // namespace corridor::cargo
