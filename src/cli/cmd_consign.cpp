@@ -50,7 +50,76 @@ nlohmann::json consignment_json(const cargo::Consignment& c) {
           {"entered", entered}};
 }
 
+constexpr const char* kProjection = "consignment";
+
+std::vector<store::ProjectionRow> projection_rows(const std::map<std::string, cargo::Consignment>& all) {
+  std::vector<store::ProjectionRow> rows;
+  for (const auto& [id, c] : all) rows.push_back({id, cargo::state_name(c.state), consignment_json(c).dump()});
+  return rows;
+}
+
+std::uint64_t last_seq(ledger::Journal& j) {
+  auto last = j.last();
+  return last && *last ? (*last)->seq : 0;
+}
+
 }  // namespace
+
+Runner add_store(CLI::App& app) {
+  auto* cmd = app.add_subcommand("store", "The store's derived state");
+  cmd->require_subcommand(1);
+  struct Opts {
+    std::string store = "corridor.db";
+    bool check = false, json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* rebuild = cmd->add_subcommand("rebuild", "Recompute every projection (consignment states) from the events alone");
+  rebuild->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  rebuild->add_flag("--check", o->check, "only compare the stored projection with a fresh one; exit 7 if they differ");
+  rebuild->add_flag("--json", o->json, "print as JSON");
+  return [o] {
+    auto store = store::open_sqlite(o->store);
+    if (!store) return report(store.error(), o->json);
+    auto all = project(**store);
+    if (!all) return report(all.error(), o->json);
+    const auto fresh = projection_rows(*all);
+    const std::uint64_t seq = last_seq(**store);
+    auto stored = (*store)->rows(kProjection);
+    if (!stored) return report(stored.error(), o->json);
+    auto stored_seq = (*store)->projected_seq(kProjection);
+    if (!stored_seq) return report(stored_seq.error(), o->json);
+    std::size_t differing = 0;
+    std::map<std::string, const store::ProjectionRow*> by_id;
+    for (const auto& r : *stored) by_id[r.id] = &r;
+    for (const auto& r : fresh) {
+      const auto it = by_id.find(r.id);
+      differing += it == by_id.end() || !(*it->second == r);
+    }
+    differing += stored->size() > fresh.size() ? stored->size() - fresh.size() : 0;
+    // Rows are what readers see; events that touch no consignment (a party registering) leave
+    // them as they are, so the projected seq may trail the log without the rows being stale.
+    const bool same = differing == 0;
+    if (o->check) {
+      if (!same) {
+        return report({core::ErrorCode::kCorrupt, o->store + ": the stored projection differs from the events in " +
+                                                      std::to_string(differing) + " rows (projected to seq " +
+                                                      std::to_string(*stored_seq) + " of " + std::to_string(seq) +
+                                                      "); run corridor store rebuild"},
+                      o->json, {{"differing_rows", differing}});
+      }
+    } else if (auto ok = (*store)->replace_all(kProjection, fresh, seq); !ok) {
+      return report(ok.error(), o->json);
+    }
+    if (o->json) {
+      print_json({{"consignments", fresh.size()}, {"seq", seq}, {"identical", same}, {"rewritten", !o->check}});
+    } else {
+      std::cout << fresh.size() << " consignments projected from " << seq << " events; the stored projection "
+                << (same ? "was identical" : "differed (" + std::to_string(differing) + " rows)")
+                << (o->check ? "" : "; rewritten") << "\n";
+    }
+    return 0;
+  };
+}
 
 Runner add_consign(CLI::App& app) {
   auto* cmd = app.add_subcommand("consign", "Consignments: declare, coordinate, inspect, cross, deliver");
@@ -240,6 +309,15 @@ Runner add_consign(CLI::App& app) {
     if (!l) return report(l.error(), o->json);
     auto e = l->append(*signer, type, subject, payload.dump(), at);
     if (!e) return report(e.error(), o->json);
+    // Keep the stored projection current: one row if it was up to date, else all of it. The event
+    // is already durable; should this fail, `corridor store rebuild` recomputes it.
+    (*all)[subject] = next;
+    auto projected = (*store)->projected_seq(kProjection);
+    if (projected && *projected + 1 == e->seq) {
+      (void)(*store)->upsert(kProjection, {subject, cargo::state_name(next.state), consignment_json(next).dump()}, e->seq);
+    } else {
+      (void)(*store)->replace_all(kProjection, projection_rows(*all), e->seq);
+    }
     if (o->json) {
       nlohmann::json j = consignment_json(next);
       j["seq"] = e->seq;

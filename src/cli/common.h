@@ -53,5 +53,6 @@ Runner add_party(CLI::App& app);
 Runner add_ledger(CLI::App& app);
 Runner add_regime(CLI::App& app);
 Runner add_consign(CLI::App& app);
+Runner add_store(CLI::App& app);
 
 }  // namespace corridor::cli

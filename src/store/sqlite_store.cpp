@@ -13,7 +13,7 @@ using core::Result;
 namespace {
 
 // Numbered migrations, applied in order, each in its own transaction; append-only.
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     R"sql(
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
@@ -31,9 +31,19 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
 CREATE INDEX events_subject ON events(subject, seq);
+)sql",
+    R"sql(
+CREATE TABLE projections (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE TABLE projection_seq (kind TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 )sql"};
 
-class SqliteStore final : public ledger::Journal {
+class SqliteStore final : public Store {
  public:
   ~SqliteStore() override {
     for (sqlite3_stmt* s : {insert_, last_, scan_}) sqlite3_finalize(s);
@@ -105,7 +115,96 @@ class SqliteStore final : public ledger::Journal {
     return {};
   }
 
+  Result<std::uint64_t> projected_seq(const std::string& kind) override {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT seq FROM projection_seq WHERE kind = ?", -1, &s, nullptr) != SQLITE_OK) {
+      return error("cannot read projections");
+    }
+    sqlite3_bind_text(s, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(s);
+    const std::uint64_t seq = rc == SQLITE_ROW ? static_cast<std::uint64_t>(sqlite3_column_int64(s, 0)) : 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error("cannot read projections");
+    return seq;
+  }
+
+  Result<std::vector<ProjectionRow>> rows(const std::string& kind) override {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT id, state, doc FROM projections WHERE kind = ? ORDER BY id", -1, &s, nullptr) !=
+        SQLITE_OK) {
+      return error("cannot read projections");
+    }
+    sqlite3_bind_text(s, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
+    std::vector<ProjectionRow> out;
+    int rc = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back({text(s, 0), text(s, 1), text(s, 2)});
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return error("cannot read projections");
+    return out;
+  }
+
+  Result<void> upsert(const std::string& kind, const ProjectionRow& row, std::uint64_t seq) override {
+    return transaction([&]() -> Result<void> {
+      CORRIDOR_CHECK(put_row(kind, row));
+      return set_seq(kind, seq);
+    });
+  }
+
+  Result<void> replace_all(const std::string& kind, const std::vector<ProjectionRow>& all, std::uint64_t seq) override {
+    return transaction([&]() -> Result<void> {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(db_, "DELETE FROM projections WHERE kind = ?", -1, &s, nullptr) != SQLITE_OK) {
+        return error("cannot rewrite projections");
+      }
+      sqlite3_bind_text(s, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
+      const int rc = sqlite3_step(s);
+      sqlite3_finalize(s);
+      if (rc != SQLITE_DONE) return error("cannot rewrite projections");
+      for (const auto& row : all) CORRIDOR_CHECK(put_row(kind, row));
+      return set_seq(kind, seq);
+    });
+  }
+
  private:
+  template <typename F>
+  Result<void> transaction(F&& body) {
+    CORRIDOR_CHECK(exec("BEGIN IMMEDIATE"));
+    auto result = body();
+    if (!result) {
+      (void)exec("ROLLBACK");
+      return result;
+    }
+    return exec("COMMIT");
+  }
+  Result<void> put_row(const std::string& kind, const ProjectionRow& row) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO projections (kind, id, state, doc) VALUES (?, ?, ?, ?)", -1, &s,
+                           nullptr) != SQLITE_OK) {
+      return error("cannot write projections");
+    }
+    int i = 1;
+    for (const std::string* v : {&kind, &row.id, &row.state, &row.doc}) {
+      sqlite3_bind_text(s, i++, v->data(), static_cast<int>(v->size()), SQLITE_TRANSIENT);
+    }
+    const int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return error("cannot write projections");
+    return {};
+  }
+  Result<void> set_seq(const std::string& kind, std::uint64_t seq) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO projection_seq (kind, seq) VALUES (?, ?)", -1, &s, nullptr) !=
+        SQLITE_OK) {
+      return error("cannot write projections");
+    }
+    sqlite3_bind_text(s, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(seq));
+    const int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return error("cannot write projections");
+    return {};
+  }
+
   static constexpr const char* kColumns = "seq, time, actor, type, subject, payload, prev_hash, hash, signature";
 
   Result<void> append_in_transaction(std::span<const ledger::Event> events) {
@@ -190,10 +289,10 @@ class SqliteStore final : public ledger::Journal {
 
 }  // namespace
 
-Result<std::unique_ptr<ledger::Journal>> open_sqlite(const std::string& path) {
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
   auto s = std::make_unique<SqliteStore>();
   CORRIDOR_CHECK(s->open(path));
-  return std::unique_ptr<ledger::Journal>(std::move(s));
+  return std::unique_ptr<Store>(std::move(s));
 }
 
 int sqlite_schema_version() { return static_cast<int>(kMigrations.size()); }

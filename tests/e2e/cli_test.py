@@ -506,6 +506,19 @@ class Consign(unittest.TestCase):
         self.assertEqual(json.loads(corridor("consign", "list", "--store", self.db, "--json").stdout),
                          [{"id": "c-1", "state": "delivered"}])
         self.assertEqual(corridor("ledger", "verify", "--store", self.db).returncode, 0)
+        # The projection kept step by step equals one rebuilt from the events alone.
+        r = corridor("store", "rebuild", "--check", "--store", self.db, "--json")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertTrue(json.loads(r.stdout)["identical"])
+        con = sqlite3.connect(self.db)
+        stored = json.loads(con.execute("SELECT doc FROM projections WHERE id = 'c-1'").fetchone()[0])
+        self.assertEqual(stored["state"], "delivered")
+        con.execute("UPDATE projections SET state = 'lost' WHERE id = 'c-1'")
+        con.commit()
+        con.close()
+        self.assertEqual(corridor("store", "rebuild", "--check", "--store", self.db).returncode, EXIT_CORRUPT)
+        self.assertEqual(corridor("store", "rebuild", "--store", self.db).returncode, 0)
+        self.assertEqual(corridor("store", "rebuild", "--check", "--store", self.db).returncode, 0)
         # A key file that does not match the party's registered key is refused.
         forged = json.loads(slurp(self.key("icrc")))
         other = json.loads(slurp(self.key("local")))
