@@ -44,11 +44,19 @@ Stats stats(const std::map<std::string, Consignment>& consignments) {
       }
       s.trucks_by_day[day] += c.trucks;
     }
+    if (c.state == State::kArrived || c.state == State::kInspected || c.state == State::kHeld) {
+      s.checkpoint_queue[c.checkpoint].push_back(c.id);
+    }
     if (c.state == State::kNotified) {
       for (const auto& p : c.approvals_required) {
         if (!c.approvals_given.contains(p)) s.approvals_pending[c.id].push_back(p);
       }
     }
+  }
+  for (auto& [checkpoint, ids] : s.checkpoint_queue) {
+    std::stable_sort(ids.begin(), ids.end(), [&](const std::string& a, const std::string& b) {
+      return consignments.at(a).entered.at(State::kArrived) < consignments.at(b).entered.at(State::kArrived);
+    });
   }
   for (std::size_t k = 0; k < stages.size(); ++k) {
     s.dwell.push_back({std::string(state_name(stages[k].first)) + " -> " + state_name(stages[k].second),

@@ -25,6 +25,8 @@ struct Stats {
   // Day (YYYY-MM-DD) -> category -> tonnes crossed; day -> trucks crossed.
   std::map<std::string, std::map<std::string, double>> tonnes_by_day;
   std::map<std::string, std::size_t> trucks_by_day;
+  // Checkpoint -> consignments waiting there (arrived, inspected or held), oldest arrival first.
+  std::map<std::string, std::vector<std::string>> checkpoint_queue;
   // Consignment id -> parties whose approval is still missing.
   std::map<std::string, std::vector<std::string>> approvals_pending;
 };

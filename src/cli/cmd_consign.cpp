@@ -195,7 +195,8 @@ Runner add_consign(CLI::App& app) {
                                 {"reasons_given", s.rejection_reasons},
                                 {"tonnes_by_day", s.tonnes_by_day},
                                 {"trucks_by_day", s.trucks_by_day},
-                                {"approvals_pending", s.approvals_pending}};
+                                {"approvals_pending", s.approvals_pending},
+                                {"checkpoint_queue", s.checkpoint_queue}};
       if (o->json) {
         print_json(j);
         return 0;
@@ -217,6 +218,11 @@ Runner add_consign(CLI::App& app) {
       for (const auto& [day, cats] : s.tonnes_by_day) {
         std::cout << "  " << day << ": " << s.trucks_by_day.at(day) << " trucks";
         for (const auto& [cat, t] : cats) std::cout << ", " << format_fixed(t, 1) << " t " << cat;
+        std::cout << "\n";
+      }
+      for (const auto& [checkpoint, ids] : s.checkpoint_queue) {
+        std::cout << "  waiting at " << checkpoint << ":";
+        for (const auto& id : ids) std::cout << " " << id;
         std::cout << "\n";
       }
       for (const auto& [id, parties] : s.approvals_pending) {

@@ -45,6 +45,12 @@ TEST(Stats, FiguresCheckedByHand) {
   EXPECT_EQ(s.rules_cited_rejected.at("G-FUEL"), 1u);
   EXPECT_EQ(s.rejection_reasons.at("fuel over the limit"), 1u);
   EXPECT_EQ(s.approvals_pending.at("b"), std::vector<std::string>{"customs"});
+  EXPECT_TRUE(s.checkpoint_queue.empty());  // a has crossed, b has not arrived
+  Consignment& q = all["q"];
+  q.id = "q";
+  run(q, {{kDeclared, "icrc", kDecl, day}, {kNotified, "icrc", "{}", day}, {kApproved, "customs", "{}", day},
+          {kArrived, "icrc", "{}", day + h}});
+  EXPECT_EQ(stats(all).checkpoint_queue.at("cp"), std::vector<std::string>{"q"});
 }
 
 }  // namespace
