@@ -10,25 +10,25 @@ Runner add_capacity(CLI::App& app) {
   auto* cmd = app.add_subcommand("capacity", "How many trucks a day can get from the sources to the places");
   struct Opts {
     NetworkOptions net;
-    std::string sources, to, checkpoints, class_capacity;
-    double snap_limit = net::kDefaultSnapLimitM;
+    SiteOptions sites;
+    std::string checkpoints, class_capacity;
     std::size_t routes = 5;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
   o->net.add_to(cmd);
-  cmd->add_option("--sources", o->sources, "supply sources: a file (CSV, GeoJSON, OSM) or LAT,LON;LAT,LON")->required();
-  cmd->add_option("--to", o->to, "destinations: a file (CSV, GeoJSON, OSM) or LAT,LON;LAT,LON")->required();
+  o->sites.add_to(cmd, "--to", "destinations: a file (CSV, GeoJSON, OSM) or LAT,LON;LAT,LON");
   cmd->add_option("--checkpoints", o->checkpoints, "checkpoints: CSV or TOML (docs/formats.md)");
   cmd->add_option("--class-capacity", o->class_capacity, "override trucks/day by class, e.g. primary=3000,track=150");
-  cmd->add_option("--snap-limit", o->snap_limit, "metres from a road beyond which a point is not placed")
-      ->check(CLI::PositiveNumber);
   cmd->add_option("--routes", o->routes, "how many of the flow's main routes to list");
   cmd->add_flag("--json", o->json, "print as JSON");
   return [o] {
-    auto network = load_network(o->net);
-    if (!network) return report(network.error(), o->json);
+    auto in = load_access_inputs(o->net, o->sites, "--to", false);
+    if (!in) return report(in.error(), o->json);
+    const Network* network = &in->network;
     const net::Graph& g = network->graph;
+    const Sites* sources = &in->sources;
+    const Sites* dests = &in->places;
     access::ClassCapacity classes = access::ClassCapacity::defaults();
     if (!o->class_capacity.empty()) {
       if (auto ok = classes.override_with(o->class_capacity); !ok) return report(ok.error(), o->json);
@@ -43,7 +43,7 @@ Runner add_capacity(CLI::App& app) {
     std::vector<access::PlacedCheckpoint> placed;
     net::ClosureOverlay overlay = network->overlay;
     for (const auto& c : checkpoints) {
-      auto s = net::snap(g, c.point, o->snap_limit, c.origin + ": checkpoint '" + c.id + "'");
+      auto s = net::snap(g, c.point, o->sites.snap_limit, c.origin + ": checkpoint '" + c.id + "'");
       if (!s) return report(s.error(), o->json);
       placed.push_back({&c, s->segment, s->distance_m});
       if (c.closed_at(network->at)) {
@@ -52,10 +52,6 @@ Runner add_capacity(CLI::App& app) {
         }
       }
     }
-    auto sources = load_sites(g, o->sources, "--sources", false, o->snap_limit);
-    if (!sources) return report(sources.error(), o->json);
-    auto dests = load_sites(g, o->to, "--to", false, o->snap_limit);
-    if (!dests) return report(dests.error(), o->json);
     for (const auto* set : {&*sources, &*dests}) {
       for (const auto& l : set->located) {
         if (!l.end) return report({core::ErrorCode::kSnapFailed, l.snap_error}, o->json);

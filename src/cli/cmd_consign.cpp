@@ -272,11 +272,9 @@ Runner add_consign(CLI::App& app) {
       auto d = regime::read_declaration(o->declaration);
       if (!d) return report(d.error(), o->json);
       const regime::Decision dec = regime::evaluate(*r, *d, at);
-      nlohmann::json reasons = nlohmann::json::array();
-      for (const auto& x : dec.reasons) {
-        reasons.push_back({{"rule", x.rule}, {"item", x.item ? nlohmann::json(*x.item) : nlohmann::json()},
-                           {"severity", regime::verdict_name(x.severity)}, {"message", x.message}});
-      }
+      nlohmann::json decision = decision_json(dec);
+      decision["verdict"] = decision["decision"];  // the ledger's payload names it "verdict"
+      decision.erase("decision");
       std::ifstream in(o->declaration);
       nlohmann::json decl;
       in >> decl;  // already validated by read_declaration
@@ -285,9 +283,7 @@ Runner add_consign(CLI::App& app) {
       payload = {{"declaration", decl},
                  {"checkpoint_operator", r->operator_party},
                  {"approvals_required", r->approvals},
-                 {"decision",
-                  {{"verdict", regime::verdict_name(dec.verdict)}, {"lane", regime::lane_name(dec.lane)},
-                   {"reasons", reasons}, {"random_draw", {{"seed", dec.draw.seed}, {"value", dec.draw.value}}}}}};
+                 {"decision", decision}};
     } else {
       for (const auto& [name, t] : simple) {
         if (steps.at(name)->parsed()) type = t;

@@ -16,27 +16,22 @@ Runner add_critical(CLI::App& app) {
   auto* cmd = app.add_subcommand("critical", "Which roads and junctions are the only route, and for whom");
   struct Opts {
     NetworkOptions net;
-    std::string sources, places;
-    double snap_limit = net::kDefaultSnapLimitM;
+    SiteOptions sites;
     std::size_t top = 10;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
   o->net.add_to(cmd);
-  cmd->add_option("--sources", o->sources, "supply sources: a file (CSV, GeoJSON, OSM) or LAT,LON;LAT,LON")->required();
-  cmd->add_option("--places", o->places, "places with population: CSV, GeoJSON points or OSM")->required();
-  cmd->add_option("--snap-limit", o->snap_limit, "metres from a road beyond which a place is not placed")
-      ->check(CLI::PositiveNumber);
+  o->sites.add_to(cmd, "--places", "places with population: CSV, GeoJSON points or OSM");
   cmd->add_option("--top", o->top, "how many bridges and junctions to list in the text output");
   cmd->add_flag("--json", o->json, "print as JSON (every bridge and articulation point)");
   return [o] {
-    auto network = load_network(o->net);
-    if (!network) return report(network.error(), o->json);
+    auto in = load_access_inputs(o->net, o->sites, "--places", true);
+    if (!in) return report(in.error(), o->json);
+    const Network* network = &in->network;
     const net::Graph& g = network->graph;
-    auto sources = load_sites(g, o->sources, "--sources", false, o->snap_limit);
-    if (!sources) return report(sources.error(), o->json);
-    auto places = load_sites(g, o->places, "--places", true, o->snap_limit);
-    if (!places) return report(places.error(), o->json);
+    const Sites* sources = &in->sources;
+    const Sites* places = &in->places;
 
     const std::vector<core::NodeId> source_nodes = site_nodes(g, *sources);
     if (source_nodes.empty()) {

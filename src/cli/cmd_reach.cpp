@@ -9,28 +9,23 @@ Runner add_reach(CLI::App& app) {
   auto* cmd = app.add_subcommand("reach", "Who can be reached from the supply sources, and who is cut off");
   struct Opts {
     NetworkOptions net;
-    std::string sources, places;
-    double max_time_min = 0, snap_limit = net::kDefaultSnapLimitM;
+    SiteOptions sites;
+    double max_time_min = 0;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
   o->net.add_to(cmd);
-  cmd->add_option("--sources", o->sources, "supply sources: a file (CSV, GeoJSON, OSM) or LAT,LON;LAT,LON")->required();
-  cmd->add_option("--places", o->places, "places: CSV id,name,lat,lon,population[,names], GeoJSON points or OSM")
-      ->required();
+  o->sites.add_to(cmd, "--places", "places: CSV id,name,lat,lon,population[,names], GeoJSON points or OSM");
   cmd->add_option("--max-time", o->max_time_min, "minutes: places farther from every source count as cut off")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--snap-limit", o->snap_limit, "metres from a road beyond which a place is not placed")
-      ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", o->json, "print as JSON");
   return [o] {
-    auto network = load_network(o->net);
-    if (!network) return report(network.error(), o->json);
+    auto in = load_access_inputs(o->net, o->sites, "--places", true);
+    if (!in) return report(in.error(), o->json);
+    const Network* network = &in->network;
     const net::Graph& g = network->graph;
-    auto sources = load_sites(g, o->sources, "--sources", false, o->snap_limit);
-    if (!sources) return report(sources.error(), o->json);
-    auto places = load_sites(g, o->places, "--places", true, o->snap_limit);
-    if (!places) return report(places.error(), o->json);
+    const Sites* sources = &in->sources;
+    const Sites* places = &in->places;
     route::Router router(g);
     const auto r = access::reach(g, router, sources->located, places->located, network->closures(),
                                  o->max_time_min * 60);

@@ -5,6 +5,22 @@
 
 namespace corridor::cli {
 
+nlohmann::json decision_json(const regime::Decision& dec) {
+  nlohmann::json reasons = nlohmann::json::array();
+  for (const auto& x : dec.reasons) {
+    reasons.push_back({{"rule", x.rule},
+                       {"item", x.item ? nlohmann::json(*x.item) : nlohmann::json()},
+                       {"severity", regime::verdict_name(x.severity)},
+                       {"message", x.message}});
+  }
+  return {{"decision", regime::verdict_name(dec.verdict)},
+          {"lane", regime::lane_name(dec.lane)},
+          {"lane_rule", dec.lane_rule ? nlohmann::json(*dec.lane_rule) : nlohmann::json()},
+          {"reasons", reasons},
+          {"random_draw",
+           {{"seed", dec.draw.seed}, {"value", dec.draw.value}, {"rate", dec.draw.rate}, {"selected", dec.draw.selected}}}};
+}
+
 Runner add_regime(CLI::App& app) {
   auto* cmd = app.add_subcommand("regime", "Checkpoint regimes: apply the rules to a consignment");
   cmd->require_subcommand(1);
@@ -31,21 +47,10 @@ Runner add_regime(CLI::App& app) {
     }
     const regime::Decision dec = regime::evaluate(*r, *d, now);
     if (o->json) {
-      nlohmann::json reasons = nlohmann::json::array();
-      for (const auto& x : dec.reasons) {
-        reasons.push_back({{"rule", x.rule},
-                           {"item", x.item ? nlohmann::json(*x.item) : nlohmann::json()},
-                           {"severity", regime::verdict_name(x.severity)},
-                           {"message", x.message}});
-      }
-      print_json({{"consignment", d->id},
-                  {"checkpoint", r->checkpoint_id},
-                  {"decision", regime::verdict_name(dec.verdict)},
-                  {"lane", regime::lane_name(dec.lane)},
-                  {"lane_rule", dec.lane_rule ? nlohmann::json(*dec.lane_rule) : nlohmann::json()},
-                  {"reasons", reasons},
-                  {"random_draw",
-                   {{"seed", dec.draw.seed}, {"value", dec.draw.value}, {"rate", dec.draw.rate}, {"selected", dec.draw.selected}}}});
+      nlohmann::json j = decision_json(dec);
+      j["consignment"] = d->id;
+      j["checkpoint"] = r->checkpoint_id;
+      print_json(j);
       return 0;
     }
     std::cout << d->id << " at " << r->checkpoint_name << ": " << regime::verdict_name(dec.verdict) << ", "

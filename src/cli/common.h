@@ -13,6 +13,10 @@
 #include "net/closures.h"
 #include "net/graph.h"
 
+namespace corridor::regime {
+struct Decision;
+}
+
 namespace corridor::cli {
 
 // Prints an error (as {"error":{...}} on stdout with --json, as text on stderr otherwise) and returns
@@ -39,6 +43,9 @@ struct NetworkOptions {
 nlohmann::json closures_json(const Network& n);
 // "name (ref)" or "(unnamed road)".
 std::string road_label(const net::Graph& g, core::SegmentId s);
+
+// A regime decision as JSON: decision, lane, lane_rule, reasons (rule, item, severity, message), random_draw.
+nlohmann::json decision_json(const regime::Decision& dec);
 
 // Each subcommand registers itself and returns the function that runs it after parsing.
 using Runner = std::function<int()>;

@@ -13,26 +13,12 @@ import csv
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
 import networkx as nx
 
-EXTRACTS = {
-    "monaco": "monaco.osm.pbf",
-    "andorra": "andorra.osm.pbf",
-    "liechtenstein": "liechtenstein.osm.pbf",
-    "bautzen": "bautzen.osm",
-}
-
-
-def run(cmd):
-    res = subprocess.run(cmd, capture_output=True, text=True)
-    if res.returncode != 0:
-        sys.exit(f"FAILED: {' '.join(cmd)} exited {res.returncode}\n{res.stderr}")
-    return res.stdout
-
+from corridor_test_util import EXTRACTS, run
 
 def load(tmp):
     nodes = {}
