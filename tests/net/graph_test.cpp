@@ -164,3 +164,24 @@ TEST(GraphValidate, CatchesStructuralDamageBehindAValidChecksum) {
 
 }  // namespace
 }  // namespace corridor::net
+
+namespace corridor::net {
+namespace {
+
+// The fuzzer's seed must be a graph of the current format, or the fuzzer stops at the version check
+// and never reaches the structural validation it is there to exercise.
+TEST(GraphFile, FuzzSeedIsACurrentGraph) {
+  std::ifstream in(std::string(CORRIDOR_DATA_DIR) + "/../fuzz/corpus/graph_loader/bautzen-checksummed", std::ios::binary);
+  ASSERT_TRUE(in);
+  std::vector<char> bytes{std::istreambuf_iterator<char>(in), {}};
+  ASSERT_GT(bytes.size(), 1u);
+  std::vector<std::uint64_t> buffer((bytes.size() - 1 + 7) / 8, 0);
+  std::memcpy(buffer.data(), bytes.data() + 1, bytes.size() - 1);
+  const std::span<const std::byte> view(reinterpret_cast<const std::byte*>(buffer.data()), bytes.size() - 1);
+  const auto g = graph_from_bytes(view, nullptr, "seed");
+  ASSERT_TRUE(g) << g.error().message << " (regenerate fuzz/corpus/graph_loader with corridor import)";
+  EXPECT_GT(g->node_count(), 10u);
+}
+
+}  // namespace
+}  // namespace corridor::net
