@@ -212,10 +212,12 @@ core::Result<void> Graph::validate(const Arrays& a) {
   CORRIDOR_CHECK(check_offsets(a.grid_first, static_cast<std::size_t>(rows * cols) + 1,
                                a.grid_items.size(), "grid cells"));
   for (std::uint32_t item : a.grid_items) {
-    if (item + 1 >= p) return corrupt("grid: piece out of range");
+    // In 64 bits: item + 1 must not wrap to 0 (found by the fuzzer).
+    const std::uint64_t next = std::uint64_t{item} + 1;
+    if (next >= p) return corrupt("grid: piece out of range");
     const auto it = std::upper_bound(a.segment_first_point.begin(), a.segment_first_point.end(), item);
     const auto seg = static_cast<std::size_t>(it - a.segment_first_point.begin() - 1);
-    if (item + 1 >= a.segment_first_point[seg + 1]) return corrupt("grid: piece crosses segments");
+    if (next >= a.segment_first_point[seg + 1]) return corrupt("grid: piece crosses segments");
   }
   return {};
 }

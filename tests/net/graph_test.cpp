@@ -155,6 +155,13 @@ TEST(GraphValidate, CatchesStructuralDamageBehindAValidChecksum) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::ErrorCode::kCorrupt);
 
+  // A grid item of 2^32 - 1: item + 1 wraps to 0 in 32 bits, which once let it through.
+  std::vector<std::uint32_t> items(m.graph.arrays().grid_items.begin(), m.graph.arrays().grid_items.end());
+  items[0] = 0xFFFF'FFFFu;
+  Graph::Arrays c = m.graph.arrays();
+  c.grid_items = items;
+  EXPECT_FALSE(graph_from_buffer(serialize_graph(c), "damaged"));
+
   std::vector<std::uint32_t> first_out(a.first_out.begin(), a.first_out.end());
   first_out[1] = first_out.back() + 1;
   Graph::Arrays b = m.graph.arrays();
