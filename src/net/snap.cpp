@@ -23,8 +23,13 @@ core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::str
   const double max_abs_lat = std::min(89.0, std::max(std::abs(south), std::abs(north)));
   const core::LocalFrame frame(max_abs_lat);
   const double cell_m = std::min(cell_lat * frame.m_per_deg_lat, cell_lon * frame.m_per_deg_lon);
-  auto clamp_index = [](double v, std::int64_t n) {
-    return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(v)), 0, n - 1);
+  // Clamped in floating point first: a point far outside the grid (or a hostile grid header) must
+  // not overflow the conversion to an integer.
+  auto clamp_index = [](double v, std::int64_t n) -> std::int64_t {
+    const double f = std::floor(v);
+    if (!(f > 0)) return 0;
+    if (f >= static_cast<double>(n - 1)) return n - 1;
+    return static_cast<std::int64_t>(f);
   };
   const std::int64_t r0 = clamp_index((p.lat - south) / cell_lat, rows);
   const std::int64_t c0 = clamp_index((p.lon - west) / cell_lon, cols);
