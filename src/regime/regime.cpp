@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/toml_fields.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -14,6 +16,9 @@
 #include <sstream>
 
 namespace corridor::regime {
+
+using core::Fields;
+using core::each_table;
 
 using core::ErrorCode;
 using core::fail;
@@ -26,108 +31,11 @@ const char* verdict_name(Verdict v) {
 
 namespace {
 
-// Reads one TOML table strictly: every key must be claimed by a handler, each handler checks type.
-class Fields {
- public:
-  Fields(const toml::table& t, std::string file) : t_(t), file_(std::move(file)) {}
-
-  std::string at(const toml::node& n) const { return file_ + ":" + std::to_string(n.source().begin.line) + ": "; }
-  std::string at_table() const { return file_ + ":" + std::to_string(t_.source().begin.line) + ": "; }
-
-  Result<void> string(const char* key, std::string& out, bool required = false) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (n == nullptr) return required ? missing(key) : Result<void>();
-    if (!n->is_string()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be a string");
-    out = n->as_string()->get();
-    if (required && out.empty()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must not be empty");
-    return {};
-  }
-  Result<void> number(const char* key, double& out, bool required = false) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (n == nullptr) return required ? missing(key) : Result<void>();
-    if (!n->is_number()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be a number");
-    out = n->value<double>().value_or(0);
-    if (!std::isfinite(out) || out < 0) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be 0 or more");
-    return {};
-  }
-  Result<void> optional_number(const char* key, std::optional<double>& out) {
-    if (t_.get(key) == nullptr) {
-      seen_.insert(key);
-      return {};
-    }
-    double v = 0;
-    CORRIDOR_CHECK(number(key, v));
-    out = v;
-    return {};
-  }
-  Result<void> integer(const char* key, std::int64_t& out) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (n == nullptr) return {};
-    if (!n->is_integer()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be a whole number");
-    out = n->as_integer()->get();
-    return {};
-  }
-  Result<void> strings(const char* key, std::vector<std::string>& out) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (n == nullptr) return {};
-    const toml::array* a = n->as_array();
-    if (a == nullptr) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be an array of strings");
-    for (const toml::node& e : *a) {
-      if (!e.is_string()) return fail(ErrorCode::kParse, at(e) + "'" + key + "' must hold only strings");
-      out.push_back(e.as_string()->get());
-    }
-    return {};
-  }
-  void claim(const char* key) { seen_.insert(key); }
-  Result<void> no_others() const {
-    for (const auto& [k, v] : t_) {
-      if (!seen_.contains(std::string(k.str()))) {
-        return fail(ErrorCode::kParse, at(v) + "unknown field '" + std::string(k.str()) + "'");
-      }
-    }
-    return {};
-  }
-
- private:
-  Result<void> missing(const char* key) const {
-    return fail(ErrorCode::kParse, at_table() + "missing '" + key + "'");
-  }
-  const toml::table& t_;
-  std::string file_;
-  std::set<std::string> seen_;
-};
-
 Result<Lane> lane_from(const std::string& s, const std::string& where) {
   if (s == "green") return Lane::kGreen;
   if (s == "yellow") return Lane::kYellow;
   if (s == "red") return Lane::kRed;
   return fail(ErrorCode::kParse, where + "lane '" + s + "' (green, yellow or red)");
-}
-
-// Applies `f` to each table of an array-of-tables `key`, with its own Fields.
-Result<void> each_table(const toml::table& doc, const char* key, const std::string& file,
-                        const std::function<Result<void>(Fields&)>& f) {
-  const toml::node* n = doc.get(key);
-  if (n == nullptr) return {};
-  const toml::array* a = n->as_array();
-  if (a == nullptr) {
-    return fail(ErrorCode::kParse, file + ":" + std::to_string(n->source().begin.line) + ": '" + key +
-                                       "' must be an array of tables ([[" + key + "]])");
-  }
-  for (const toml::node& e : *a) {
-    const toml::table* t = e.as_table();
-    if (t == nullptr) {
-      return fail(ErrorCode::kParse, file + ":" + std::to_string(e.source().begin.line) + ": '" + key + "' entries are tables");
-    }
-    Fields fields(*t, file);
-    CORRIDOR_CHECK(f(fields));
-    CORRIDOR_CHECK(fields.no_others());
-  }
-  return {};
 }
 
 }  // namespace
