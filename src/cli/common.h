@@ -61,5 +61,7 @@ Runner add_ledger(CLI::App& app);
 Runner add_regime(CLI::App& app);
 Runner add_consign(CLI::App& app);
 Runner add_store(CLI::App& app);
+Runner add_scenario(CLI::App& app);
+Runner add_supply(CLI::App& app);
 
 }  // namespace corridor::cli

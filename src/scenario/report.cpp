@@ -1,0 +1,545 @@
+#include "scenario/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace corridor::scenario {
+
+using nlohmann::json;
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string thousands(double v) {
+  const auto n = static_cast<std::int64_t>(std::llround(v));
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+json effective_json(const Scenario& s, const Effective& e) {
+  json j = {{"status", status_name(e.status)}};
+  if (e.status == Status::kRestricted) j["allowed"] = e.allowed;
+  if (e.claim) {
+    const Claim& c = s.claims[*e.claim];
+    j["by"] = c.party;
+    j["claim"] = c.origin;
+    j["since"] = supply::day_text(c.from);
+  } else {
+    j["by"] = e.baseline ? json("baseline") : json(nullptr);
+  }
+  if (e.fallback) j["fallback"] = true;
+  return j;
+}
+
+json claim_json(const Claim& c) {
+  json j = {{"party", c.party},      {"status", status_name(c.status)}, {"from", supply::day_text(c.from)},
+            {"claimed_by", c.claimed_by}, {"source", c.source},       {"origin", c.origin}};
+  if (c.status == Status::kRestricted) j["allowed"] = c.allowed;
+  if (c.until) j["until"] = supply::day_text(*c.until);
+  return j;
+}
+
+json figures_json(const supply::PeriodFigures& p) {
+  return {{"first", supply::day_text(p.first)},   {"last", supply::day_text(p.last)},
+          {"need_kcal", p.need_kcal},             {"delivered_kcal", p.delivered_kcal},
+          {"shortfall_kcal", p.shortfall_kcal},   {"coverage", p.coverage},
+          {"days_short", p.days_short}};
+}
+
+// Runs of consecutive days on which `key(day)` is the same, as (first, last, key).
+template <typename K, typename F>
+std::vector<std::tuple<Day, Day, K>> spans(const RunResult& r, F key) {
+  std::vector<std::tuple<Day, Day, K>> out;
+  for (const auto& d : r.days) {
+    K k = key(d);
+    if (!out.empty() && std::get<2>(out.back()) == k && std::get<1>(out.back()) + 1 == d.day) {
+      std::get<1>(out.back()) = d.day;
+    } else {
+      out.emplace_back(d.day, d.day, std::move(k));
+    }
+  }
+  return out;
+}
+
+std::string label(const Scenario& s, std::size_t place) {
+  const auto& p = s.places[place];
+  std::string out = p.name;
+  for (std::size_t i = 1; i < p.names.size(); ++i) out += (i == 1 ? " (" : "; ") + p.names[i];
+  return p.names.size() > 1 ? out + ")" : out;
+}
+
+}  // namespace
+
+json summary_json(const Scenario& s, const RunResult& r) {
+  json sum;
+  // Cut off, place by place.
+  json places = json::array();
+  for (std::size_t i : s.area) {
+    json cut = json::array();
+    for (const auto& [a, b, off] : spans<bool>(r, [&](const DayResult& d) {
+           return std::find(d.cut_off.begin(), d.cut_off.end(), i) != d.cut_off.end();
+         })) {
+      if (off) cut.push_back({supply::day_text(a), supply::day_text(b)});
+    }
+    places.push_back({{"id", s.places[i].id}, {"name", s.places[i].name}, {"population", s.places[i].population},
+                      {"cut_off", cut}});
+  }
+  sum["places"] = places;
+  json pop = json::array();
+  for (const auto& [a, b, n] : spans<std::int64_t>(r, [](const DayResult& d) { return d.cut_off_population; })) {
+    pop.push_back({{"first", supply::day_text(a)}, {"last", supply::day_text(b)}, {"population_cut_off", n}});
+  }
+  sum["cut_off_population"] = pop;
+  json cap = json::array();
+  for (const auto& [a, b, k] : spans<std::tuple<std::int64_t, std::int64_t, std::vector<std::string>>>(r, [](const DayResult& d) {
+         return std::make_tuple(d.capacity_open, d.capacity_with_restricted, d.bottleneck);
+       })) {
+    cap.push_back({{"first", supply::day_text(a)},
+                   {"last", supply::day_text(b)},
+                   {"trucks_per_day", std::get<0>(k)},
+                   {"trucks_per_day_with_restricted", std::get<1>(k)},
+                   {"bottleneck", std::get<2>(k)}});
+  }
+  sum["capacity"] = cap;
+  // Convoys.
+  json convoys = json::array();
+  for (const auto& c : s.convoys) {
+    std::int64_t moved = 0, blocked = 0;
+    double tonnes = 0;
+    std::map<std::string, std::int64_t> kinds;
+    std::string first_reason, first_moved;
+    for (const auto& d : r.days) {
+      for (const auto& cd : d.convoys) {
+        if (cd.convoy != c.id) continue;
+        if (cd.moved) {
+          ++moved;
+          tonnes += cd.tonnes;
+          if (first_moved.empty()) first_moved = supply::day_text(d.day);
+        } else {
+          ++blocked;
+          for (const auto& k : cd.reason_kinds) ++kinds[k];
+          if (first_reason.empty() && !cd.reasons.empty()) first_reason = supply::day_text(d.day) + ": " + cd.reasons.front();
+        }
+      }
+    }
+    json j = {{"id", c.id},           {"party", c.party},   {"moved", moved},           {"blocked_days", blocked},
+              {"tonnes_delivered", tonnes}, {"reasons", kinds}};
+    if (!first_reason.empty()) j["first_blocked"] = first_reason;
+    if (!first_moved.empty()) j["first_moved"] = first_moved;
+    convoys.push_back(j);
+  }
+  sum["convoys"] = convoys;
+  // Supply.
+  json supply = {{"need_kcal_per_day", r.need_kcal_per_day},
+                 {"water_l_per_day", r.water_l_per_day},
+                 {"opening_stock_kcal", r.opening_stock_kcal},
+                 {"whole", figures_json(r.whole)}};
+  json months = json::array();
+  for (const auto& m : r.months) months.push_back(figures_json(m));
+  supply["months"] = months;
+  for (const auto& d : r.days) {
+    if (d.supply.shortfall_kcal > 0) {
+      supply["first_shortfall"] = supply::day_text(d.day);
+      break;
+    }
+  }
+  sum["supply"] = supply;
+  // Conflicts: distinct sets of disagreeing claims, with the days they were in force together.
+  json conflicts = json::array();
+  std::map<std::pair<std::string, std::vector<std::size_t>>, std::pair<Day, Day>> sets;
+  std::map<std::pair<std::string, std::vector<std::size_t>>, std::int64_t> days;
+  for (const auto& d : r.days) {
+    for (const auto& c : d.conflicts) {
+      auto [it, fresh] = sets.try_emplace({c.target, c.claims}, d.day, d.day);
+      if (!fresh) it->second.second = d.day;
+      ++days[{c.target, c.claims}];
+    }
+  }
+  for (const auto& [key, range] : sets) {
+    json claims = json::array();
+    for (std::size_t i : key.second) claims.push_back(claim_json(s.claims[i]));
+    conflicts.push_back({{"target", key.first},
+                         {"first", supply::day_text(range.first)},
+                         {"last", supply::day_text(range.second)},
+                         {"days", days[key]},
+                         {"claims", claims}});
+  }
+  sum["conflicts"] = conflicts;
+  return sum;
+}
+
+json to_json(const Scenario& s, const RunResult& r) {
+  json area = json::array();
+  for (std::size_t i : s.area) {
+    area.push_back({{"id", s.places[i].id}, {"name", s.places[i].name}, {"names", s.places[i].names},
+                    {"population", s.places[i].population}});
+  }
+  json sources = json::array();
+  for (std::size_t i : s.sources) sources.push_back(s.places[i].id);
+  json days = json::array();
+  for (const auto& d : r.days) {
+    json status = json::object();
+    for (const auto& [t, e] : d.status) status[t] = effective_json(s, e);
+    json conflicts = json::array();
+    for (const auto& c : d.conflicts) {
+      json claims = json::array();
+      for (std::size_t i : c.claims) claims.push_back(claim_json(s.claims[i]));
+      conflicts.push_back({{"target", c.target}, {"claims", claims}});
+    }
+    json convoys = json::array();
+    for (const auto& c : d.convoys) {
+      convoys.push_back({{"convoy", c.convoy},     {"party", c.party},   {"from", c.from},   {"to", c.to},
+                         {"set_out", supply::day_text(c.set_out)},   {"trucks", c.trucks}, {"tonnes", c.tonnes},
+                         {"kcal", c.kcal},         {"moved", c.moved},   {"waits", c.waits}, {"reasons", c.reasons},
+                         {"reason_kinds", c.reason_kinds},           {"roads", c.roads}});
+    }
+    json cut = json::array();
+    for (std::size_t i : d.cut_off) cut.push_back(s.places[i].id);
+    json fig = {{"need_kcal", d.supply.need_kcal},         {"delivered_kcal", d.supply.delivered_kcal},
+                {"consumed_kcal", d.supply.consumed_kcal}, {"shortfall_kcal", d.supply.shortfall_kcal},
+                {"stock_kcal", d.supply.stock_kcal},       {"coverage", d.supply.coverage},
+                {"days_of_supply", d.supply.days_of_supply}};
+    fig["runs_out"] = d.supply.runs_out ? json(supply::day_text(*d.supply.runs_out)) : json(nullptr);
+    days.push_back({{"date", supply::day_text(d.day)},
+                    {"cut_off", cut},
+                    {"cut_off_population", d.cut_off_population},
+                    {"capacity_trucks_per_day", d.capacity_open},
+                    {"capacity_trucks_per_day_with_restricted", d.capacity_with_restricted},
+                    {"bottleneck", d.bottleneck},
+                    {"status", status},
+                    {"conflicts", conflicts},
+                    {"convoys", convoys},
+                    {"delivered_tonnes", d.delivered_tonnes},
+                    {"supply", fig}});
+  }
+  json changes = json::array();
+  for (const auto& c : r.changes) {
+    json j = effective_json(s, c.after);
+    j["date"] = supply::day_text(c.day);
+    j["target"] = c.target;
+    changes.push_back(j);
+  }
+  return {{"scenario",
+           {{"name", s.name},
+            {"file", s.path},
+            {"start", supply::day_text(s.start)},
+            {"end", supply::day_text(s.end)},
+            {"trust", r.trust.empty() ? json("operator") : json(r.trust)},
+            {"display_name", s.display},
+            {"area", area},
+            {"area_population", s.area_population()},
+            {"sources", sources},
+            {"opening_stock_note", s.opening_stock_note}}},
+          {"days", days},
+          {"changes", changes},
+          {"summary", summary_json(s, r)}};
+}
+
+std::string summary_text(const Scenario& s, const RunResult& r) {
+  const json sum = summary_json(s, r);
+  std::ostringstream out;
+  out << s.name << "\n" << supply::day_text(s.start) << " to " << supply::day_text(s.end) << ", "
+      << thousands(static_cast<double>(s.area_population())) << " people in " << s.area.size()
+      << " places; status trusted: " << (r.trust.empty() ? "each road's operator" : r.trust) << "\n\n";
+  out << "Population cut off (traffic in general):\n";
+  for (const auto& p : sum["cut_off_population"]) {
+    out << "  " << p["first"].get<std::string>() << " .. " << p["last"].get<std::string>() << "  "
+        << thousands(p["population_cut_off"].get<double>()) << "\n";
+  }
+  out << "\nCapacity to the area, trucks per day (open to all / counting restricted roads):\n";
+  for (const auto& c : sum["capacity"]) {
+    out << "  " << c["first"].get<std::string>() << " .. " << c["last"].get<std::string>() << "  "
+        << thousands(c["trucks_per_day"].get<double>()) << " / " << thousands(c["trucks_per_day_with_restricted"].get<double>());
+    if (!c["bottleneck"].empty() && c["trucks_per_day"].get<std::int64_t>() > 0) {
+      out << "  bottleneck:";
+      for (const auto& b : c["bottleneck"]) out << " " << b.get<std::string>();
+    }
+    out << "\n";
+  }
+  out << "\nConvoys:\n";
+  for (const auto& c : sum["convoys"]) {
+    out << "  " << c["id"].get<std::string>() << " (" << c["party"].get<std::string>() << "): moved "
+        << c["moved"].get<std::int64_t>() << " times, " << fixed(c["tonnes_delivered"].get<double>(), 0)
+        << " t; blocked on " << c["blocked_days"].get<std::int64_t>() << " days";
+    if (c.contains("first_blocked")) out << "\n      first blocked " << c["first_blocked"].get<std::string>();
+    out << "\n";
+  }
+  const json& sup = sum["supply"];
+  out << "\nSupply: need " << thousands(sup["need_kcal_per_day"].get<double>() / 1e6) << " Mkcal a day (2,100 kcal × "
+      << thousands(static_cast<double>(s.area_population())) << "; water "
+      << thousands(sup["water_l_per_day"].get<double>()) << " L a day, not carried by the convoys)\n";
+  out << "  coverage over the whole run " << fixed(100 * sup["whole"]["coverage"].get<double>(), 1) << "%, "
+      << sup["whole"]["days_short"].get<std::int64_t>() << " days short";
+  if (sup.contains("first_shortfall")) out << ", stock first ran out " << sup["first_shortfall"].get<std::string>();
+  out << "\n";
+  for (const auto& m : sup["months"]) {
+    out << "  " << m["first"].get<std::string>().substr(0, 7) << "  coverage " << fixed(100 * m["coverage"].get<double>(), 1)
+        << "%  days short " << m["days_short"].get<std::int64_t>() << "\n";
+  }
+  out << "\nConflicting claims (" << sum["conflicts"].size() << " sets):\n";
+  for (const auto& c : sum["conflicts"]) {
+    out << "  " << c["target"].get<std::string>() << " " << c["first"].get<std::string>() << " .. "
+        << c["last"].get<std::string>() << ":";
+    for (const auto& cl : c["claims"]) out << " " << cl["party"].get<std::string>() << "=" << cl["status"].get<std::string>();
+    out << "\n";
+  }
+  return out.str();
+}
+
+// ---- HTML -----------------------------------------------------------------------------------------
+
+namespace {
+
+std::string esc(const std::string& in) {
+  std::string out;
+  for (char c : in) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+const char* status_colour(Status s) {
+  return s == Status::kOpen ? "#2e7d32" : s == Status::kRestricted ? "#ef6c00" : "#c62828";
+}
+
+// A line chart of one or more series over the run's days, as inline SVG.
+struct Series {
+  std::string name, colour;
+  std::vector<double> values;
+  bool bars = false;
+};
+
+std::string chart(const RunResult& r, const std::vector<Series>& series, const std::string& unit, double scale) {
+  const double w = 900, h = 220, left = 60, bottom = 24, top = 10;
+  double hi = 0;
+  for (const auto& se : series) {
+    for (double v : se.values) hi = std::max(hi, v / scale);
+  }
+  if (hi <= 0) hi = 1;
+  const double n = static_cast<double>(std::max<std::size_t>(1, r.days.size() - 1));
+  auto x = [&](std::size_t i) { return left + (w - left - 10) * static_cast<double>(i) / n; };
+  auto y = [&](double v) { return top + (h - top - bottom) * (1 - v / scale / hi); };
+  std::ostringstream o;
+  o << "<svg viewBox='0 0 " << w << " " << h << "' class='chart' role='img'>";
+  for (int k = 0; k <= 4; ++k) {
+    const double v = hi * k / 4;
+    const double yy = top + (h - top - bottom) * (1 - static_cast<double>(k) / 4);
+    o << "<line x1='" << left << "' x2='" << w - 10 << "' y1='" << fixed(yy, 1) << "' y2='" << fixed(yy, 1)
+      << "' stroke='#ddd'/><text x='" << left - 4 << "' y='" << fixed(yy + 4, 1) << "' text-anchor='end'>"
+      << esc(fixed(v, v < 10 ? 1 : 0)) << "</text>";
+  }
+  for (std::size_t i = 0; i < r.days.size(); ++i) {
+    const std::string d = supply::day_text(r.days[i].day);
+    if (d.substr(8) == "01") {
+      o << "<line x1='" << fixed(x(i), 1) << "' x2='" << fixed(x(i), 1) << "' y1='" << top << "' y2='" << h - bottom
+        << "' stroke='#eee'/><text x='" << fixed(x(i), 1) << "' y='" << h - 6 << "' text-anchor='middle'>"
+        << d.substr(0, 7) << "</text>";
+    }
+  }
+  for (const auto& se : series) {
+    if (se.bars) {
+      const double bw = std::max(1.0, (w - left - 10) / n * 0.8);
+      for (std::size_t i = 0; i < se.values.size(); ++i) {
+        if (se.values[i] <= 0) continue;
+        o << "<rect x='" << fixed(x(i) - bw / 2, 1) << "' y='" << fixed(y(se.values[i]), 1) << "' width='" << fixed(bw, 1)
+          << "' height='" << fixed(h - bottom - y(se.values[i]), 1) << "' fill='" << se.colour << "' opacity='0.7'/>";
+      }
+    } else {
+      o << "<polyline fill='none' stroke='" << se.colour << "' stroke-width='2' points='";
+      for (std::size_t i = 0; i < se.values.size(); ++i) o << fixed(x(i), 1) << "," << fixed(y(se.values[i]), 1) << " ";
+      o << "'/>";
+    }
+  }
+  o << "<text x='" << left << "' y='" << top + 2 << "' dy='8' dx='4'>" << esc(unit) << "</text></svg><p class='legend'>";
+  for (const auto& se : series) o << "<span style='color:" << se.colour << "'>&#9632;</span> " << esc(se.name) << " &nbsp; ";
+  o << "</p>";
+  return o.str();
+}
+
+}  // namespace
+
+std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
+  const json sum = summary_json(s, r);
+  const DayResult* mday = &r.days.front();
+  for (const auto& d : r.days) {
+    if (d.day == map_day) mday = &d;
+  }
+  std::ostringstream o;
+  o << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>" << esc(s.name) << "</title><style>"
+    << "body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1000px;color:#222}"
+    << "table{border-collapse:collapse;font-size:13px;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
+    << "th{background:#f3f3f3}svg text{font-size:11px;fill:#444}.chart{width:100%;height:auto}.legend{font-size:13px;margin:0}"
+    << ".note{color:#555;font-size:13px}</style></head><body>";
+  o << "<h1>" << esc(s.name) << "</h1><p class='note'>" << esc(s.note) << "</p>";
+  o << "<p>" << supply::day_text(s.start) << " to " << supply::day_text(s.end) << " &middot; "
+    << thousands(static_cast<double>(s.area_population())) << " people in " << s.area.size() << " places &middot; status: "
+    << (r.trust.empty() ? "each road's and checkpoint's operator" : "claims of " + esc(r.trust))
+    << " (conflicting claims are listed below, whichever is trusted)</p>";
+
+  // Map.
+  double minlat = 90, maxlat = -90, minlon = 180, maxlon = -180;
+  for (std::uint32_t i = 0; i < s.graph().segment_count(); ++i) {
+    for (const auto& p : s.graph().shape(core::SegmentId(i))) {
+      const core::LatLon ll = p.to_double();
+      minlat = std::min(minlat, ll.lat);
+      maxlat = std::max(maxlat, ll.lat);
+      minlon = std::min(minlon, ll.lon);
+      maxlon = std::max(maxlon, ll.lon);
+    }
+  }
+  const double kx = std::cos((minlat + maxlat) / 2 * M_PI / 180);
+  const double mw = 960, sc = mw / std::max(1e-9, (maxlon - minlon) * kx), mh = (maxlat - minlat) * sc + 40;
+  auto px = [&](double lon) { return 20 + (lon - minlon) * kx * sc * (mw - 40) / mw; };
+  auto py = [&](double lat) { return 20 + (maxlat - lat) * sc * (mw - 40) / mw; };
+  o << "<h2>Network on " << supply::day_text(mday->day) << "</h2><svg viewBox='0 0 " << mw << " " << fixed(mh, 0)
+    << "' class='chart' role='img'><rect width='100%' height='100%' fill='#fafafa'/>";
+  std::map<core::SegmentId, std::string> road_of;
+  for (const auto& [road, segs] : s.roads) {
+    for (auto sid : segs) road_of[sid] = road;
+  }
+  for (std::uint32_t i = 0; i < s.graph().segment_count(); ++i) {
+    const core::SegmentId sid(i);
+    const std::string& road = road_of[sid];
+    std::string colour = "#9e9e9e", what = "no claim";
+    const auto st = mday->status.find(road);
+    if (st != mday->status.end()) {
+      colour = status_colour(st->second.status);
+      what = status_name(st->second.status);
+    }
+    for (const auto& cp : s.checkpoints) {
+      const auto cst = mday->status.find(cp.id);
+      if (cp.road == road && cst != mday->status.end() && cst->second.status > (st == mday->status.end() ? Status::kOpen : st->second.status)) {
+        colour = status_colour(cst->second.status);
+        what = std::string("checkpoint ") + status_name(cst->second.status);
+      }
+    }
+    o << "<polyline fill='none' stroke='" << colour << "' stroke-width='4' stroke-linecap='round' points='";
+    for (const auto& p : s.graph().shape(sid)) {
+      const core::LatLon ll = p.to_double();
+      o << fixed(px(ll.lon), 1) << "," << fixed(py(ll.lat), 1) << " ";
+    }
+    o << "'><title>" << esc(road) << ": " << esc(std::string(s.graph().name(sid))) << " — " << esc(what) << "</title></polyline>";
+  }
+  for (std::size_t i = 0; i < s.places.size(); ++i) {
+    const auto& p = s.places[i];
+    const bool in_area = std::find(s.area.begin(), s.area.end(), i) != s.area.end();
+    const bool source = std::find(s.sources.begin(), s.sources.end(), i) != s.sources.end();
+    const bool cut = std::find(mday->cut_off.begin(), mday->cut_off.end(), i) != mday->cut_off.end();
+    if (!in_area && !source) continue;
+    const double rr = in_area ? 3 + std::sqrt(static_cast<double>(p.population)) / 30 : 5;
+    o << "<circle cx='" << fixed(px(p.point.lon), 1) << "' cy='" << fixed(py(p.point.lat), 1) << "' r='" << fixed(rr, 1)
+      << "' fill='" << (source ? "#1565c0" : cut ? "#c62828" : "#fff") << "' stroke='#333'><title>" << esc(label(s, i))
+      << (in_area ? ", population " + thousands(static_cast<double>(p.population)) : ", supply source")
+      << (cut ? ", CUT OFF" : "") << "</title></circle>";
+    if (source || p.population >= 2000) {
+      o << "<text x='" << fixed(px(p.point.lon) + rr + 2, 1) << "' y='" << fixed(py(p.point.lat) + 4, 1) << "'>"
+        << esc(p.name) << "</text>";
+    }
+  }
+  o << "</svg><p class='legend'><span style='color:#2e7d32'>&#9632;</span> open <span style='color:#ef6c00'>&#9632;</span> "
+       "restricted <span style='color:#c62828'>&#9632;</span> closed <span style='color:#9e9e9e'>&#9632;</span> no claim "
+       "&middot; <span style='color:#1565c0'>&#9679;</span> supply source, &#9675; place (red: cut off) &middot; geometry "
+       "drawn through waypoints, not surveyed</p>";
+  o << "<p>On this day: " << thousands(static_cast<double>(mday->cut_off_population)) << " people cut off; capacity "
+    << thousands(static_cast<double>(mday->capacity_open)) << " trucks a day open to all, "
+    << thousands(static_cast<double>(mday->capacity_with_restricted)) << " counting restricted roads.</p>";
+
+  // Charts.
+  Series need{"need (Mkcal/day)", "#333", {}}, delivered{"delivered (Mkcal/day)", "#1565c0", {}, true},
+      dos{"days of supply in stock", "#6a1b9a", {}}, cap{"trucks/day open to all", "#2e7d32", {}},
+      capr{"trucks/day counting restricted roads", "#ef6c00", {}}, cut{"population cut off (thousands)", "#c62828", {}};
+  for (const auto& d : r.days) {
+    need.values.push_back(d.supply.need_kcal);
+    delivered.values.push_back(d.supply.delivered_kcal);
+    dos.values.push_back(d.supply.days_of_supply);
+    cap.values.push_back(static_cast<double>(d.capacity_open));
+    capr.values.push_back(static_cast<double>(d.capacity_with_restricted));
+    cut.values.push_back(static_cast<double>(d.cut_off_population) / 1000);
+  }
+  o << "<h2>Need and deliveries</h2>" << chart(r, {delivered, need}, "Mkcal per day", 1e6);
+  o << "<p>Coverage over the run: <b>" << fixed(100 * r.whole.coverage, 1) << "%</b> of the energy need delivered; "
+    << r.whole.days_short << " days on which stock could not meet the need. Opening stock: "
+    << fixed(r.need_kcal_per_day > 0 ? r.opening_stock_kcal / r.need_kcal_per_day : 0, 0) << " days (" << esc(s.opening_stock_note)
+    << ").</p>";
+  o << "<h2>Days of supply</h2>" << chart(r, {dos}, "days", 1);
+  o << "<h2>Capacity and cut-off</h2>" << chart(r, {cap, capr}, "trucks per day", 1) << chart(r, {cut}, "thousand people", 1);
+
+  // Tables.
+  o << "<h2>Conflicting claims</h2><table><tr><th>road or checkpoint</th><th>days</th><th>party</th><th>status</th><th>claimed by</th><th>source</th></tr>";
+  for (const auto& c : sum["conflicts"]) {
+    const auto& cl = c["claims"];
+    for (std::size_t k = 0; k < cl.size(); ++k) {
+      o << "<tr>";
+      if (k == 0) {
+        o << "<td rowspan='" << cl.size() << "'>" << esc(c["target"].get<std::string>()) << "</td><td rowspan='" << cl.size()
+          << "'>" << c["first"].get<std::string>() << " .. " << c["last"].get<std::string>() << " (" << c["days"].get<std::int64_t>()
+          << ")</td>";
+      }
+      std::string st = cl[k]["status"].get<std::string>();
+      if (cl[k].contains("allowed")) {
+        std::string who;
+        for (const auto& a : cl[k]["allowed"]) who += (who.empty() ? "" : ", ") + a.get<std::string>();
+        st += " (" + (who.empty() ? std::string("no party named") : who) + ")";
+      }
+      o << "<td>" << esc(cl[k]["party"].get<std::string>()) << "</td><td>" << esc(st) << "</td><td>"
+        << esc(cl[k]["claimed_by"].get<std::string>()) << "</td><td>" << esc(cl[k]["source"].get<std::string>()) << "</td></tr>";
+    }
+  }
+  o << "</table>";
+  o << "<h2>Status changes</h2><table><tr><th>date</th><th>road or checkpoint</th><th>effective status</th><th>according to</th></tr>";
+  for (const auto& c : r.changes) {
+    std::string st = status_name(c.after.status);
+    if (c.after.status == Status::kRestricted) {
+      std::string who;
+      for (const auto& a : c.after.allowed) who += (who.empty() ? "" : ", ") + a;
+      st += " (" + (who.empty() ? std::string("no party named") : who) + ")";
+    }
+    o << "<tr><td>" << supply::day_text(c.day) << "</td><td>" << esc(c.target) << "</td><td>" << esc(st) << "</td><td>"
+      << (c.after.claim ? esc(s.claims[*c.after.claim].party + (c.after.fallback ? " (most restrictive; operator silent)" : "") +
+                              ", " + s.claims[*c.after.claim].origin)
+                        : c.after.baseline ? "the scenario's baseline" : "no claim")
+      << "</td></tr>";
+  }
+  o << "</table><h2>Convoys</h2><table><tr><th>convoy</th><th>party</th><th>moved</th><th>tonnes</th><th>blocked days</th><th>first reason blocked</th></tr>";
+  for (const auto& c : sum["convoys"]) {
+    o << "<tr><td>" << esc(c["id"].get<std::string>()) << "</td><td>" << esc(c["party"].get<std::string>()) << "</td><td>"
+      << c["moved"].get<std::int64_t>() << "</td><td>" << fixed(c["tonnes_delivered"].get<double>(), 0) << "</td><td>"
+      << c["blocked_days"].get<std::int64_t>() << "</td><td>" << esc(c.value("first_blocked", std::string())) << "</td></tr>";
+  }
+  o << "</table><h2>Places</h2><table><tr><th>place (all names)</th><th>population</th><th>cut off</th></tr>";
+  for (const auto& p : sum["places"]) {
+    std::string spans_text;
+    for (const auto& sp : p["cut_off"]) {
+      spans_text += (spans_text.empty() ? "" : "; ") + sp[0].get<std::string>() + " .. " + sp[1].get<std::string>();
+    }
+    std::size_t idx = 0;
+    for (std::size_t i = 0; i < s.places.size(); ++i) {
+      if (s.places[i].id == p["id"].get<std::string>()) idx = i;
+    }
+    o << "<tr><td>" << esc(label(s, idx)) << "</td><td>" << thousands(p["population"].get<double>()) << "</td><td>"
+      << esc(spans_text.empty() ? "never" : spans_text) << "</td></tr>";
+  }
+  o << "</table><p class='note'>Made by corridor from " << esc(s.path) << ". Every status is a claim attributed to its "
+       "source; figures marked ASSUMED in the scenario's files are assumptions, not data.</p></body></html>\n";
+  return o.str();
+}
+
+}  // namespace corridor::scenario

@@ -1,0 +1,408 @@
+// A scenario, day by day.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "access/critical.h"
+#include "access/reach.h"
+#include "route/plan.h"
+#include "scenario/scenario.h"
+
+namespace corridor::scenario {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+using core::SegmentId;
+
+namespace {
+
+constexpr std::int64_t kNoon = 12 * 3600;
+
+bool passes(const Effective& e, const std::string& party) {
+  if (e.status == Status::kOpen) return true;
+  if (e.status == Status::kClosed) return false;
+  return std::find(e.allowed.begin(), e.allowed.end(), party) != e.allowed.end();
+}
+
+struct Engine {
+  const Scenario& s;
+  const RunOptions& o;
+  route::Router router;
+  std::vector<access::Located> located, sources, area;
+  std::set<std::string> targets;
+  std::map<std::int64_t, std::string> road_of_way;  // way id -> road id
+
+  Engine(const Scenario& sc, const RunOptions& opt) : s(sc), o(opt), router(sc.graph()) {
+    located = access::locate(s.graph(), s.places, s.snap_limit_m, "place");
+    for (std::size_t i : s.sources) sources.push_back(located[i]);
+    for (std::size_t i : s.area) area.push_back(located[i]);
+    for (const auto& c : s.claims) targets.insert(c.target);
+    for (const auto& c : s.checkpoints) targets.insert(c.id);
+    for (const auto& [road, segs] : s.roads) {
+      for (SegmentId sid : segs) road_of_way[s.graph().segment(sid).way_id] = road;
+    }
+  }
+
+  [[nodiscard]] std::string trusted(const std::string& target) const {
+    if (!o.trust.empty()) return o.trust;
+    const auto it = s.operators.find(target);
+    return it == s.operators.end() ? std::string() : it->second;
+  }
+
+  Effective effective(const std::string& target, Day d, std::vector<std::size_t>& in_force) const {
+    in_force.clear();
+    for (std::size_t i = 0; i < s.claims.size(); ++i) {
+      const Claim& c = s.claims[i];
+      if (c.target == target && c.from <= d && d < c.ends) in_force.push_back(i);
+    }
+    Effective e;
+    const std::string party = trusted(target);
+    auto later = [&](std::size_t a, std::size_t b) { return s.claims[a].from < s.claims[b].from || (s.claims[a].from == s.claims[b].from && a < b); };
+    std::optional<std::size_t> best;
+    for (std::size_t i : in_force) {
+      if (s.claims[i].party == party && (!best || later(*best, i))) best = i;
+    }
+    if (!best) {
+      for (std::size_t i : in_force) {
+        if (!best || s.claims[i].status > s.claims[*best].status ||
+            (s.claims[i].status == s.claims[*best].status && later(*best, i))) {
+          best = i;
+        }
+      }
+      e.fallback = best.has_value();
+    }
+    if (!best) {
+      const auto b = s.baseline.find(target);
+      if (b != s.baseline.end()) {
+        e.status = b->second;
+        e.baseline = true;
+      }
+    }
+    if (best) {
+      e.status = s.claims[*best].status;
+      e.allowed = s.claims[*best].allowed;
+      e.claim = best;
+    }
+    return e;
+  }
+
+  [[nodiscard]] const CheckpointDef* checkpoint(const std::string& id) const {
+    for (const auto& c : s.checkpoints) {
+      if (c.id == id) return &c;
+    }
+    return nullptr;
+  }
+
+  // The closures for one party ("" = traffic in general; "*" = everyone a restriction lets through).
+  Result<std::pair<std::vector<net::ClosureSpec>, net::ClosureOverlay>> closures(const DayResult& day,
+                                                                              const std::string& party) const {
+    std::vector<net::ClosureSpec> specs;
+    auto closed = [&](const Effective& e) {
+      if (party == "*") return e.status == Status::kClosed;
+      return !passes(e, party);
+    };
+    for (const auto& [target, e] : day.status) {
+      std::string road = target;
+      if (const CheckpointDef* cp = checkpoint(target)) {
+        if (!cp->in_force(day.day)) continue;
+        road = cp->road;
+      }
+      if (!closed(e)) continue;
+      CORRIDOR_TRY(auto spec, net::parse_closure_spec("way:" + road));
+      specs.push_back(std::move(spec));
+    }
+    CORRIDOR_TRY(auto overlay, net::apply_closures(s.graph(), specs, supply::start_of(day.day) + kNoon));
+    return std::make_pair(std::move(specs), std::move(overlay));
+  }
+
+  std::string describe(const std::string& target, const Effective& e) const {
+    std::string out = target + " is " + status_name(e.status);
+    if (e.status == Status::kRestricted) {
+      std::string who;
+      for (const auto& a : e.allowed) who += (who.empty() ? "" : ", ") + a;
+      out += who.empty() ? " (no party named)" : " to " + who;
+    }
+    if (e.baseline) out += " (the scenario's baseline: no claim in force)";
+    if (e.claim) {
+      const Claim& c = s.claims[*e.claim];
+      out += " (" + std::string(e.fallback ? "no claim in force from its operator; most restrictive: " : "") +
+             c.party + ", from " + supply::day_text(c.from) + ", " + c.origin + ")";
+    }
+    return out;
+  }
+
+  regime::Declaration declaration(const Convoy& c, Day set_out, Day d, const CheckpointDef& cp) const {
+    regime::Declaration decl;
+    decl.id = c.id + "@" + supply::day_text(set_out);
+    decl.type = c.type;
+    decl.sender = c.party;
+    decl.origin = c.from;
+    decl.destination = c.to;
+    decl.checkpoint = cp.regime.checkpoint_id;
+    decl.planned_arrival = supply::start_of(d) + kNoon;
+    decl.declared_at = supply::start_of(set_out) + kNoon - static_cast<std::int64_t>(c.declared_hours_before) * 3600;
+    decl.documents = c.documents;
+    decl.approvals = c.approvals;
+    for (int i = 0; i < c.trucks; ++i) {
+      decl.vehicles.push_back({c.id + "-" + std::to_string(i + 1), "", c.registration, std::nullopt});
+    }
+    for (const auto& line : c.cargo) {
+      const supply::Commodity* com = s.commodities.find(line.commodity);
+      regime::Item it;
+      it.description = com->name;
+      it.hs = com->hs_prefixes.empty() ? "" : com->hs_prefixes.front();
+      it.category = com->category;
+      it.unit = "kg";
+      it.quantity = line.tonnes * 1000;
+      it.net_kg = line.tonnes * 1000;
+      if (com->kcal_per_kg > 0) it.kcal_per_kg = com->kcal_per_kg;
+      decl.items.push_back(it);
+    }
+    return decl;
+  }
+
+  route::RouteRequest request(const Convoy& c) const {
+    route::RouteRequest req;
+    auto wp = [&](const std::string& id) {
+      route::Waypoint w;
+      w.point = s.place(id)->point;
+      w.label = id;
+      return w;
+    };
+    req.points.push_back(wp(c.from));
+    for (const auto& v : c.via) req.points.push_back(wp(v));
+    req.points.push_back(wp(c.to));
+    req.snap_limit_m = s.snap_limit_m;
+    return req;
+  }
+
+  std::vector<std::string> roads_of(const route::Route& r) const {
+    std::vector<std::string> out;
+    for (std::int64_t w : r.way_ids) {
+      const auto it = road_of_way.find(w);
+      const std::string road = it == road_of_way.end() ? std::to_string(w) : it->second;
+      if (out.empty() || out.back() != road) out.push_back(road);
+    }
+    return out;
+  }
+
+  Result<void> move(DayResult& day, const Convoy& c, Day set_out, std::map<std::string, std::int64_t>& used,
+                    ConvoyDay& cd) {
+    cd.convoy = c.id;
+    cd.party = c.party;
+    cd.from = c.from;
+    cd.to = c.to;
+    cd.set_out = set_out;
+    cd.trucks = c.trucks;
+    for (const auto& line : c.cargo) {
+      cd.tonnes += line.tonnes;
+      cd.kcal += line.tonnes * 1000 * s.commodities.find(line.commodity)->kcal_per_kg;
+    }
+    CORRIDOR_TRY(auto cl, closures(day, c.party));
+    CORRIDOR_TRY(const route::RouteOutcome out, route::plan_route(s.graph(), router, request(c), cl.first, cl.second));
+    std::vector<std::string> roads;
+    if (out.route) {
+      roads = roads_of(*out.route);
+    } else {
+      // Where the convoy would have gone with every road open, and what on that way stops it.
+      const net::ClosureOverlay none(s.graph().edge_count());
+      CORRIDOR_TRY(const route::RouteOutcome open, route::plan_route(s.graph(), router, request(c), {}, none));
+      if (!open.route) {
+        cd.reasons.push_back("no road links " + c.from + " and " + c.to + " in the network at all");
+        cd.reason_kinds.push_back("no_route");
+        return {};
+      }
+      roads = roads_of(*open.route);
+      for (const auto& road : roads) {
+        const auto st = day.status.find(road);
+        if (st != day.status.end() && !passes(st->second, c.party)) {
+          cd.reasons.push_back("closure: " + describe(road, st->second));
+          cd.reason_kinds.push_back("closure");
+        }
+      }
+    }
+    cd.roads = roads;
+    // Checkpoints on the way: their status for this party, their regime, their throughput.
+    for (const auto& cp : s.checkpoints) {
+      if (!cp.in_force(day.day) || std::find(roads.begin(), roads.end(), cp.road) == roads.end()) continue;
+      const Effective& e = day.status.at(cp.id);
+      if (!passes(e, c.party)) {
+        cd.reasons.push_back("checkpoint closed: " + describe(cp.id, e));
+        cd.reason_kinds.push_back("checkpoint_closed");
+      }
+      const regime::Decision dec = regime::evaluate(cp.regime, declaration(c, set_out, day.day, cp),
+                                                    supply::start_of(day.day) + kNoon);
+      if (dec.verdict != regime::Verdict::kAccept) {
+        for (const auto& r : dec.reasons) {
+          if (r.severity == regime::Verdict::kAccept) continue;
+          cd.reasons.push_back(std::string("regime ") + regime::verdict_name(dec.verdict) + ": " + r.rule + ": " + r.message);
+          cd.reason_kinds.push_back("regime");
+        }
+      }
+      if (cd.reasons.empty()) {
+        std::int64_t& n = used[cp.id];
+        if (n + c.trucks > cp.capacity.per_day()) {
+          cd.reasons.push_back("checkpoint throughput: " + cp.id + " passes " + std::to_string(cp.capacity.per_day()) +
+                               " vehicles a day and " + std::to_string(n) + " have passed today");
+          cd.reason_kinds.push_back("throughput");
+        } else {
+          n += c.trucks;
+        }
+      }
+    }
+    if (!out.route && cd.reasons.empty()) {
+      cd.reasons.push_back(out.no_route ? out.no_route->message : "no route");
+      cd.reason_kinds.push_back("no_route");
+    }
+    cd.moved = out.route.has_value() && cd.reasons.empty();
+    return {};
+  }
+
+  Result<void> capacity(DayResult& day) {
+    std::vector<access::PlacedCheckpoint> placed;
+    for (const auto& cp : s.checkpoints) {
+      if (cp.in_force(day.day)) placed.push_back({&cp.capacity, s.roads.at(cp.road).front(), 0});
+    }
+    std::vector<std::int64_t> cap;
+    std::vector<std::optional<std::size_t>> cp_of;
+    access::segment_capacities(s.graph(), s.classes, placed, cap, cp_of);
+    std::vector<route::Endpoint> from, to;
+    for (const auto& l : sources) {
+      if (l.end) from.push_back(*l.end);
+    }
+    for (const auto& l : area) {
+      if (l.end && std::none_of(from.begin(), from.end(), [&](const route::Endpoint& f) { return access::same_point(f, *l.end); })) {
+        to.push_back(*l.end);
+      }
+    }
+    if (from.empty() || to.empty()) return {};
+    for (const char* party : {"", "*"}) {
+      CORRIDOR_TRY(auto cl, closures(day, party));
+      CORRIDOR_TRY(const access::CapacityResult r,
+                   access::max_trucks(s.graph(), cl.second.any() ? &cl.second : nullptr, cap, cp_of, from, to, 3));
+      if (*party == '\0') {
+        day.capacity_open = r.trucks_per_day;
+        for (const auto& link : r.bottleneck) {
+          const std::string road(s.graph().key(link.segment));
+          const std::string id = road.empty() ? std::to_string(s.graph().segment(link.segment).way_id) : road;
+          if (std::find(day.bottleneck.begin(), day.bottleneck.end(), id) == day.bottleneck.end()) day.bottleneck.push_back(id);
+        }
+      } else {
+        day.capacity_with_restricted = r.trucks_per_day;
+      }
+    }
+    return {};
+  }
+
+  Result<RunResult> go() {
+    if (!o.trust.empty() && !s.parties.contains(o.trust)) {
+      return fail(ErrorCode::kNotFound, "--trust: unknown party '" + o.trust + "' (the scenario's [parties] lists them)");
+    }
+    for (const auto& l : sources) {
+      if (!l.end) return fail(ErrorCode::kSnapFailed, "source " + l.place.id + " (" + l.place.origin + "): " + l.snap_error);
+    }
+    RunResult out;
+    out.trust = o.trust;
+    CORRIDOR_TRY(const supply::DailyNeed need, supply::daily_need(s.needs, {s.area_population(), {}}, s.path));
+    out.need_kcal_per_day = need.kcal;
+    out.water_l_per_day = need.water_l;
+    out.opening_stock_kcal = s.opening_stock_days * need.kcal;
+    supply::Account account(need.kcal);
+    if (out.opening_stock_kcal > 0) account.add({s.start, supply::FlowKind::kOpening, out.opening_stock_kcal, "opening stock"});
+
+    struct Waiting {
+      const Convoy* c;
+      Day set_out;
+    };
+    std::vector<Waiting> waiting;
+    std::map<std::string, Effective> previous;
+    std::vector<std::size_t> in_force;
+    for (Day d = s.start; d <= s.end; ++d) {
+      DayResult day;
+      day.day = d;
+      for (const auto& t : targets) {
+        const CheckpointDef* cp = checkpoint(t);
+        if (cp != nullptr && !cp->in_force(d)) continue;
+        Effective e = effective(t, d, in_force);
+        std::vector<std::size_t> distinct;
+        for (std::size_t i : in_force) {
+          const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](std::size_t j) {
+            return s.claims[j].status == s.claims[i].status && s.claims[j].allowed == s.claims[i].allowed;
+          });
+          if (!seen) distinct.push_back(i);
+        }
+        if (distinct.size() > 1) day.conflicts.push_back({t, in_force});
+        const auto prev = previous.find(t);
+        const bool changed = prev == previous.end() ? (e.claim.has_value() || d == s.start)
+                                                    : (prev->second.status != e.status || prev->second.allowed != e.allowed ||
+                                                       prev->second.claim != e.claim || prev->second.baseline != e.baseline);
+        if (changed) out.changes.push_back({d, t, prev == previous.end() ? Effective{} : prev->second, e});
+        previous[t] = e;
+        day.status[t] = std::move(e);
+      }
+      for (auto it = previous.begin(); it != previous.end();) {
+        it = day.status.contains(it->first) ? std::next(it) : previous.erase(it);
+      }
+
+      // Who is cut off, for traffic in general.
+      CORRIDOR_TRY(auto general, closures(day, ""));
+      const access::ReachResult reach =
+          access::reach(s.graph(), router, sources, area, general.second.any() ? &general.second : nullptr, 0);
+      for (std::size_t i = 0; i < area.size(); ++i) {
+        if (!reach.places[i].reachable) {
+          day.cut_off.push_back(s.area[i]);
+          day.cut_off_population += area[i].place.population;
+        }
+      }
+      CORRIDOR_CHECK(capacity(day));
+
+      // Convoys: those still waiting, then those setting out today.
+      std::vector<Waiting> today = std::move(waiting);
+      waiting.clear();
+      for (const auto& c : s.convoys) {
+        const bool due = c.every_days == 0 ? d == c.start
+                                           : d >= c.start && d <= *c.until && (d - c.start) % c.every_days == 0;
+        if (due) today.push_back({&c, d});
+      }
+      std::map<std::string, std::int64_t> used;
+      for (const auto& w : today) {
+        ConvoyDay cd;
+        CORRIDOR_CHECK(move(day, *w.c, w.set_out, used, cd));
+        if (cd.moved) {
+          day.delivered_tonnes += cd.tonnes;
+          const auto dest = std::find_if(s.area.begin(), s.area.end(), [&](std::size_t i) { return s.places[i].id == w.c->to; });
+          if (dest != s.area.end() && cd.kcal > 0) {
+            account.add({d, supply::FlowKind::kDelivery, cd.kcal, w.c->id + "@" + supply::day_text(w.set_out)});
+          }
+        } else if (d < w.set_out + w.c->wait_days) {
+          cd.waits = true;
+          waiting.push_back(w);
+        }
+        day.convoys.push_back(std::move(cd));
+      }
+      out.days.push_back(std::move(day));
+    }
+    const std::vector<supply::DayFigures> figures = account.run(s.start, s.end);
+    for (std::size_t i = 0; i < figures.size(); ++i) out.days[i].supply = figures[i];
+    out.whole = supply::period(figures);
+    std::vector<supply::DayFigures> month;
+    for (std::size_t i = 0; i < figures.size(); ++i) {
+      month.push_back(figures[i]);
+      if (i + 1 == figures.size() || supply::day_text(figures[i + 1].day).substr(0, 7) != supply::day_text(figures[i].day).substr(0, 7)) {
+        out.months.push_back(supply::period(month));
+        month.clear();
+      }
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+Result<RunResult> run(const Scenario& s, const RunOptions& o) {
+  Engine e(s, o);
+  return e.go();
+}
+
+}  // namespace corridor::scenario
