@@ -4,7 +4,7 @@ JOBS ?= 2
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all build test test-unit test-asan test-fuzz demo bench clean bootstrap
+.PHONY: all build test test-unit test-asan test-fuzz demo tour bench clean bootstrap
 
 all: build
 
@@ -37,6 +37,10 @@ test-fuzz: $(BUILD)/.bootstrap-stamp
 
 demo: build
 	scripts/demo
+
+# The rest of the engine on a real OSM extract: routing, closures, access, a signed consignment.
+tour: build
+	scripts/tour
 
 bench: build
 	bench/run

@@ -77,6 +77,7 @@ Result<void> apply(Consignment& c, const Step& step) {
     c.sender = sender;
     c.receiver = text(d, "receiver");
     c.checkpoint = text(d, "checkpoint");
+    c.destination = text(d, "destination");
     c.checkpoint_operator = text(p, "checkpoint_operator");
     for (const auto& a : string_list(p, "approvals_required")) c.approvals_required.insert(a);
     if (d.contains("items") && d["items"].is_array()) {
@@ -84,6 +85,11 @@ Result<void> apply(Consignment& c, const Step& step) {
         c.items.push_back(text(it, "description"));
         c.net_kg.push_back(it.contains("net_kg") && it["net_kg"].is_number() ? it["net_kg"].get<double>() : 0.0);
         c.categories.push_back(text(it, "category"));
+        c.hs.push_back(text(it, "hs"));
+        c.units.push_back(text(it, "unit"));
+        c.quantity.push_back(it.contains("quantity") && it["quantity"].is_number() ? it["quantity"].get<double>() : 0.0);
+        c.kcal_per_kg.push_back(it.contains("kcal_per_kg") && it["kcal_per_kg"].is_number() ? it["kcal_per_kg"].get<double>()
+                                                                                          : 0.0);
       }
     }
     if (c.items.empty()) return refuse("a consignment lists one item or more");
@@ -197,6 +203,17 @@ Result<void> apply(Consignment& c, const Step& step) {
       }
       const auto idx = r["item"].get<std::size_t>();
       if (idx >= c.items.size() || c.removed.contains(idx)) return refuse("item " + std::to_string(idx) + " did not cross");
+      const double q = r["quantity"].get<double>();
+      if (c.quantity[idx] > 0 && q > c.quantity[idx]) {
+        return refuse("item " + std::to_string(idx) + ": received " + std::to_string(q) + ", more than the " +
+                      std::to_string(c.quantity[idx]) + " declared");
+      }
+    }
+    c.received.assign(c.items.size(), 0.0);
+    for (const auto& r : p["received"]) {
+      // What can be used: the quantity received less any of it found damaged.
+      const double damaged = r.contains("damaged") && r["damaged"].is_number() ? r["damaged"].get<double>() : 0.0;
+      c.received[r["item"].get<std::size_t>()] += std::max(0.0, r["quantity"].get<double>() - std::max(0.0, damaged));
     }
     enter(State::kDelivered);
     return {};

@@ -69,6 +69,12 @@ struct Consignment {
   std::vector<std::string> items;           // descriptions, by index
   std::vector<double> net_kg;               // by index
   std::vector<std::string> categories;      // by index ("" when only an HS code was given)
+  std::vector<std::string> hs;              // by index ("" when only a category was given)
+  std::vector<double> quantity;             // declared quantity in the item's unit, by index
+  std::vector<std::string> units;           // by index
+  std::vector<double> kcal_per_kg;          // declared energy, by index (0 when not declared)
+  std::string destination;                  // the declaration's destination (a place id)
+  std::vector<double> received;             // on delivery: quantity received per item (undamaged)
   std::size_t trucks = 0;                   // vehicles declared
   std::vector<std::string> decision_rules;  // rules the regime cited at declaration
   std::set<std::size_t> removed;            // items turned back
@@ -77,6 +83,13 @@ struct Consignment {
   std::vector<std::string> reasons;         // rejection, hold and turn-back reasons as given
 
   bool operator==(const Consignment&) const = default;
+
+  // Net kilograms of item i that were received in usable condition: its declared net mass scaled by
+  // received / declared quantity (0 before delivery).
+  [[nodiscard]] double received_kg(std::size_t i) const {
+    if (received.size() <= i || quantity.size() <= i || quantity[i] <= 0) return 0;
+    return net_kg[i] * received[i] / quantity[i];
+  }
 };
 
 // Folds one event into the consignment, or says why the machine refuses it.

@@ -13,10 +13,8 @@
 
 namespace corridor::cli {
 
-namespace {
-
 // Every consignment, folded from the ledger's consignment.* events.
-core::Result<std::map<std::string, cargo::Consignment>> project(ledger::Journal& j) {
+core::Result<std::map<std::string, cargo::Consignment>> project_consignments(ledger::Journal& j) {
   std::map<std::string, cargo::Consignment> out;
   core::Result<void> status;
   CORRIDOR_CHECK(j.scan(1, [&](const ledger::Event& e) {
@@ -33,6 +31,8 @@ core::Result<std::map<std::string, cargo::Consignment>> project(ledger::Journal&
   return out;
 }
 
+namespace {
+
 nlohmann::json consignment_json(const cargo::Consignment& c) {
   nlohmann::json entered = nlohmann::json::object();
   for (const auto& [s, t] : c.entered) entered[cargo::state_name(s)] = core::format_iso8601(t);
@@ -44,6 +44,8 @@ nlohmann::json consignment_json(const cargo::Consignment& c) {
           {"approvals_required", c.approvals_required},
           {"approvals_given", c.approvals_given},
           {"items", c.items},
+          {"destination", c.destination},
+          {"received", c.received},
           {"removed_items", c.removed},
           {"lane", c.lane},
           {"reasons", c.reasons},
@@ -80,7 +82,7 @@ Runner add_store(CLI::App& app) {
   return [o] {
     auto store = store::open_sqlite(o->store);
     if (!store) return report(store.error(), o->json);
-    auto all = project(**store);
+    auto all = project_consignments(**store);
     if (!all) return report(all.error(), o->json);
     const auto fresh = projection_rows(*all);
     const std::uint64_t seq = last_seq(**store);
@@ -179,7 +181,7 @@ Runner add_consign(CLI::App& app) {
     if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o->json);
     auto store = store::open_sqlite(o->store);
     if (!store) return report(store.error(), o->json);
-    auto all = project(**store);
+    auto all = project_consignments(**store);
     if (!all) return report(all.error(), o->json);
     if (stats->parsed()) {
       const cargo::Stats s = cargo::stats(*all);

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 
 #include "core/error.h"
@@ -15,6 +16,12 @@
 
 namespace corridor::regime {
 struct Decision;
+}
+namespace corridor::cargo {
+struct Consignment;
+}
+namespace corridor::ledger {
+class Journal;
 }
 
 namespace corridor::cli {
@@ -46,6 +53,9 @@ std::string road_label(const net::Graph& g, core::SegmentId s);
 
 // A regime decision as JSON: decision, lane, lane_rule, reasons (rule, item, severity, message), random_draw.
 nlohmann::json decision_json(const regime::Decision& dec);
+
+// Every consignment, folded from the ledger's consignment.* events (cmd_consign.cpp).
+[[nodiscard]] core::Result<std::map<std::string, cargo::Consignment>> project_consignments(ledger::Journal& j);
 
 // Each subcommand registers itself and returns the function that runs it after parsing.
 using Runner = std::function<int()>;

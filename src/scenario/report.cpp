@@ -167,7 +167,11 @@ json summary_json(const Scenario& s, const RunResult& r) {
       ++days[{c.target, c.claims}];
     }
   }
-  for (const auto& [key, range] : sets) {
+  std::vector<std::pair<std::pair<std::string, std::vector<std::size_t>>, std::pair<Day, Day>>> ordered(sets.begin(), sets.end());
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.first, a.second.first) < std::tie(b.first.first, b.second.first);
+  });
+  for (const auto& [key, range] : ordered) {
     json claims = json::array();
     for (std::size_t i : key.second) claims.push_back(claim_json(s.claims[i]));
     conflicts.push_back({{"target", key.first},
@@ -386,7 +390,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
   o << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>" << esc(s.name) << "</title><style>"
     << "body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1000px;color:#222}"
     << "table{border-collapse:collapse;font-size:13px;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
-    << "th{background:#f3f3f3}svg text{font-size:11px;fill:#444}.chart{width:100%;height:auto}.legend{font-size:13px;margin:0}"
+    << "th{background:#f3f3f3}td{overflow-wrap:anywhere;max-width:360px}.chart text{font-size:11px;fill:#444}.map text{font-size:20px;fill:#222;paint-order:stroke;stroke:#fafafa;stroke-width:4px}.chart{width:100%;height:auto}.map{width:100%;max-height:680px}.legend{font-size:13px;margin:0}"
     << ".note{color:#555;font-size:13px}</style></head><body>";
   o << "<h1>" << esc(s.name) << "</h1><p class='note'>" << esc(s.note) << "</p>";
   o << "<p>" << supply::day_text(s.start) << " to " << supply::day_text(s.end) << " &middot; "
@@ -394,23 +398,28 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     << (r.trust.empty() ? "each road's and checkpoint's operator" : "claims of " + esc(r.trust))
     << " (conflicting claims are listed below, whichever is trusted)</p>";
 
-  // Map.
+  // Map: framed on the area and the sources, with a margin; longer roads run off its edge.
   double minlat = 90, maxlat = -90, minlon = 180, maxlon = -180;
-  for (std::uint32_t i = 0; i < s.graph().segment_count(); ++i) {
-    for (const auto& p : s.graph().shape(core::SegmentId(i))) {
-      const core::LatLon ll = p.to_double();
-      minlat = std::min(minlat, ll.lat);
-      maxlat = std::max(maxlat, ll.lat);
-      minlon = std::min(minlon, ll.lon);
-      maxlon = std::max(maxlon, ll.lon);
-    }
-  }
+  auto extend = [&](core::LatLon ll) {
+    minlat = std::min(minlat, ll.lat);
+    maxlat = std::max(maxlat, ll.lat);
+    minlon = std::min(minlon, ll.lon);
+    maxlon = std::max(maxlon, ll.lon);
+  };
+  for (std::size_t i : s.area) extend(s.places[i].point);
+  for (std::size_t i : s.sources) extend(s.places[i].point);
+  const double margin_lat = std::max(0.01, (maxlat - minlat) * 0.08), margin_lon = std::max(0.01, (maxlon - minlon) * 0.3);
+  minlat -= margin_lat;
+  maxlat += margin_lat;
+  minlon -= margin_lon;
+  maxlon += margin_lon;
   const double kx = std::cos((minlat + maxlat) / 2 * M_PI / 180);
-  const double mw = 960, sc = mw / std::max(1e-9, (maxlon - minlon) * kx), mh = (maxlat - minlat) * sc + 40;
-  auto px = [&](double lon) { return 20 + (lon - minlon) * kx * sc * (mw - 40) / mw; };
-  auto py = [&](double lat) { return 20 + (maxlat - lat) * sc * (mw - 40) / mw; };
+  const double mw = 960, sc = mw / std::max(1e-9, (maxlon - minlon) * kx), mh = (maxlat - minlat) * sc;
+  auto px = [&](double lon) { return (lon - minlon) * kx * sc; };
+  auto py = [&](double lat) { return (maxlat - lat) * sc; };
   o << "<h2>Network on " << supply::day_text(mday->day) << "</h2><svg viewBox='0 0 " << mw << " " << fixed(mh, 0)
-    << "' class='chart' role='img'><rect width='100%' height='100%' fill='#fafafa'/>";
+    << "' class='map' role='img'><defs><clipPath id='frame'><rect width='" << mw << "' height='" << fixed(mh, 0)
+    << "'/></clipPath></defs><g clip-path='url(#frame)' font-size='20'><rect width='100%' height='100%' fill='#fafafa'/>";
   std::map<core::SegmentId, std::string> road_of;
   for (const auto& [road, segs] : s.roads) {
     for (auto sid : segs) road_of[sid] = road;
@@ -431,7 +440,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
         what = std::string("checkpoint ") + status_name(cst->second.status);
       }
     }
-    o << "<polyline fill='none' stroke='" << colour << "' stroke-width='4' stroke-linecap='round' points='";
+    o << "<polyline fill='none' stroke='" << colour << "' stroke-width='7' stroke-linecap='round' points='";
     for (const auto& p : s.graph().shape(sid)) {
       const core::LatLon ll = p.to_double();
       o << fixed(px(ll.lon), 1) << "," << fixed(py(ll.lat), 1) << " ";
@@ -444,7 +453,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     const bool source = std::find(s.sources.begin(), s.sources.end(), i) != s.sources.end();
     const bool cut = std::find(mday->cut_off.begin(), mday->cut_off.end(), i) != mday->cut_off.end();
     if (!in_area && !source) continue;
-    const double rr = in_area ? 3 + std::sqrt(static_cast<double>(p.population)) / 30 : 5;
+    const double rr = in_area ? 6 + std::sqrt(static_cast<double>(p.population)) / 15 : 10;
     o << "<circle cx='" << fixed(px(p.point.lon), 1) << "' cy='" << fixed(py(p.point.lat), 1) << "' r='" << fixed(rr, 1)
       << "' fill='" << (source ? "#1565c0" : cut ? "#c62828" : "#fff") << "' stroke='#333'><title>" << esc(label(s, i))
       << (in_area ? ", population " + thousands(static_cast<double>(p.population)) : ", supply source")
@@ -454,7 +463,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
         << esc(p.name) << "</text>";
     }
   }
-  o << "</svg><p class='legend'><span style='color:#2e7d32'>&#9632;</span> open <span style='color:#ef6c00'>&#9632;</span> "
+  o << "</g></svg><p class='legend'><span style='color:#2e7d32'>&#9632;</span> open <span style='color:#ef6c00'>&#9632;</span> "
        "restricted <span style='color:#c62828'>&#9632;</span> closed <span style='color:#9e9e9e'>&#9632;</span> no claim "
        "&middot; <span style='color:#1565c0'>&#9679;</span> supply source, &#9675; place (red: cut off) &middot; geometry "
        "drawn through waypoints, not surveyed</p>";

@@ -39,6 +39,7 @@ struct Engine {
     for (std::size_t i : s.area) area.push_back(located[i]);
     for (const auto& c : s.claims) targets.insert(c.target);
     for (const auto& c : s.checkpoints) targets.insert(c.id);
+    for (const auto& [t, st] : s.baseline) targets.insert(t);
     for (const auto& [road, segs] : s.roads) {
       for (SegmentId sid : segs) road_of_way[s.graph().segment(sid).way_id] = road;
     }

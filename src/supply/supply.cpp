@@ -194,6 +194,64 @@ Result<DailyNeed> daily_need(const NeedsProfile& p, const Population& pop, const
   return d;
 }
 
+Result<std::vector<Settlement>> read_settlements(const std::string& path) {
+  CORRIDOR_TRY(const core::CsvTable t, core::read_csv(path));
+  std::vector<std::string> known{"id", "name", "lat", "lon", "population", "names"};
+  for (const auto& h : t.header) {
+    if (h.rfind("pop_", 0) == 0 && h.size() > 4) known.push_back(h);
+  }
+  CORRIDOR_CHECK(t.check_columns({"id", "population"}, known));
+  std::vector<Settlement> out;
+  std::set<std::string> ids;
+  for (const auto& r : t.rows) {
+    Settlement st;
+    st.origin = t.name + ":" + std::to_string(r.line);
+    st.id = core::csv_string(t, r, "id");
+    if (st.id.empty()) return fail(ErrorCode::kParse, t.where(r, "id") + "a settlement needs an id");
+    if (!ids.insert(st.id).second) return fail(ErrorCode::kParse, t.where(r, "id") + "duplicate settlement '" + st.id + "'");
+    st.name = t.column("name") ? core::csv_string(t, r, "name") : st.id;
+    CORRIDOR_TRY(st.population.total, core::csv_int(t, r, "population"));
+    if (st.population.total < 0) return fail(ErrorCode::kParse, t.where(r, "population") + "negative population");
+    for (const auto& h : t.header) {
+      if (h.rfind("pop_", 0) != 0 || core::csv_string(t, r, h).empty()) continue;
+      CORRIDOR_TRY(const std::int64_t n, core::csv_int(t, r, h));
+      if (n < 0) return fail(ErrorCode::kParse, t.where(r, h) + "negative population");
+      st.population.groups[h.substr(4)] = n;
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+Result<std::vector<StockEntry>> read_stocks(const std::string& path, const CommodityTable& table) {
+  CORRIDOR_TRY(const core::CsvTable t, core::read_csv(path));
+  CORRIDOR_CHECK(t.check_columns({"place", "date", "kind", "commodity", "tonnes"},
+                                 {"place", "date", "kind", "commodity", "tonnes", "note"}));
+  std::vector<StockEntry> out;
+  for (const auto& r : t.rows) {
+    StockEntry e;
+    e.origin = t.name + ":" + std::to_string(r.line);
+    e.place = core::csv_string(t, r, "place");
+    CORRIDOR_TRY(e.day, parse_day(core::csv_string(t, r, "date"), t.where(r, "date")));
+    const std::string kind = core::csv_string(t, r, "kind");
+    if (kind == "opening") {
+      e.kind = FlowKind::kOpening;
+    } else if (kind == "count") {
+      e.kind = FlowKind::kCount;
+    } else {
+      return fail(ErrorCode::kParse, t.where(r, "kind") + "'" + kind + "' is not a stock entry (opening or count)");
+    }
+    e.commodity = core::csv_string(t, r, "commodity");
+    if (table.find(e.commodity) == nullptr) {
+      return fail(ErrorCode::kNotFound, t.where(r, "commodity") + "'" + e.commodity + "' is not in the commodity table");
+    }
+    CORRIDOR_TRY(e.tonnes, core::csv_double(t, r, "tonnes"));
+    if (!(e.tonnes >= 0) || e.tonnes > 1e7) return fail(ErrorCode::kParse, t.where(r, "tonnes") + "must be 0 or more");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 // ---- accounts -------------------------------------------------------------------------------------
 
 const char* flow_kind_name(FlowKind k) {

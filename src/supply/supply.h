@@ -31,6 +31,9 @@ using Day = std::int64_t;
 // "YYYY-MM-DD" (or a full ISO 8601 time: its day); `where` names the input on failure.
 [[nodiscard]] core::Result<Day> parse_day(const std::string& text, const std::string& where);
 
+enum class FlowKind : std::uint8_t { kOpening, kDelivery, kCount };
+[[nodiscard]] const char* flow_kind_name(FlowKind k);
+
 // ---- commodities ---------------------------------------------------------------------------------
 
 struct Commodity {
@@ -96,10 +99,29 @@ struct DailyNeed {
 // Fails when a group is not in the profile or the groups add up to more than the total.
 [[nodiscard]] core::Result<DailyNeed> daily_need(const NeedsProfile& p, const Population& pop, const std::string& where);
 
+// A settlement as the supply commands read it: CSV with id and population (name, lat, lon, names
+// optional) and one `pop_<group>` column per population group given.
+struct Settlement {
+  std::string id, name;
+  Population population;
+  std::string origin;
+};
+[[nodiscard]] core::Result<std::vector<Settlement>> read_settlements(const std::string& path);
+
+// Opening stocks and reported stock counts: CSV place,date,kind(opening|count),commodity,tonnes[,note].
+struct StockEntry {
+  std::string place;
+  Day day = 0;
+  FlowKind kind = FlowKind::kOpening;
+  std::string commodity;
+  double tonnes = 0;
+  std::string origin;
+};
+
+[[nodiscard]] core::Result<std::vector<StockEntry>> read_stocks(const std::string& path, const CommodityTable& t);
+
 // ---- stock accounts -------------------------------------------------------------------------------
 
-enum class FlowKind : std::uint8_t { kOpening, kDelivery, kCount };
-[[nodiscard]] const char* flow_kind_name(FlowKind k);
 
 // One dated movement of an account, in kcal.
 struct Flow {

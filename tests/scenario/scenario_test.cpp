@@ -1,16 +1,347 @@
+// Scenarios: the bundled Lachin/Aghdam case checked for structure (not tuned numbers), a small
+// fixture whose figures are worked out by hand, and bad input named by file and line.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "access/critical.h"
+#include "access/reach.h"
+#include "net/closures.h"
+#include "route/plan.h"
+#include "scenario/report.h"
 #include "scenario/scenario.h"
 
 namespace corridor::scenario {
 namespace {
 
-const std::string kCase = std::string(CORRIDOR_DATA_DIR) + "/scenarios/karabakh-2023/scenario.toml";
+namespace fs = std::filesystem;
 
-TEST(Scenario, BundledCaseLoads) {
-  auto s = load_scenario(kCase);
+const std::string kCaseDir = std::string(CORRIDOR_DATA_DIR) + "/scenarios/karabakh-2023";
+const std::string kCase = kCaseDir + "/scenario.toml";
+const std::string kFixture = std::string(CORRIDOR_TESTS_DIR) + "/scenario/fixture/scenario.toml";
+
+const Scenario& bundled() {
+  static const Scenario s = [] {
+    auto r = load_scenario(kCase);
+    if (!r) throw std::runtime_error(r.error().message);
+    return std::move(*r);
+  }();
+  return s;
+}
+
+// The roads closed in every case below: the old highway (closed to this traffic since 2022-08-30),
+// the interim link (closed 2023-03-30) and the Vardenis–Martakert road (closed since 2020-11-25).
+const std::vector<std::string> kAlwaysClosed{"rd_corridor_old_goris_stepanakert", "rd_interim_link_2022",
+                                             "rd_martakert_vardenis"};
+constexpr const char* kLachin = "rd_corridor_new_hakari_shushijct";
+constexpr const char* kAghdam = "rd_aghdam_askeran";
+
+struct Case {
+  const Scenario& s;
+  net::ClosureOverlay overlay;
+  std::vector<net::ClosureSpec> specs;
+  std::vector<access::Located> sources, area;
+
+  Case(const Scenario& sc, std::vector<std::string> closed) : s(sc), overlay(sc.graph().edge_count()) {
+    for (const auto& road : closed) {
+      auto spec = net::parse_closure_spec("way:" + road);
+      EXPECT_TRUE(spec) << road;
+      specs.push_back(*spec);
+    }
+    auto o = net::apply_closures(s.graph(), specs, 0);
+    EXPECT_TRUE(o) << o.error().message;
+    overlay = std::move(*o);
+    const auto located = access::locate(s.graph(), s.places, s.snap_limit_m, "place");
+    for (std::size_t i : s.sources) sources.push_back(located[i]);
+    for (std::size_t i : s.area) area.push_back(located[i]);
+  }
+
+  [[nodiscard]] std::vector<route::Endpoint> source_ends() const {
+    std::vector<route::Endpoint> out;
+    for (const auto& l : sources) out.push_back(*l.end);
+    return out;
+  }
+  [[nodiscard]] const access::Located& place(const std::string& id) const {
+    for (const auto& l : area) {
+      if (l.place.id == id) return l;
+    }
+    throw std::runtime_error("no place " + id);
+  }
+  [[nodiscard]] access::ReachResult reach() const {
+    route::Router router(s.graph());
+    return access::reach(s.graph(), router, sources, area, &overlay, 0);
+  }
+  [[nodiscard]] std::string road(core::SegmentId sid) const { return std::string(s.graph().key(sid)); }
+};
+
+std::vector<std::string> with(std::vector<std::string> v, std::initializer_list<const char*> more) {
+  v.insert(v.end(), more.begin(), more.end());
+  return v;
+}
+
+TEST(Karabakh, EveryPlaceIsOnTheNetworkAndKeepsBothNames) {
+  const Scenario& s = bundled();
+  EXPECT_GE(s.area.size(), 10u);
+  Case c(s, {});
+  for (const auto& l : c.area) {
+    EXPECT_TRUE(l.end) << l.place.id << ": " << l.snap_error;
+    EXPECT_GE(l.place.names.size(), 2u) << l.place.id;
+  }
+  const access::Place* town = s.place("stepanakert");
+  ASSERT_NE(town, nullptr);
+  const std::set<std::string> names(town->names.begin(), town->names.end());
+  EXPECT_TRUE(names.contains("Stepanakert"));
+  EXPECT_TRUE(names.contains("Khankendi (Xankəndi)"));
+  // The display name is a setting: the other usage can lead.
+  auto az = load_scenario(kCase, "name_az_usage");
+  ASSERT_TRUE(az) << az.error().message;
+  EXPECT_EQ(az->place("stepanakert")->name, "Khankendi (Xankəndi)");
+  EXPECT_FALSE(load_scenario(kCase, "name_xx"));
+}
+
+TEST(Karabakh, BothRoadsOpenGiveTheMainTownTwoDisjointRoutes) {
+  Case c(bundled(), kAlwaysClosed);
+  const access::UndirectedView view(c.s.graph(), &c.overlay);
+  const auto d = access::disjoint_routes(c.s.graph(), view, c.source_ends(), *c.place("stepanakert").end);
+  EXPECT_EQ(d.count, 2u);
+  EXPECT_EQ(c.reach().cut_off_population, 0);
+}
+
+TEST(Karabakh, WithOnlyTheLachinRoadTheHakariBridgeIsTheCutForEverySettlement) {
+  Case c(bundled(), with(kAlwaysClosed, {kAghdam}));
+  const Scenario& s = c.s;
+  const access::UndirectedView view(s.graph(), &c.overlay);
+  for (const auto& l : c.area) {
+    const auto d = access::disjoint_routes(s.graph(), view, c.source_ends(), *l.end);
+    EXPECT_EQ(d.count, 1u) << l.place.id;
+    ASSERT_EQ(d.min_cut.size(), 1u) << l.place.id;
+  }
+  // As a bridge of the network, the Hakari bridge cuts off the area's whole population.
+  std::vector<std::int64_t> population(s.graph().node_count(), 0);
+  std::vector<std::uint32_t> sources(s.graph().node_count(), 0);
+  for (const auto& l : c.area) population[l.end->nearest_node(s.graph()).value] += l.place.population;
+  for (const auto& l : c.sources) ++sources[l.end->nearest_node(s.graph()).value];
+  const access::CutPoints cuts = access::find_cut_points(view, population, sources);
+  bool found = false;
+  for (const auto& b : cuts.bridges) {
+    if (c.road(b.segment) == "rd_hakari_bridge") {
+      found = true;
+      EXPECT_EQ(b.population_cut_off, s.area_population());
+    }
+  }
+  EXPECT_TRUE(found) << "the Hakari bridge is not a bridge of the network";
+  EXPECT_EQ(c.reach().cut_off_population, 0);
+}
+
+TEST(Karabakh, WithBothClosedTheWholeAreaIsCutOffAndAghdamAloneReconnectsItThroughAskeran) {
+  const Scenario& s = bundled();
+  Case closed(s, with(kAlwaysClosed, {kAghdam, kLachin}));
+  const access::ReachResult r = closed.reach();
+  EXPECT_EQ(r.cut_off_population, s.area_population());
+  for (const auto& p : r.places) EXPECT_FALSE(p.reachable);
+
+  Case aghdam(s, with(kAlwaysClosed, {kLachin}));
+  const access::ReachResult again = aghdam.reach();
+  // Only the villages on or behind the closed corridor road itself stay cut off.
+  std::int64_t corridor_villages = 0;
+  for (const char* id : {"hin_shen", "mets_shen_shushi", "lisagor", "yeghtsahogh"}) corridor_villages += s.place(id)->population;
+  EXPECT_EQ(again.cut_off_population, corridor_villages);
+  EXPECT_TRUE(again.places[&aghdam.place("stepanakert") - &aghdam.area[0]].reachable);
+  route::Router router(s.graph());
+  route::RouteRequest req;
+  for (const char* id : {"barda", "stepanakert"}) {
+    route::Waypoint w;
+    w.point = s.place(id)->point;
+    w.label = id;
+    req.points.push_back(w);
+  }
+  auto out = route::plan_route(s.graph(), router, req, aghdam.specs, aghdam.overlay);
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_TRUE(out->route);
+  std::set<std::string> roads;
+  for (auto w : out->route->way_ids) {
+    for (const auto& [road, segs] : s.roads) {
+      if (s.graph().segment(segs.front()).way_id == w) roads.insert(road);
+    }
+  }
+  EXPECT_TRUE(roads.contains(kAghdam));
+  EXPECT_TRUE(roads.contains("rd_askeran_khojaly"));
+}
+
+TEST(Karabakh, TheRunListsConflictsAndTrustChangesTheEffectiveStatus) {
+  const Scenario& s = bundled();
+  auto by_operator = run(s, {});
+  ASSERT_TRUE(by_operator) << by_operator.error().message;
+  auto by_az = run(s, {"az_gov"});
+  ASSERT_TRUE(by_az) << by_az.error().message;
+  ASSERT_EQ(by_operator->days.size(), by_az->days.size());
+  // The same claims are listed as conflicting whoever is trusted.
+  std::size_t conflicts = 0, differ = 0;
+  for (std::size_t i = 0; i < by_operator->days.size(); ++i) {
+    const auto& a = by_operator->days[i];
+    const auto& b = by_az->days[i];
+    ASSERT_EQ(a.conflicts.size(), b.conflicts.size());
+    conflicts += a.conflicts.size();
+    if (a.cut_off_population != b.cut_off_population) ++differ;
+  }
+  EXPECT_GT(conflicts, 0u);
+  EXPECT_GT(differ, 0u) << "trusting another party's claims changed nothing";
+  EXPECT_FALSE(run(s, {"nobody"}));
+}
+
+// ---- the fixture: a valley behind one checkpoint bridge -------------------------------------------
+
+TEST(Fixture, ConvoyThroughAClosedCheckpointIsBlockedWithThatReason) {
+  auto s = load_scenario(kFixture);
   ASSERT_TRUE(s) << s.error().message;
-  EXPECT_GT(s->area_population(), 0);
+  auto r = run(*s, {});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->days.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const DayResult& d = r->days[i];
+    ASSERT_EQ(d.convoys.size(), 1u);
+    const ConvoyDay& c = d.convoys[0];
+    if (i < 2) {
+      EXPECT_TRUE(c.moved) << i;
+      EXPECT_EQ(d.capacity_open, 240) << "10 vehicles an hour, 24 hours, one lane";
+      EXPECT_EQ(d.bottleneck, std::vector<std::string>{"rd_bridge"});
+      EXPECT_EQ(d.cut_off_population, 0);
+    } else {
+      EXPECT_FALSE(c.moved) << i;
+      ASSERT_FALSE(c.reason_kinds.empty());
+      EXPECT_NE(std::find(c.reason_kinds.begin(), c.reason_kinds.end(), "checkpoint_closed"), c.reason_kinds.end());
+      // The reason cites the claim behind it: the operator's row 4 of claims.csv.
+      bool cites = false;
+      for (const auto& why : c.reasons) cites = cites || why.find("claims.csv:4") != std::string::npos;
+      EXPECT_TRUE(cites) << c.reasons.front();
+      EXPECT_EQ(d.capacity_open, 0);
+      EXPECT_EQ(d.cut_off_population, 1500);
+      // The observers' claim disagrees and is listed, not hidden.
+      ASSERT_EQ(d.conflicts.size(), 1u);
+      EXPECT_EQ(d.conflicts[0].target, "bridge_cp");
+    }
+  }
+  // Trusting the observers opens the checkpoint: the convoy moves every day.
+  auto trusted = run(*s, {"observers"});
+  ASSERT_TRUE(trusted);
+  for (const auto& d : trusted->days) EXPECT_TRUE(d.convoys[0].moved);
+}
+
+TEST(Fixture, CoverageAndDaysOfSupplyByHand) {
+  auto s = load_scenario(kFixture);
+  ASSERT_TRUE(s);
+  auto r = run(*s, {});
+  ASSERT_TRUE(r);
+  // Need: 1,500 people × 2,100 kcal = 3.15 Mkcal a day. One tonne of flour (3.5 Mkcal) arrives on
+  // days 1 and 2, none after: stock 0.35, 0.70, then empty, short 2.45, 3.15, 3.15.
+  EXPECT_DOUBLE_EQ(r->need_kcal_per_day, 3.15e6);
+  const double stock[] = {0.35e6, 0.70e6, 0, 0, 0};
+  const double short_by[] = {0, 0, 2.45e6, 3.15e6, 3.15e6};
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_NEAR(r->days[i].supply.stock_kcal, stock[i], 1e-3) << i;
+    EXPECT_NEAR(r->days[i].supply.shortfall_kcal, short_by[i], 1e-3) << i;
+  }
+  EXPECT_NEAR(r->days[1].supply.days_of_supply, 0.7 / 3.15, 1e-12);
+  EXPECT_NEAR(r->whole.coverage, 7.0 / 15.75, 1e-12);
+  EXPECT_EQ(r->whole.days_short, 3);
+  const auto j = to_json(*s, *r);
+  EXPECT_EQ(j["days"].size(), 5u);
+  EXPECT_EQ(j["summary"]["supply"]["first_shortfall"], "2023-01-03");
+  const std::string html = html_report(*s, *r, s->start);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+}
+
+// ---- bad input --------------------------------------------------------------------------------------
+
+class BadInput : public ::testing::Test {
+ protected:
+  fs::path dir;
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("corridor_scenario_" + std::to_string(::getpid()) + "_" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir / "scenarios" / "case");
+    for (const auto& e : fs::directory_iterator(kCaseDir)) fs::copy(e.path(), dir / "scenarios" / "case" / e.path().filename());
+    fs::create_directories(dir / "supply");
+    for (const auto& e : fs::directory_iterator(std::string(CORRIDOR_DATA_DIR) + "/supply")) {
+      fs::copy(e.path(), dir / "supply" / e.path().filename());
+    }
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  // Replaces the first occurrence of `from` in a file of the copied case.
+  void edit(const std::string& file, const std::string& from, const std::string& to) {
+    std::ifstream in(dir / "scenarios" / "case" / file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    std::ofstream(dir / "scenarios" / "case" / file, std::ios::trunc) << text;
+  }
+  void append(const std::string& file, const std::string& line) {
+    std::ofstream(dir / "scenarios" / "case" / file, std::ios::app) << line << "\n";
+  }
+  [[nodiscard]] std::size_t lines(const std::string& file) const {
+    std::ifstream in(dir / "scenarios" / "case" / file);
+    std::size_t n = 0;
+    for (std::string l; std::getline(in, l);) ++n;
+    return n;
+  }
+  std::string error() {
+    auto s = load_scenario((dir / "scenarios" / "case" / "scenario.toml").string());
+    EXPECT_FALSE(s);
+    return s ? std::string() : s.error().message;
+  }
+};
+
+TEST_F(BadInput, TheCopiedCaseLoads) {
+  auto s = load_scenario((dir / "scenarios" / "case" / "scenario.toml").string());
+  EXPECT_TRUE(s) << s.error().message;
+}
+
+TEST_F(BadInput, AClaimNamingAnUnknownRoad) {
+  const std::size_t line = lines("claims.csv") + 1;
+  append("claims.csv", "rd_nowhere,closed,2023-01-01,,nk,,Someone,https://example.org,");
+  const std::string e = error();
+  EXPECT_NE(e.find("claims.csv:" + std::to_string(line)), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown road or checkpoint 'rd_nowhere'"), std::string::npos) << e;
+}
+
+TEST_F(BadInput, OverlappingContradictoryRowsFromTheSameSource) {
+  const std::size_t line = lines("claims.csv") + 1;
+  append("claims.csv", "rd_goris_kornidzor,open,2023-01-01,2023-03-01,am_gov,,Armenian government,https://example.org,");
+  append("claims.csv", "rd_goris_kornidzor,closed,2023-02-01,2023-04-01,am_gov,,Armenian government,https://example.org,");
+  const std::string e = error();
+  EXPECT_NE(e.find("claims.csv:" + std::to_string(line + 1) + ": contradicts"), std::string::npos) << e;
+  EXPECT_NE(e.find("claims.csv:" + std::to_string(line)), std::string::npos) << e;
+  EXPECT_NE(e.find("am_gov"), std::string::npos) << e;
+}
+
+TEST_F(BadInput, APopulationThatIsNotANumber) {
+  edit("places.csv", ",75000,", ",seventy-five thousand,");
+  const std::string e = error();
+  EXPECT_NE(e.find("places.csv:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("population_2023"), std::string::npos) << e;
+}
+
+TEST_F(BadInput, UnknownStatusPartyCargoAndKeys) {
+  edit("claims.csv", "rd_martakert_vardenis,closed,", "rd_martakert_vardenis,shut,");
+  EXPECT_NE(error().find("claims.csv:2: column 'status'"), std::string::npos) << error();
+  edit("claims.csv", "rd_martakert_vardenis,shut,", "rd_martakert_vardenis,closed,");
+  edit("scenario.toml", "party = \"rrc\"", "party = \"red_cross\"");
+  EXPECT_NE(error().find("unknown party 'red_cross'"), std::string::npos) << error();
+  edit("scenario.toml", "party = \"red_cross\"", "party = \"rrc\"");
+  edit("scenario.toml", "wheat_flour = 40", "wheat_flower = 40");
+  EXPECT_NE(error().find("cargo 'wheat_flower' is not in the commodity table"), std::string::npos) << error();
+  edit("scenario.toml", "wheat_flower = 40", "wheat_flour = 40");
+  edit("scenario.toml", "snap_limit_m = 2000", "snap_limit = 2000");
+  const std::string e = error();
+  EXPECT_NE(e.find("scenario.toml:10: unknown field 'snap_limit'"), std::string::npos) << e;
 }
 
 }  // namespace

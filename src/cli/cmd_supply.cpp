@@ -1,0 +1,254 @@
+// corridor supply status|project: stocks per settlement from the ledger's delivered consignments
+// (received quantities only), opening stocks and reported counts, against the needs profile.
+#include <iostream>
+
+#include "cargo/lifecycle.h"
+#include "cli/common.h"
+#include "ledger/crypto.h"
+#include "store/store.h"
+#include "supply/supply.h"
+
+namespace corridor::cli {
+
+namespace {
+
+struct Opts {
+  std::string store = "corridor.db", places, needs, commodities, stocks, from, to, daily;
+  int days = 30;
+  int trailing = 7;
+  bool json = false;
+};
+
+struct SettlementRun {
+  supply::Settlement settlement;
+  supply::DailyNeed need;
+  std::vector<supply::DayFigures> days;
+};
+
+std::string thousands(double v) {
+  const auto n = static_cast<std::int64_t>(std::llround(v));
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+nlohmann::json day_json(const supply::DayFigures& d) {
+  return {{"date", supply::day_text(d.day)},           {"need_kcal", d.need_kcal},
+          {"delivered_kcal", d.delivered_kcal},        {"consumed_kcal", d.consumed_kcal},
+          {"shortfall_kcal", d.shortfall_kcal},        {"stock_kcal", d.stock_kcal},
+          {"coverage", d.coverage},                    {"days_of_supply", d.days_of_supply},
+          {"runs_out", d.runs_out ? nlohmann::json(supply::day_text(*d.runs_out)) : nlohmann::json(nullptr)}};
+}
+
+}  // namespace
+
+Runner add_supply(CLI::App& app) {
+  auto* cmd = app.add_subcommand("supply", "Stocks, coverage and days of supply per settlement");
+  cmd->require_subcommand(1);
+  auto o = std::make_shared<Opts>();
+  auto common = [o](CLI::App* s) {
+    s->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+    s->add_option("--places", o->places, "settlements: CSV id,population[,name,pop_<group>...]")->required();
+    s->add_option("--needs", o->needs, "needs profile (TOML)")->required();
+    s->add_option("--commodities", o->commodities, "commodity table (CSV)")->required();
+    s->add_option("--stocks", o->stocks, "opening stocks and reported counts (CSV place,date,kind,commodity,tonnes)");
+    s->add_option("--from", o->from, "first day (default: the first stock entry or delivery)");
+    s->add_option("--to", o->to, "last day (default: today)");
+    s->add_option("--trailing-days", o->trailing, "window of the current delivery rate (default 7)")->check(CLI::Range(1, 365));
+    s->add_flag("--json", o->json, "print as JSON");
+  };
+  auto* status = cmd->add_subcommand("status", "Coverage, stock and days of supply per settlement, day by day");
+  common(status);
+  auto* project = cmd->add_subcommand("project", "Carry each settlement's stock forward at a delivery rate");
+  common(project);
+  project->add_option("--days", o->days, "days to project (default 30)")->check(CLI::Range(1, 3660));
+  project->add_option("--daily", o->daily,
+                      "what-if deliveries per settlement per day, COMMODITY=TONNES[,...] (default: the current rate)");
+
+  return [o, project] {
+    auto needs = supply::read_needs(o->needs);
+    if (!needs) return report(needs.error(), o->json);
+    auto table = supply::read_commodities(o->commodities);
+    if (!table) return report(table.error(), o->json);
+    auto places = supply::read_settlements(o->places);
+    if (!places) return report(places.error(), o->json);
+    std::vector<supply::StockEntry> stocks;
+    if (!o->stocks.empty()) {
+      auto s = supply::read_stocks(o->stocks, *table);
+      if (!s) return report(s.error(), o->json);
+      stocks = std::move(*s);
+    }
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < places->size(); ++i) index[(*places)[i].id] = i;
+    for (const auto& e : stocks) {
+      if (!index.contains(e.place)) return report({core::ErrorCode::kNotFound, e.origin + ": unknown settlement '" + e.place + "'"}, o->json);
+    }
+    std::optional<double> daily_kcal;
+    if (project->parsed() && !o->daily.empty()) {
+      double kcal = 0;
+      std::stringstream ss(o->daily);
+      std::string part;
+      while (std::getline(ss, part, ',')) {
+        const auto eq = part.find('=');
+        const supply::Commodity* c = eq == std::string::npos ? nullptr : table->find(part.substr(0, eq));
+        char* end = nullptr;
+        const double t = eq == std::string::npos ? -1 : std::strtod(part.c_str() + eq + 1, &end);
+        if (c == nullptr || end == nullptr || *end != '\0' || !(t >= 0) || t > 1e6) {
+          return report({core::ErrorCode::kInvalidArgument, "--daily: '" + part + "' is not COMMODITY=TONNES of a commodity in " +
+                                                                o->commodities},
+                        o->json);
+        }
+        kcal += supply::kcal_of(t * 1000, *c);
+      }
+      daily_kcal = kcal;
+    }
+
+    if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o->json);
+    auto store = store::open_sqlite(o->store);
+    if (!store) return report(store.error(), o->json);
+    auto all = project_consignments(**store);
+    if (!all) return report(all.error(), o->json);
+
+    // Deliveries, received quantities only, to the settlement named as destination.
+    std::vector<std::vector<supply::Flow>> flows(places->size());
+    nlohmann::json unmatched = nlohmann::json::array(), no_energy = nlohmann::json::array();
+    std::optional<supply::Day> first;
+    auto seen = [&](supply::Day d) { first = first ? std::min(*first, d) : d; };
+    for (const auto& [id, c] : *all) {
+      if (c.state != cargo::State::kDelivered) continue;
+      const supply::Day day = supply::day_of(c.entered.at(cargo::State::kDelivered));
+      const auto it = index.find(c.destination);
+      if (it == index.end()) {
+        unmatched.push_back({{"consignment", id}, {"destination", c.destination}});
+        continue;
+      }
+      double kcal = 0;
+      for (std::size_t i = 0; i < c.items.size(); ++i) {
+        double per_kg = i < c.kcal_per_kg.size() ? c.kcal_per_kg[i] : 0;
+        if (per_kg <= 0 && i < c.hs.size() && !c.hs[i].empty()) {
+          if (const supply::Commodity* com = table->by_hs(c.hs[i])) per_kg = com->kcal_per_kg;
+        }
+        if (per_kg <= 0 && c.categories[i] == "food") no_energy.push_back({{"consignment", id}, {"item", i}, {"description", c.items[i]}});
+        kcal += c.received_kg(i) * per_kg;
+      }
+      flows[it->second].push_back({day, supply::FlowKind::kDelivery, kcal, id});
+      seen(day);
+    }
+    // Stock entries: a day's count lines add up to one count.
+    std::map<std::tuple<std::size_t, supply::Day, supply::FlowKind>, double> entries;
+    for (const auto& e : stocks) {
+      entries[{index[e.place], e.day, e.kind}] += supply::kcal_of(e.tonnes * 1000, *table->find(e.commodity));
+      seen(e.day);
+    }
+    for (const auto& [key, kcal] : entries) {
+      flows[std::get<0>(key)].push_back({std::get<1>(key), std::get<2>(key), kcal, "stocks"});
+    }
+
+    supply::Day from = first.value_or(supply::day_of(core::now_unix()));
+    supply::Day to = supply::day_of(core::now_unix());
+    if (!o->from.empty()) {
+      auto d = supply::parse_day(o->from, "--from");
+      if (!d) return report(d.error(), o->json);
+      from = *d;
+    }
+    if (!o->to.empty()) {
+      auto d = supply::parse_day(o->to, "--to");
+      if (!d) return report(d.error(), o->json);
+      to = *d;
+    }
+    if (to < from || to - from > 3660) {
+      return report({core::ErrorCode::kInvalidArgument, "the period runs from --from " + supply::day_text(from) + " to --to " +
+                                                            supply::day_text(to) + " (at most ten years, not backwards)"},
+                    o->json);
+    }
+
+    std::vector<SettlementRun> runs;
+    for (std::size_t i = 0; i < places->size(); ++i) {
+      SettlementRun r{(*places)[i], {}, {}};
+      auto need = supply::daily_need(*needs, r.settlement.population, r.settlement.origin);
+      if (!need) return report(need.error(), o->json);
+      r.need = *need;
+      supply::Account acc(need->kcal, {o->trailing});
+      for (auto& f : flows[i]) acc.add(f);
+      r.days = acc.run(from, to);
+      runs.push_back(std::move(r));
+    }
+
+    nlohmann::json out = {{"from", supply::day_text(from)}, {"to", supply::day_text(to)}, {"profile", needs->name}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : runs) {
+      const supply::PeriodFigures p = supply::period(r.days);
+      const supply::DayFigures& last = r.days.back();
+      nlohmann::json items = nlohmann::json::object();
+      for (const auto& [item, q] : r.need.items) items[item] = q;
+      nlohmann::json j = {{"id", r.settlement.id},
+                          {"name", r.settlement.name},
+                          {"population", r.settlement.population.total},
+                          {"groups", r.settlement.population.groups},
+                          {"need_kcal_per_day", r.need.kcal},
+                          {"water_l_per_day", r.need.water_l},
+                          {"items_per_day", items},
+                          {"delivered_kcal", p.delivered_kcal},
+                          {"coverage", p.coverage},
+                          {"days_short", p.days_short},
+                          {"stock_kcal", last.stock_kcal},
+                          {"days_of_supply", last.days_of_supply},
+                          {"runs_out", last.runs_out ? nlohmann::json(supply::day_text(*last.runs_out)) : nlohmann::json(nullptr)}};
+      nlohmann::json days = nlohmann::json::array();
+      if (project->parsed()) {
+        double mean = 0;
+        const std::size_t n = std::min<std::size_t>(r.days.size(), static_cast<std::size_t>(o->trailing));
+        for (std::size_t k = r.days.size() - n; k < r.days.size(); ++k) mean += r.days[k].delivered_kcal;
+        mean /= static_cast<double>(n);
+        const double rate = daily_kcal.value_or(mean);
+        j["projected_delivery_kcal_per_day"] = rate;
+        const auto proj = supply::project(last, r.need.kcal, rate, o->days);
+        std::optional<supply::Day> empty_day;
+        for (const auto& d : proj) {
+          days.push_back(day_json(d));
+          if (!empty_day && d.shortfall_kcal > 0) empty_day = d.day;
+        }
+        j["first_day_short"] = empty_day ? nlohmann::json(supply::day_text(*empty_day)) : nlohmann::json(nullptr);
+        j["projection"] = days;
+      } else {
+        for (const auto& d : r.days) days.push_back(day_json(d));
+        j["days"] = days;
+      }
+      list.push_back(j);
+    }
+    out["settlements"] = list;
+    out["unmatched_deliveries"] = unmatched;
+    out["food_items_without_energy"] = no_energy;
+    if (o->json) {
+      print_json(out);
+      return 0;
+    }
+    std::cout << "Supply " << (project->parsed() ? "projection" : "status") << ", " << supply::day_text(from) << " to "
+              << supply::day_text(to) << " (" << needs->name << ")\n";
+    for (const auto& j : list) {
+      std::cout << "  " << j["id"].get<std::string>() << " (" << thousands(j["population"].get<double>()) << " people): coverage "
+                << format_fixed(100 * j["coverage"].get<double>(), 1) << "%, stock " << format_fixed(j["days_of_supply"].get<double>(), 1)
+                << " days";
+      if (!j["runs_out"].is_null()) std::cout << ", runs out " << j["runs_out"].get<std::string>() << " at the current rate";
+      if (j.contains("first_day_short")) {
+        std::cout << "; projected at " << thousands(j["projected_delivery_kcal_per_day"].get<double>()) << " kcal/day: "
+                  << (j["first_day_short"].is_null() ? "no shortfall" : "short from " + j["first_day_short"].get<std::string>());
+      }
+      std::cout << "\n";
+    }
+    for (const auto& u : unmatched) {
+      std::cout << "  not counted: " << u["consignment"].get<std::string>() << " was delivered to '"
+                << u["destination"].get<std::string>() << "', not a settlement in " << o->places << "\n";
+    }
+    for (const auto& u : no_energy) {
+      std::cout << "  no energy figure: " << u["consignment"].get<std::string>() << " item " << u["item"].get<std::size_t>()
+                << " (" << u["description"].get<std::string>() << ")\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace corridor::cli

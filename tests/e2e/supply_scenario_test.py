@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `corridor supply` (deliveries from a real signed ledger) and `corridor scenario
+run` (the bundled Lachin/Aghdam case: JSON, text summary, self-contained HTML report).
+
+usage: supply_scenario_test.py CORRIDOR DATA_DIR TESTS_DIR
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CORRIDOR = DATA = TESTS = None
+EXIT_INVALID, EXIT_NOT_FOUND, EXIT_PARSE = 2, 4, 6
+
+
+def corridor(*args):
+    return subprocess.run([CORRIDOR, *args], capture_output=True, text=True)
+
+
+class Supply(unittest.TestCase):
+    """Two settlements, three deliveries through the consignment lifecycle, figures worked by hand."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="corridor_supply_")
+        self.db = os.path.join(self.tmp, "corridor.db")
+        for name, role in (("icrc", "sender"), ("border-service", "checkpoint"), ("peacekeepers", "monitor"),
+                           ("local", "receiver")):
+            r = corridor("party", "add", name, "--role", role, "--store", self.db, "--key-out", self.key(name))
+            assert r.returncode == 0, r.stderr
+        self.fixture = os.path.join(TESTS, "supply", "fixture")
+        self.places = self.write("places.csv", "id,name,population,pop_children\n"
+                                               "town_a,Town A,1000,\ntown_b,Town B,500,100\n")
+        self.stocks = self.write("stocks.csv", "place,date,kind,commodity,tonnes,note\n"
+                                               "town_a,2023-07-01,opening,wheat_flour,1,\n"
+                                               "town_b,2023-07-01,opening,wheat_flour,0.5,\n"
+                                               "town_b,2023-07-04,count,wheat_flour,0.2,stock count by the town\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def key(self, name):
+        return os.path.join(self.tmp, name + ".key")
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def step(self, *args, party, at):
+        r = corridor("consign", *args, "--store", self.db, "--key", self.key(party), "--at", at, "--json")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def deliver(self, cid, destination, item, received, day):
+        decl = {"id": cid, "type": "food-aid", "sender": "icrc", "receiver": "local", "origin": "goris",
+                "destination": destination, "checkpoint": "example-bridge",
+                "planned_arrival": day + "T08:00Z", "declared_at": "2023-06-25T08:00Z",
+                "documents": ["manifest", "waybill", "driver_id", "phytosanitary_certificate"],
+                "approvals": [], "items": [item]}
+        path = self.write(cid + ".json", json.dumps(decl))
+        regime = os.path.join(DATA, "regimes", "example.toml")
+        self.step("declare", path, "--regime", regime, party="icrc", at="2023-06-25T08:00Z")
+        self.step("notify", cid, party="icrc", at="2023-06-25T09:00Z")
+        for who in ("border-service", "peacekeepers"):
+            self.step("approve", cid, party=who, at="2023-06-26T08:00Z")
+        self.step("arrive", cid, party="icrc", at=day + "T06:00Z")
+        self.step("inspect", cid, "--lane", "green", party="border-service", at=day + "T07:00Z")
+        self.step("clear", cid, party="border-service", at=day + "T07:30Z")
+        self.step("cross", cid, party="border-service", at=day + "T08:00Z")
+        self.step("deliver", cid, "--received", json.dumps([received]), party="local", at=day + "T12:00Z")
+
+    def status(self, *extra):
+        r = corridor("supply", *extra, "--store", self.db, "--places", self.places, "--stocks", self.stocks,
+                     "--needs", os.path.join(self.fixture, "needs.toml"),
+                     "--commodities", os.path.join(self.fixture, "commodities.csv"),
+                     "--from", "2023-07-01", "--to", "2023-07-05", "--json")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return {s["id"]: s for s in json.loads(r.stdout)["settlements"]}
+
+    def test_status_from_received_quantities(self):
+        flour = {"description": "wheat flour", "hs": "1101", "category": "food", "quantity": 2000, "unit": "kg",
+                 "net_kg": 2000}
+        oil = {"description": "sunflower oil", "hs": "151211", "category": "food", "quantity": 1000, "unit": "kg",
+               "net_kg": 1000}
+        # Town A: 2 t of flour on 07-02 (7.0 Mkcal); 1 t of oil declared on 07-04 of which 800 kg arrived,
+        # 100 kg of it damaged: 700 kg usable, 6.188 Mkcal (the declared tonne is not counted).
+        self.deliver("c-1", "town_a", flour, {"item": 0, "quantity": 2000}, "2023-07-02")
+        self.deliver("c-2", "town_a", oil, {"item": 0, "quantity": 800, "damaged": 100, "short": 200}, "2023-07-04")
+        # Town B: 0.5 t of flour on 07-03 (1.75 Mkcal).
+        self.deliver("c-3", "town_b", dict(flour, quantity=500, net_kg=500), {"item": 0, "quantity": 500}, "2023-07-03")
+        s = self.status("status")
+        a, b = s["town_a"], s["town_b"]
+        # A needs 2.1 Mkcal a day; opening 1 t flour (3.5). Stock: 1.4, 8.4-2.1=6.3, 4.2, 10.388-2.1=8.288, 6.188.
+        self.assertEqual(a["need_kcal_per_day"], 2100000)
+        self.assertAlmostEqual(a["delivered_kcal"], 7.0e6 + 6.188e6, places=3)
+        self.assertEqual([round(d["stock_kcal"]) for d in a["days"]], [1400000, 6300000, 4200000, 8288000, 6188000])
+        self.assertAlmostEqual(a["coverage"], 13.188 / 10.5, places=12)
+        self.assertAlmostEqual(a["days_of_supply"], 6.188 / 2.1, places=12)
+        self.assertEqual(a["days_short"], 0)
+        # B: 100 children at 1,700 and 400 others at 2,100 = 1.01 Mkcal a day. Opening 0.5 t (1.75):
+        # 0.74, then 0.27 short; +1.75 on 07-03: 0.74; the count on 07-04 finds 0.2 t (0.7): 0.31
+        # short; 07-05 empty, 1.01 short.
+        self.assertEqual(b["need_kcal_per_day"], 1010000)
+        self.assertEqual([round(d["stock_kcal"]) for d in b["days"]], [740000, 0, 740000, 0, 0])
+        self.assertEqual([round(d["shortfall_kcal"]) for d in b["days"]], [0, 270000, 0, 310000, 1010000])
+        self.assertAlmostEqual(b["coverage"], 1.75 / 5.05, places=12)
+        self.assertEqual(b["days_short"], 3)
+        self.assertEqual(b["water_l_per_day"], 100 * 10 + 400 * 15)
+        # Projection: A at a what-if 0.5 t of flour a day (1.75 Mkcal) loses 0.35 a day from 6.188.
+        p = self.status("project", "--days", "30", "--daily", "wheat_flour=0.5")
+        self.assertAlmostEqual(p["town_a"]["projected_delivery_kcal_per_day"], 1.75e6)
+        self.assertEqual(p["town_a"]["first_day_short"], "2023-07-23")  # 6.188 / 0.35 = 17.7 days after 07-05
+        # On 07-06, 5.838 Mkcal left at 0.35 a day net: 16 whole days more, so it runs out on 07-22.
+        self.assertEqual(p["town_a"]["projection"][0]["runs_out"], "2023-07-22")
+
+    def test_bad_input(self):
+        base = ["--store", self.db, "--needs", os.path.join(self.fixture, "needs.toml"),
+                "--commodities", os.path.join(self.fixture, "commodities.csv")]
+        bad = self.write("bad.csv", "id,population\ntown_a,many\n")
+        r = corridor("supply", "status", *base, "--places", bad)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("bad.csv:2", r.stderr)
+        stocks = self.write("s.csv", "place,date,kind,commodity,tonnes\ntown_a,2023-07-01,opening,caviar,1\n")
+        r = corridor("supply", "status", *base, "--places", self.places, "--stocks", stocks)
+        self.assertEqual(r.returncode, EXIT_NOT_FOUND)
+        self.assertIn("s.csv:2", r.stderr)
+        r = corridor("supply", "project", *base, "--places", self.places, "--daily", "wheat_flour=lots")
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("--daily", r.stderr)
+
+
+class Scenario(unittest.TestCase):
+    """corridor scenario run on the bundled case."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="corridor_scenario_")
+        cls.case = os.path.join(DATA, "scenarios", "karabakh-2023", "scenario.toml")
+        cls.html = os.path.join(cls.tmp, "report.html")
+        r = corridor("scenario", "run", cls.case, "--json", "--html", cls.html)
+        assert r.returncode == 0, r.stdout + r.stderr
+        cls.out = json.loads(r.stdout)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def test_days_cover_the_horizon(self):
+        days = self.out["days"]
+        self.assertEqual(days[0]["date"], self.out["scenario"]["start"])
+        self.assertEqual(days[-1]["date"], self.out["scenario"]["end"])
+        for d in days:
+            pop = sum(p["population"] for p in self.out["scenario"]["area"] if p["id"] in d["cut_off"])
+            self.assertEqual(pop, d["cut_off_population"], d["date"])
+            self.assertLessEqual(d["capacity_trucks_per_day"], d["capacity_trucks_per_day_with_restricted"])
+            for c in d["convoys"]:
+                self.assertEqual(c["moved"], not c["reasons"], (d["date"], c))
+                self.assertEqual(len(c["reasons"]), len(c["reason_kinds"]))
+
+    def test_blocked_convoys_say_why(self):
+        kinds = set()
+        for d in self.out["days"]:
+            for c in d["convoys"]:
+                kinds.update(c["reason_kinds"])
+        # Closures, a closed checkpoint and a regime decision all stop convoys in this case.
+        self.assertTrue({"closure", "checkpoint_closed", "regime"} <= kinds, kinds)
+        gov = [c for d in self.out["days"] for c in d["convoys"] if c["convoy"] == "armenia-government-2023-07-26"]
+        self.assertTrue(gov and not any(c["moved"] for c in gov))
+        self.assertTrue(any("C-COORD" in why for c in gov for why in c["reasons"]))
+
+    def test_conflicts_are_listed_with_their_sources(self):
+        conflicts = self.out["summary"]["conflicts"]
+        self.assertTrue(conflicts)
+        for c in conflicts:
+            self.assertGreaterEqual(len(c["claims"]), 2)
+            self.assertGreater(len({(x["status"], tuple(x.get("allowed", []))) for x in c["claims"]}), 1)
+            for x in c["claims"]:
+                self.assertTrue(x["source"] and x["claimed_by"] and re.match(r".*claims\.csv:\d+$", x["origin"]))
+
+    def test_html_is_one_self_contained_file(self):
+        with open(self.html, encoding="utf-8") as f:
+            html = f.read()
+        self.assertTrue(html.startswith("<!DOCTYPE html>"))
+        self.assertGreaterEqual(html.count("<svg"), 4)  # the map and the charts
+        self.assertNotRegex(html, r"(src|href)=['\"]?https?:")  # nothing fetched from elsewhere
+        self.assertIn("Khankendi", html)  # every name kept
+        self.assertIn("Conflicting claims", html)
+
+    def test_text_summary_display_name_and_trust(self):
+        r = corridor("scenario", "run", self.case, "--display-name", "name_az_usage", "--trust", "az_gov")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("status trusted: az_gov", r.stdout)
+        self.assertIn("Conflicting claims", r.stdout)
+        j = json.loads(corridor("scenario", "run", self.case, "--trust", "az_gov", "--json").stdout)
+        self.assertNotEqual([d["cut_off_population"] for d in j["days"]],
+                            [d["cut_off_population"] for d in self.out["days"]])
+
+    def test_committed_roads_are_drawn_from_the_committed_tables(self):
+        case = os.path.dirname(self.case)
+        drawn = subprocess.run([sys.executable, os.path.join(case, "build_roads.py")], capture_output=True, text=True)
+        self.assertEqual(drawn.returncode, 0, drawn.stderr)
+        with open(os.path.join(case, "roads.geojson"), encoding="utf-8") as f:
+            self.assertEqual(drawn.stdout, f.read(), "roads.geojson is out of date: run build_roads.py > roads.geojson")
+        features = json.loads(drawn.stdout)["features"]
+        self.assertTrue(all(f["properties"]["drawn"] in ("waypoints", "derived", "schematic", "assumed") for f in features))
+
+    def test_bad_arguments(self):
+        r = corridor("scenario", "run", self.case, "--trust", "nobody")
+        self.assertEqual(r.returncode, EXIT_NOT_FOUND)
+        self.assertIn("nobody", r.stderr)
+        r = corridor("scenario", "run", self.case, "--day", "2030-01-01", "--html", os.path.join(self.tmp, "x.html"))
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "x.html")))
+        r = corridor("scenario", "run", os.path.join(self.tmp, "missing.toml"))
+        self.assertEqual(r.returncode, EXIT_NOT_FOUND)
+
+
+if __name__ == "__main__":
+    CORRIDOR, DATA, TESTS = sys.argv[1], sys.argv[2], sys.argv[3]
+    unittest.main(argv=sys.argv[:1], verbosity=2)
