@@ -12,8 +12,13 @@ namespace corridor::cli {
 
 namespace {
 
+constexpr const char* kStockOpening = "stock.opening";
+constexpr const char* kStockCounted = "stock.counted";
+
 struct Opts {
   std::string store = "corridor.db", places, needs, commodities, stocks, from, to, daily;
+  std::string place, commodity, date, key, note;
+  double tonnes = -1;
   int days = 30;
   int trailing = 7;
   bool json = false;
@@ -68,7 +73,63 @@ Runner add_supply(CLI::App& app) {
   project->add_option("--daily", o->daily,
                       "what-if deliveries per settlement per day, COMMODITY=TONNES[,...] (default: the current rate)");
 
-  return [o, project] {
+  // Stock entries as signed ledger events: whoever counted says so under their key.
+  auto* record = cmd->add_subcommand("record", "Record an opening stock or a stock count as a signed ledger event");
+  record->require_subcommand(1);
+  std::map<std::string, CLI::App*> kinds;
+  for (const char* kind : {"opening", "count"}) {
+    auto* k = record->add_subcommand(kind, std::string(kind) == "opening" ? "An opening stock (added to the stock that day)"
+                                                                          : "A reported count (replaces the stock that day)");
+    k->add_option("PLACE", o->place, "settlement id")->required();
+    k->add_option("--commodity", o->commodity, "commodity id")->required();
+    k->add_option("--tonnes", o->tonnes, "quantity in tonnes")->required();
+    k->add_option("--commodities", o->commodities, "commodity table (CSV) the commodity must be in")->required();
+    k->add_option("--date", o->date, "the day it refers to (default today)");
+    k->add_option("--note", o->note, "how it was counted, by whom");
+    k->add_option("--key", o->key, "the recording party's key file")->required();
+    k->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+    k->add_flag("--json", o->json, "print as JSON");
+    kinds[kind] = k;
+  }
+
+  return [o, project, kinds] {
+    if (kinds.at("opening")->parsed() || kinds.at("count")->parsed()) {
+      auto table = supply::read_commodities(o->commodities);
+      if (!table) return report(table.error(), o->json);
+      if (table->find(o->commodity) == nullptr) {
+        return report({core::ErrorCode::kNotFound, "--commodity: '" + o->commodity + "' is not in " + o->commodities}, o->json);
+      }
+      if (!(o->tonnes >= 0) || o->tonnes > 1e7) {
+        return report({core::ErrorCode::kInvalidArgument, "--tonnes: must be between 0 and 10,000,000"}, o->json);
+      }
+      supply::Day day = supply::day_of(core::now_unix());
+      if (!o->date.empty()) {
+        auto d = supply::parse_day(o->date, "--date");
+        if (!d) return report(d.error(), o->json);
+        day = *d;
+      }
+      if (o->place.empty()) return report({core::ErrorCode::kInvalidArgument, "PLACE: empty"}, o->json);
+      if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o->json);
+      auto signer = ledger::read_key_file(o->key);
+      if (!signer) return report(signer.error(), o->json);
+      auto store = store::open_sqlite(o->store);
+      if (!store) return report(store.error(), o->json);
+      auto l = ledger::Ledger::open(**store);
+      if (!l) return report(l.error(), o->json);
+      nlohmann::json payload = {{"place", o->place}, {"date", supply::day_text(day)}, {"commodity", o->commodity},
+                                {"tonnes", o->tonnes}};
+      if (!o->note.empty()) payload["note"] = o->note;
+      const char* type = kinds.at("opening")->parsed() ? kStockOpening : kStockCounted;
+      auto e = l->append(*signer, type, o->place, payload.dump(), core::now_unix());
+      if (!e) return report(e.error(), o->json);
+      if (o->json) {
+        print_json({{"seq", e->seq}, {"type", type}, {"payload", payload}});
+      } else {
+        std::cout << "seq " << e->seq << ": " << type << " " << o->place << " " << o->tonnes << " t " << o->commodity
+                  << " on " << supply::day_text(day) << ", signed by " << signer->name << "\n";
+      }
+      return 0;
+    }
     auto needs = supply::read_needs(o->needs);
     if (!needs) return report(needs.error(), o->json);
     auto table = supply::read_commodities(o->commodities);
@@ -83,9 +144,6 @@ Runner add_supply(CLI::App& app) {
     }
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < places->size(); ++i) index[(*places)[i].id] = i;
-    for (const auto& e : stocks) {
-      if (!index.contains(e.place)) return report({core::ErrorCode::kNotFound, e.origin + ": unknown settlement '" + e.place + "'"}, o->json);
-    }
     std::optional<double> daily_kcal;
     if (project->parsed() && !o->daily.empty()) {
       double kcal = 0;
@@ -111,6 +169,38 @@ Runner add_supply(CLI::App& app) {
     if (!store) return report(store.error(), o->json);
     auto all = project_consignments(**store);
     if (!all) return report(all.error(), o->json);
+    // Stock entries recorded in the ledger count like rows of --stocks.
+    core::Result<void> bad;
+    auto scanned = (*store)->scan(1, [&](const ledger::Event& e) {
+      if (e.type != kStockOpening && e.type != kStockCounted) return true;
+      const std::string where = o->store + ": seq " + std::to_string(e.seq);
+      nlohmann::json p;
+      try {
+        p = nlohmann::json::parse(e.payload);
+      } catch (const nlohmann::json::exception&) {
+        bad = core::fail(core::ErrorCode::kCorrupt, where + ": payload is not JSON");
+        return false;
+      }
+      supply::StockEntry entry;
+      entry.origin = where;
+      entry.kind = e.type == kStockOpening ? supply::FlowKind::kOpening : supply::FlowKind::kCount;
+      entry.place = p.value("place", std::string());
+      entry.commodity = p.value("commodity", std::string());
+      const auto day = supply::parse_day(p.value("date", std::string()), where);
+      if (!day || !p.contains("tonnes") || !p["tonnes"].is_number() || table->find(entry.commodity) == nullptr) {
+        bad = core::fail(core::ErrorCode::kCorrupt, where + ": not a stock entry this commodity table can read");
+        return false;
+      }
+      entry.day = *day;
+      entry.tonnes = p["tonnes"].get<double>();
+      stocks.push_back(entry);
+      return true;
+    });
+    if (!scanned) return report(scanned.error(), o->json);
+    if (!bad) return report(bad.error(), o->json);
+    for (const auto& e : stocks) {
+      if (!index.contains(e.place)) return report({core::ErrorCode::kNotFound, e.origin + ": unknown settlement '" + e.place + "'"}, o->json);
+    }
 
     // Deliveries, received quantities only, to the settlement named as destination.
     std::vector<std::vector<supply::Flow>> flows(places->size());

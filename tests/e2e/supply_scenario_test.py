@@ -36,8 +36,7 @@ class Supply(unittest.TestCase):
                                                "town_a,Town A,1000,\ntown_b,Town B,500,100\n")
         self.stocks = self.write("stocks.csv", "place,date,kind,commodity,tonnes,note\n"
                                                "town_a,2023-07-01,opening,wheat_flour,1,\n"
-                                               "town_b,2023-07-01,opening,wheat_flour,0.5,\n"
-                                               "town_b,2023-07-04,count,wheat_flour,0.2,stock count by the town\n")
+                                               "town_b,2023-07-01,opening,wheat_flour,0.5,\n")
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
@@ -92,6 +91,13 @@ class Supply(unittest.TestCase):
         self.deliver("c-2", "town_a", oil, {"item": 0, "quantity": 800, "damaged": 100, "short": 200}, "2023-07-04")
         # Town B: 0.5 t of flour on 07-03 (1.75 Mkcal).
         self.deliver("c-3", "town_b", dict(flour, quantity=500, net_kg=500), {"item": 0, "quantity": 500}, "2023-07-03")
+        # Town B's stock count on 07-04 is a signed ledger event, recorded by the receiver.
+        r = corridor("supply", "record", "count", "town_b", "--commodity", "wheat_flour", "--tonnes", "0.2",
+                     "--date", "2023-07-04", "--note", "warehouse count", "--key", self.key("local"),
+                     "--commodities", os.path.join(self.fixture, "commodities.csv"), "--store", self.db, "--json")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(json.loads(r.stdout)["type"], "stock.counted")
+        self.assertEqual(corridor("ledger", "verify", "--store", self.db).returncode, 0)
         s = self.status("status")
         a, b = s["town_a"], s["town_b"]
         # A needs 2.1 Mkcal a day; opening 1 t flour (3.5). Stock: 1.4, 8.4-2.1=6.3, 4.2, 10.388-2.1=8.288, 6.188.
@@ -128,6 +134,10 @@ class Supply(unittest.TestCase):
         r = corridor("supply", "status", *base, "--places", self.places, "--stocks", stocks)
         self.assertEqual(r.returncode, EXIT_NOT_FOUND)
         self.assertIn("s.csv:2", r.stderr)
+        r = corridor("supply", "record", "count", "town_a", "--commodity", "caviar", "--tonnes", "1",
+                     "--commodities", os.path.join(self.fixture, "commodities.csv"), "--key", self.key("local"),
+                     "--store", self.db)
+        self.assertEqual(r.returncode, EXIT_NOT_FOUND)
         r = corridor("supply", "project", *base, "--places", self.places, "--daily", "wheat_flour=lots")
         self.assertEqual(r.returncode, EXIT_INVALID)
         self.assertIn("--daily", r.stderr)
