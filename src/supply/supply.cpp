@@ -74,6 +74,15 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 Result<CommodityTable> read_commodities(const std::string& path) {
   CORRIDOR_TRY(const core::CsvTable t, core::read_csv(path));
+  return commodities_from(t);
+}
+
+Result<CommodityTable> parse_commodities(const std::string& text, const std::string& name) {
+  CORRIDOR_TRY(const core::CsvTable t, core::parse_csv(text, name));
+  return commodities_from(t);
+}
+
+Result<CommodityTable> commodities_from(const core::CsvTable& t) {
   CORRIDOR_CHECK(t.check_columns({"id", "name", "category", "kcal_per_kg", "source"},
                                  {"id", "name", "category", "kcal_per_kg", "hs", "source", "note"}));
   CommodityTable out;
@@ -105,7 +114,7 @@ Result<CommodityTable> read_commodities(const std::string& path) {
     }
     out.items.push_back(std::move(c));
   }
-  if (out.items.empty()) return fail(ErrorCode::kParse, path + ": no commodities");
+  if (out.items.empty()) return fail(ErrorCode::kParse, t.name + ": no commodities");
   return out;
 }
 

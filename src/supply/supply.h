@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/csv.h"
 #include "core/result.h"
 #include "core/time.h"
 
@@ -55,6 +56,9 @@ class CommodityTable {
 // CSV: id,name,category,kcal_per_kg,hs,source (hs: prefixes separated by '|', may be empty; source
 // required for a non-zero kcal figure). Errors name file:line and the column.
 [[nodiscard]] core::Result<CommodityTable> read_commodities(const std::string& path);
+[[nodiscard]] core::Result<CommodityTable> parse_commodities(const std::string& text, const std::string& name);
+
+[[nodiscard]] core::Result<CommodityTable> commodities_from(const core::CsvTable& t);
 
 // ---- needs ----------------------------------------------------------------------------------------
 
