@@ -302,8 +302,89 @@ std::pair<std::uint64_t, std::uint32_t> Router::RadixHeap::pop() {
   return top;
 }
 
+bool Router::explore_narrow(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
+                            std::uint64_t limit, bool backward) {
+  constexpr std::uint64_t kMax = 0xFFFF'FFFEu;  // all ones is "unreached"
+  const std::uint64_t cap = std::min(limit, kMax);
+  narrow_labels_.assign(g_.node_count(), kNarrowUnreached);
+  for (auto& b : narrow_buckets_) b.clear();
+  std::uint32_t last = 0;
+  std::size_t size = 0;
+  auto push = [&](std::uint32_t key, std::uint32_t v) {
+    const int b = key == last ? 0 : 32 - __builtin_clz(key ^ last);
+    narrow_buckets_[static_cast<std::size_t>(b)].push_back(std::uint64_t{key} << 32 | v);
+    ++size;
+  };
+  for (std::uint32_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].cost > limit) continue;
+    if (sources[i].cost > kMax) return false;
+    const std::uint32_t v = sources[i].node.value;
+    const std::uint64_t label = sources[i].cost << 32 | i;
+    if (narrow_labels_[v] != kNarrowUnreached && narrow_labels_[v] >> 32 <= sources[i].cost) continue;
+    narrow_labels_[v] = label;
+  }
+  // Seeds go in after their labels are final, so that a node seeded twice is queued once.
+  for (std::uint32_t i = 0; i < sources.size(); ++i) {
+    const std::uint32_t v = sources[i].node.value;
+    if (narrow_labels_[v] != kNarrowUnreached && static_cast<std::uint32_t>(narrow_labels_[v]) == i) {
+      push(static_cast<std::uint32_t>(narrow_labels_[v] >> 32), v);
+    }
+  }
+  const auto& a = g_.arrays();
+  const int w = static_cast<int>(metric);
+  bool overflow = false;
+  auto relax = [&](std::uint64_t du, std::uint32_t seed, std::uint32_t v, std::uint32_t e, std::uint32_t weight) {
+    if (closures != nullptr && closures->closed(EdgeId(e))) return;
+    const std::uint64_t nd = du + weight;
+    if (nd > cap) {
+      overflow = overflow || (nd > kMax && nd <= limit);
+      return;
+    }
+    std::uint64_t& l = narrow_labels_[v];
+    if ((l >> 32) <= nd && l != kNarrowUnreached) return;
+    l = nd << 32 | seed;
+    push(static_cast<std::uint32_t>(nd), v);
+  };
+  while (size > 0) {
+    if (narrow_buckets_[0].empty()) {
+      std::size_t i = 1;
+      while (narrow_buckets_[i].empty()) ++i;
+      auto& from = narrow_buckets_[i];
+      std::uint64_t least = from[0];
+      for (std::uint64_t item : from) least = std::min(least, item);
+      last = static_cast<std::uint32_t>(least >> 32);
+      for (std::uint64_t item : from) {
+        const auto key = static_cast<std::uint32_t>(item >> 32);
+        const int b = key == last ? 0 : 32 - __builtin_clz(key ^ last);
+        narrow_buckets_[static_cast<std::size_t>(b)].push_back(item);
+      }
+      from.clear();
+    }
+    const std::uint64_t item = narrow_buckets_[0].back();
+    narrow_buckets_[0].pop_back();
+    --size;
+    const auto u = static_cast<std::uint32_t>(item);
+    const std::uint64_t label = narrow_labels_[u];
+    const std::uint64_t du = item >> 32;
+    if ((label >> 32) != du) continue;  // stale: improved since it was pushed
+    const auto seed = static_cast<std::uint32_t>(label);
+    if (backward) {
+      for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
+        relax(du, seed, a.in_arcs[i].tail, a.in_arcs[i].edge, a.in_arcs[i].weight[w]);
+      }
+    } else {
+      for (std::uint32_t e = a.first_out[u], end = a.first_out[u + 1]; e < end; ++e) {
+        relax(du, seed, a.arcs[e].head, e, a.arcs[e].weight[w]);
+      }
+    }
+  }
+  return !overflow;
+}
+
 void Router::explore(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
                      std::uint64_t limit, bool backward) {
+  narrow_ = explore_narrow(sources, metric, closures, limit, backward);
+  if (narrow_) return;
   fwd_.reset();
   radix_.clear();
   const auto& a = g_.arrays();

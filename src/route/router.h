@@ -49,10 +49,16 @@ class Router {
   // describe the settled nodes.
   void explore(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
                std::uint64_t limit = UINT64_MAX, bool backward = false);
-  [[nodiscard]] bool reached(NodeId n) const { return fwd_.has(n.value); }
-  [[nodiscard]] std::uint64_t distance(NodeId n) const { return fwd_.labels[n.value].dist; }
+  [[nodiscard]] bool reached(NodeId n) const {
+    return narrow_ ? narrow_labels_[n.value] != kNarrowUnreached : fwd_.has(n.value);
+  }
+  [[nodiscard]] std::uint64_t distance(NodeId n) const {
+    return narrow_ ? narrow_labels_[n.value] >> 32 : fwd_.labels[n.value].dist;
+  }
   // The seed a settled node was reached from (after explore()).
-  [[nodiscard]] std::size_t origin(NodeId n) const { return fwd_.origin[n.value]; }
+  [[nodiscard]] std::size_t origin(NodeId n) const {
+    return narrow_ ? static_cast<std::uint32_t>(narrow_labels_[n.value]) : fwd_.origin[n.value];
+  }
   // Nodes settled by the last shortest(), both directions together: the work a query did.
   [[nodiscard]] std::uint64_t settled() const { return settled_; }
 
@@ -109,6 +115,17 @@ class Router {
     std::pair<std::uint64_t, std::uint32_t> pop();
   };
   RadixHeap radix_;
+
+  // explore() on 32-bit distances (milliseconds or centimetres: 49 days or 42,900 km), which every
+  // real road network stays within: a node's label is one word, distance << 32 | seed, and a heap
+  // item one word, key << 32 | node — half the memory traffic of the general search, which explore()
+  // falls back to when a distance would not fit. Returns false on such an overflow.
+  bool explore_narrow(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
+                      std::uint64_t limit, bool backward);
+  static constexpr std::uint64_t kNarrowUnreached = ~std::uint64_t{0};
+  std::vector<std::uint64_t> narrow_labels_;
+  std::array<std::vector<std::uint64_t>, 33> narrow_buckets_;
+  bool narrow_ = false;
 
   const Graph& g_;
   std::uint64_t settled_ = 0;

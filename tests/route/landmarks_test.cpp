@@ -61,3 +61,49 @@ TEST(Landmarks, SameCostsAsPlainDijkstraUnderClosures) {
 
 }  // namespace
 }  // namespace corridor::route
+
+namespace corridor::route {
+namespace {
+
+// explore() runs on 32-bit labels and falls back to the general search when a distance would not
+// fit: both must give the same distances and origins, whatever the seeds' costs, closures, limit and
+// direction, as a plain reference Dijkstra (the point-to-point search) says.
+TEST(Explore, NarrowAndWideSearchesAgreeWithPointToPoint) {
+  const auto g = net::import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/monaco.osm.pbf", net::Profile{});
+  ASSERT_TRUE(g) << g.error().message;
+  Router r(*g), ref(*g);
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<std::uint32_t> node(0, g->node_count() - 1);
+  const std::uint64_t near_overflow = (std::uint64_t{1} << 32) - 1000;
+  int checked = 0;
+  for (int round = 0; round < 12; ++round) {
+    const bool backward = round % 2 == 1;
+    const Metric metric = round % 3 == 0 ? Metric::kDistance : Metric::kTime;
+    // Seed costs: small (narrow search), or close enough to 2^32 that distances overflow 32 bits.
+    const std::uint64_t base = round >= 6 ? near_overflow : 0;
+    const std::vector<Seed> seeds{{core::NodeId(node(rng)), base}, {core::NodeId(node(rng)), base + 700}};
+    const std::uint64_t limit = round % 4 == 3 ? base + 20000 : UINT64_MAX;
+    r.explore(seeds, metric, nullptr, limit, backward);
+    for (int q = 0; q < 40; ++q) {
+      const core::NodeId v(node(rng));
+      // Reference: the best over the seeds of the point-to-point cost (which counts the seed's cost).
+      std::optional<std::uint64_t> best;
+      for (const auto& s : seeds) {
+        const Seed t{v, 0};
+        const auto p = backward ? ref.shortest({&t, 1}, {&s, 1}, metric, nullptr) : ref.shortest({&s, 1}, {&t, 1}, metric, nullptr);
+        if (p && (!best || p->cost < *best)) best = p->cost;
+      }
+      if (best && *best > limit) best.reset();
+      ASSERT_EQ(r.reached(v), best.has_value()) << "round " << round;
+      if (best) {
+        EXPECT_EQ(r.distance(v), *best) << "round " << round;
+        EXPECT_LT(r.origin(v), seeds.size());
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 200);
+}
+
+}  // namespace
+}  // namespace corridor::route
