@@ -270,6 +270,11 @@ struct Loader {
     for (const auto& v : c.via) {
       if (s.place(v) == nullptr) return fail(ErrorCode::kNotFound, c.origin + "via '" + v + "' is not a place");
     }
+    CORRIDOR_CHECK(f.string("checkpoint", c.checkpoint));
+    if (!c.checkpoint.empty() && std::none_of(s.checkpoints.begin(), s.checkpoints.end(),
+                                              [&](const CheckpointDef& cp) { return cp.id == c.checkpoint; })) {
+      return fail(ErrorCode::kNotFound, c.origin + "checkpoint '" + c.checkpoint + "' is not a [[checkpoint]] of the scenario");
+    }
     CORRIDOR_CHECK(day_field(f, "start", true, c.start));
     Day until = 0;
     CORRIDOR_CHECK(day_field(f, "until", false, until));
@@ -379,6 +384,10 @@ struct Loader {
       CORRIDOR_CHECK(f.string("commodities", commodities, true));
       CORRIDOR_CHECK(f.number("opening_stock_days", s.opening_stock_days));
       CORRIDOR_CHECK(f.string("opening_stock_note", s.opening_stock_note));
+      CORRIDOR_CHECK(f.number("truck_tonnes", s.truck_tonnes));
+      if (s.truck_tonnes <= 0 || s.truck_tonnes > 100) {
+        return fail(ErrorCode::kParse, f.at_table() + "truck_tonnes must be more than 0 and at most 100");
+      }
       CORRIDOR_CHECK(f.no_others());
       CORRIDOR_TRY(s.needs, supply::read_needs(resolve(needs)));
       CORRIDOR_TRY(s.commodities, supply::read_commodities(resolve(commodities)));

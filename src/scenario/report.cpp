@@ -146,6 +146,13 @@ json summary_json(const Scenario& s, const RunResult& r) {
                  {"water_l_per_day", r.water_l_per_day},
                  {"opening_stock_kcal", r.opening_stock_kcal},
                  {"whole", figures_json(r.whole)}};
+  if (s.needs.ration_g_per_person_day > 0) {
+    const double tonnes = static_cast<double>(s.area_population()) * s.needs.ration_g_per_person_day / 1e6;
+    supply["ration_g_per_person_day"] = s.needs.ration_g_per_person_day;
+    supply["need_ration_tonnes_per_day"] = tonnes;
+    supply["need_trucks_per_day"] = tonnes / s.truck_tonnes;
+    supply["truck_tonnes"] = s.truck_tonnes;
+  }
   json months = json::array();
   for (const auto& m : r.months) months.push_back(figures_json(m));
   supply["months"] = months;
@@ -284,6 +291,12 @@ std::string summary_text(const Scenario& s, const RunResult& r) {
   out << "\nSupply: need " << thousands(sup["need_kcal_per_day"].get<double>() / 1e6) << " Mkcal a day (2,100 kcal × "
       << thousands(static_cast<double>(s.area_population())) << "; water "
       << thousands(sup["water_l_per_day"].get<double>()) << " L a day, not carried by the convoys)\n";
+  if (sup.contains("need_ration_tonnes_per_day")) {
+    out << "  as food: " << fixed(sup["need_ration_tonnes_per_day"].get<double>(), 1) << " t a day of a "
+        << fixed(sup["ration_g_per_person_day"].get<double>(), 0) << " g ration basket, "
+        << fixed(sup["need_trucks_per_day"].get<double>(), 1) << " trucks of " << fixed(sup["truck_tonnes"].get<double>(), 0)
+        << " t\n";
+  }
   out << "  coverage over the whole run " << fixed(100 * sup["whole"]["coverage"].get<double>(), 1) << "%, "
       << sup["whole"]["days_short"].get<std::int64_t>() << " days short";
   if (sup.contains("first_shortfall")) out << ", stock first ran out " << sup["first_shortfall"].get<std::string>();
@@ -484,6 +497,13 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     cut.values.push_back(static_cast<double>(d.cut_off_population) / 1000);
   }
   o << "<h2>Need and deliveries</h2>" << chart(r, {delivered, need}, "Mkcal per day", 1e6);
+  if (sum["supply"].contains("need_ration_tonnes_per_day")) {
+    o << "<p>Need: " << thousands(r.need_kcal_per_day / 1e6) << " Mkcal a day, as food "
+      << fixed(sum["supply"]["need_ration_tonnes_per_day"].get<double>(), 1) << " t of a "
+      << fixed(s.needs.ration_g_per_person_day, 0) << " g ration basket, "
+      << fixed(sum["supply"]["need_trucks_per_day"].get<double>(), 1) << " trucks of " << fixed(s.truck_tonnes, 0)
+      << " t a day; water " << thousands(r.water_l_per_day) << " L a day (not carried by the convoys).</p>";
+  }
   o << "<p>Coverage over the run: <b>" << fixed(100 * r.whole.coverage, 1) << "%</b> of the energy need delivered; "
     << r.whole.days_short << " days on which stock could not meet the need. Opening stock: "
     << fixed(r.need_kcal_per_day > 0 ? r.opening_stock_kcal / r.need_kcal_per_day : 0, 0) << " days (" << esc(s.opening_stock_note)

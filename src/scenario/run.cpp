@@ -173,6 +173,19 @@ struct Engine {
     };
     req.points.push_back(wp(c.from));
     for (const auto& v : c.via) req.points.push_back(wp(v));
+    if (const CheckpointDef* cp = c.checkpoint.empty() ? nullptr : checkpoint(c.checkpoint)) {
+      // The middle of the checkpoint's road: the route must run along it.
+      const auto shape = s.graph().shape(s.roads.at(cp->road).front());
+      route::Waypoint w;
+      if (shape.size() > 2) {
+        w.point = shape[shape.size() / 2].to_double();
+      } else {
+        const core::LatLon a = shape.front().to_double(), b = shape.back().to_double();
+        w.point = core::LatLon{(a.lat + b.lat) / 2, (a.lon + b.lon) / 2};
+      }
+      w.label = cp->id;
+      req.points.push_back(w);
+    }
     req.points.push_back(wp(c.to));
     req.snap_limit_m = s.snap_limit_m;
     return req;

@@ -65,6 +65,7 @@ struct Convoy {
   std::string id, party, type = "humanitarian", registration, note, origin;
   std::string from, to;             // place ids
   std::vector<std::string> via;     // place ids
+  std::string checkpoint;           // a checkpoint id the convoy must cross (its road becomes a via)
   Day start = 0;
   int every_days = 0;               // 0: once
   std::optional<Day> until;         // last day a recurring convoy sets out (inclusive)
@@ -98,6 +99,7 @@ struct Scenario {
   supply::CommodityTable commodities;
   double opening_stock_days = 0;
   std::string opening_stock_note;
+  double truck_tonnes = 20;         // payload of one truck, for trucks-per-day figures
   access::ClassCapacity classes = access::ClassCapacity::defaults();
   std::vector<Convoy> convoys;
 

@@ -137,7 +137,11 @@ Result<NeedsProfile> parse_needs(const std::string& text, const std::string& nam
   CORRIDOR_CHECK(f.string("source", p.source, true));
   CORRIDOR_CHECK(f.number("kcal_per_person_day", p.kcal_per_person_day));
   CORRIDOR_CHECK(f.number("water_l_per_person_day", p.water_l_per_person_day));
+  CORRIDOR_CHECK(f.number("ration_g_per_person_day", p.ration_g_per_person_day));
   CORRIDOR_CHECK(f.no_others());
+  if (p.ration_g_per_person_day > 5000) {
+    return fail(ErrorCode::kParse, f.at_table() + "ration_g_per_person_day must be at most 5,000");
+  }
   if (p.kcal_per_person_day <= 0 || p.kcal_per_person_day > 10000) {
     return fail(ErrorCode::kParse, f.at_table() + "kcal_per_person_day must be between 1 and 10,000");
   }

@@ -80,6 +80,7 @@ struct NeedsProfile {
   std::string name, source;
   double kcal_per_person_day = 2100;
   double water_l_per_person_day = 15;
+  double ration_g_per_person_day = 0;  // optional: mass of a full ration basket, for tonnes-per-day figures
   std::vector<GroupNeed> groups;
   std::vector<ItemNeed> items;
 };

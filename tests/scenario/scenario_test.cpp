@@ -255,6 +255,46 @@ TEST(Fixture, CoverageAndDaysOfSupplyByHand) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
 }
 
+TEST(Fixture, AConvoyReroutesAroundAClosedCheckpointUnlessItMustCrossIt) {
+  // The fixture with the mountain road open and a second convoy that names the checkpoint.
+  const fs::path dir = fs::temp_directory_path() / ("corridor_fixture_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "scenario" / "fixture");
+  fs::create_directories(dir / "supply");
+  const fs::path src = fs::path(kFixture).parent_path();
+  for (const auto& e : fs::directory_iterator(src)) fs::copy(e.path(), dir / "scenario" / "fixture" / e.path().filename());
+  fs::copy(src.parent_path().parent_path() / "supply" / "fixture", dir / "supply" / "fixture");
+  {
+    std::ifstream in(src / "claims.csv");
+    std::string header, line, kept;
+    std::getline(in, header);
+    kept = header + "\n";
+    while (std::getline(in, line)) {
+      if (line.rfind("rd_alt,", 0) != 0) kept += line + "\n";
+    }
+    std::ofstream(dir / "scenario" / "fixture" / "claims.csv", std::ios::trunc) << kept;
+    std::ofstream(dir / "scenario" / "fixture" / "scenario.toml", std::ios::app)
+        << "\n[[convoy]]\nid = \"via-checkpoint\"\nparty = \"relief\"\nfrom = \"depot\"\nto = \"lower\"\n"
+           "checkpoint = \"bridge_cp\"\nstart = \"2023-01-04\"\ntrucks = 1\ncargo = { wheat_flour = 1 }\n"
+           "documents = [\"manifest\"]\n";
+  }
+  auto s = load_scenario((dir / "scenario" / "fixture" / "scenario.toml").string());
+  ASSERT_TRUE(s) << s.error().message;
+  auto r = run(*s, {});
+  fs::remove_all(dir);
+  ASSERT_TRUE(r) << r.error().message;
+  const DayResult& day4 = r->days[3];
+  ASSERT_EQ(day4.convoys.size(), 2u);
+  const ConvoyDay& free = day4.convoys[0];
+  const ConvoyDay& bound = day4.convoys[1];
+  EXPECT_TRUE(free.moved);
+  EXPECT_NE(std::find(free.roads.begin(), free.roads.end(), "rd_alt"), free.roads.end());
+  EXPECT_EQ(std::find(free.roads.begin(), free.roads.end(), "rd_bridge"), free.roads.end());
+  EXPECT_FALSE(bound.moved);
+  EXPECT_NE(std::find(bound.reason_kinds.begin(), bound.reason_kinds.end(), "checkpoint_closed"), bound.reason_kinds.end());
+  EXPECT_EQ(day4.cut_off_population, 0);  // the mountain road serves the valley
+}
+
 // ---- bad input --------------------------------------------------------------------------------------
 
 class BadInput : public ::testing::Test {
