@@ -1,6 +1,7 @@
 #include "route/router.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace corridor::route {
@@ -302,32 +303,124 @@ std::pair<std::uint64_t, std::uint32_t> Router::RadixHeap::pop() {
   return top;
 }
 
-bool Router::explore_narrow(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
-                            std::uint64_t limit, bool backward) {
-  constexpr std::uint64_t kMax = 0xFFFF'FFFEu;  // all ones is "unreached"
-  const std::uint64_t cap = std::min(limit, kMax);
-  narrow_labels_.assign(g_.node_count(), kNarrowUnreached);
-  for (auto& b : narrow_buckets_) b.clear();
+namespace {
+
+// Monotone priority queues of packed items (key << 32 | node), for explore(): keys pushed are never
+// below the last key popped.
+
+// A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan) on 32-bit keys: items are bucketed by the highest
+// bit in which they differ from the last key popped; each moves down at most 32 times.
+struct RadixQueue32 {
+  std::array<std::vector<std::uint64_t>, 33>& buckets;
   std::uint32_t last = 0;
   std::size_t size = 0;
-  auto push = [&](std::uint32_t key, std::uint32_t v) {
-    const int b = key == last ? 0 : 32 - __builtin_clz(key ^ last);
-    narrow_buckets_[static_cast<std::size_t>(b)].push_back(std::uint64_t{key} << 32 | v);
-    ++size;
-  };
-  for (std::uint32_t i = 0; i < sources.size(); ++i) {
-    if (sources[i].cost > limit) continue;
-    if (sources[i].cost > kMax) return false;
-    const std::uint32_t v = sources[i].node.value;
-    const std::uint64_t label = sources[i].cost << 32 | i;
-    if (narrow_labels_[v] != kNarrowUnreached && narrow_labels_[v] >> 32 <= sources[i].cost) continue;
-    narrow_labels_[v] = label;
+  explicit RadixQueue32(std::array<std::vector<std::uint64_t>, 33>& b) : buckets(b) {
+    for (auto& x : buckets) x.clear();
   }
+  void push(std::uint32_t key, std::uint32_t v) {
+    const int b = key == last ? 0 : 32 - __builtin_clz(key ^ last);
+    buckets[static_cast<std::size_t>(b)].push_back(std::uint64_t{key} << 32 | v);
+    ++size;
+  }
+  bool pop(std::uint64_t& item) {
+    if (size == 0) return false;
+    if (buckets[0].empty()) {
+      std::size_t i = 1;
+      while (buckets[i].empty()) ++i;
+      auto& from = buckets[i];
+      std::uint64_t least = from[0];
+      for (std::uint64_t x : from) least = std::min(least, x);
+      last = static_cast<std::uint32_t>(least >> 32);
+      for (std::uint64_t x : from) {
+        const auto key = static_cast<std::uint32_t>(x >> 32);
+        const int b = key == last ? 0 : 32 - __builtin_clz(key ^ last);
+        buckets[static_cast<std::size_t>(b)].push_back(x);
+      }
+      from.clear();
+    }
+    item = buckets[0].back();
+    buckets[0].pop_back();
+    --size;
+    return true;
+  }
+};
+
+// A bucket queue (Dial's, generalised): a ring of buckets each 2^shift wide, covering more than the
+// longest edge, so that every live item falls in a distinct slot; the bucket being settled is a
+// small binary heap. No item moves between buckets.
+struct BucketQueue32 {
+  std::vector<std::vector<std::uint64_t>>& ring;
+  std::vector<std::uint64_t>& heap;
+  std::uint32_t shift;
+  std::uint64_t mask, cur;
+  std::size_t size = 0;  // items in the ring (not the heap)
+  BucketQueue32(std::vector<std::vector<std::uint64_t>>& r, std::vector<std::uint64_t>& h, std::uint32_t sh,
+                std::size_t slots, std::uint32_t first_key)
+      : ring(r), heap(h), shift(sh), mask(slots - 1), cur(first_key >> sh) {
+    // A search always drains the queue, so the ring is empty here; it only grows.
+    if (ring.size() < slots) ring.resize(slots);
+    heap.clear();
+  }
+  void push(std::uint32_t key, std::uint32_t v) {
+    const std::uint64_t item = std::uint64_t{key} << 32 | v;
+    if ((key >> shift) == cur) {
+      heap.push_back(item);
+      std::push_heap(heap.begin(), heap.end(), std::greater<>());
+    } else {
+      ring[(key >> shift) & mask].push_back(item);
+      ++size;
+    }
+  }
+  bool pop(std::uint64_t& item) {
+    while (heap.empty()) {
+      if (size == 0) return false;
+      auto& b = ring[++cur & mask];
+      if (b.empty()) continue;
+      heap.swap(b);
+      size -= heap.size();
+      std::make_heap(heap.begin(), heap.end(), std::greater<>());
+    }
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+    item = heap.back();
+    heap.pop_back();
+    return true;
+  }
+};
+
+}  // namespace
+
+const Router::BucketShape& Router::bucket_shape(Metric metric) {
+  BucketShape& b = bucket_shapes_[static_cast<int>(metric)];
+  if (b.known) return b;
+  // Buckets about as wide as the distance between successive nodes settled: a search front moves
+  // roughly the mean edge weight per sqrt(n) nodes on a road network.
+  const auto& arcs = g_.arrays().arcs;
+  double sum = 0;
+  std::uint32_t longest = 0;
+  for (const auto& arc : arcs) {
+    sum += arc.weight[static_cast<int>(metric)];
+    longest = std::max(longest, arc.weight[static_cast<int>(metric)]);
+  }
+  const double n = std::max<double>(1, g_.node_count());
+  const double width = arcs.empty() ? 1 : sum / static_cast<double>(arcs.size()) / std::sqrt(n);
+  std::uint32_t shift = width >= 2 ? static_cast<std::uint32_t>(std::log2(width)) : 0;
+  while ((std::uint64_t{longest} >> shift) + 2 > (std::uint64_t{1} << 20)) ++shift;  // at most 2^20 slots
+  std::uint64_t slots = 1;
+  while (slots < (std::uint64_t{longest} >> shift) + 2) slots <<= 1;
+  b = {true, shift, static_cast<std::size_t>(slots)};
+  return b;
+}
+
+template <typename Queue>
+bool Router::narrow_search(Queue& q, std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
+                           std::uint64_t limit, bool backward) {
+  constexpr std::uint64_t kMax = 0xFFFF'FFFEu;  // all ones is "unreached"
+  const std::uint64_t cap = std::min(limit, kMax);
   // Seeds go in after their labels are final, so that a node seeded twice is queued once.
   for (std::uint32_t i = 0; i < sources.size(); ++i) {
     const std::uint32_t v = sources[i].node.value;
     if (narrow_labels_[v] != kNarrowUnreached && static_cast<std::uint32_t>(narrow_labels_[v]) == i) {
-      push(static_cast<std::uint32_t>(narrow_labels_[v] >> 32), v);
+      q.push(static_cast<std::uint32_t>(narrow_labels_[v] >> 32), v);
     }
   }
   const auto& a = g_.arrays();
@@ -343,26 +436,10 @@ bool Router::explore_narrow(std::span<const Seed> sources, Metric metric, const 
     std::uint64_t& l = narrow_labels_[v];
     if ((l >> 32) <= nd && l != kNarrowUnreached) return;
     l = nd << 32 | seed;
-    push(static_cast<std::uint32_t>(nd), v);
+    q.push(static_cast<std::uint32_t>(nd), v);
   };
-  while (size > 0) {
-    if (narrow_buckets_[0].empty()) {
-      std::size_t i = 1;
-      while (narrow_buckets_[i].empty()) ++i;
-      auto& from = narrow_buckets_[i];
-      std::uint64_t least = from[0];
-      for (std::uint64_t item : from) least = std::min(least, item);
-      last = static_cast<std::uint32_t>(least >> 32);
-      for (std::uint64_t item : from) {
-        const auto key = static_cast<std::uint32_t>(item >> 32);
-        const int b = key == last ? 0 : 32 - __builtin_clz(key ^ last);
-        narrow_buckets_[static_cast<std::size_t>(b)].push_back(item);
-      }
-      from.clear();
-    }
-    const std::uint64_t item = narrow_buckets_[0].back();
-    narrow_buckets_[0].pop_back();
-    --size;
+  std::uint64_t item = 0;
+  while (q.pop(item)) {
     const auto u = static_cast<std::uint32_t>(item);
     const std::uint64_t label = narrow_labels_[u];
     const std::uint64_t du = item >> 32;
@@ -379,6 +456,31 @@ bool Router::explore_narrow(std::span<const Seed> sources, Metric metric, const 
     }
   }
   return !overflow;
+}
+
+bool Router::explore_narrow(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
+                            std::uint64_t limit, bool backward) {
+  constexpr std::uint64_t kMax = 0xFFFF'FFFEu;
+  narrow_labels_.assign(g_.node_count(), kNarrowUnreached);
+  std::uint64_t lowest = kMax, highest = 0;
+  for (std::uint32_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].cost > limit) continue;
+    if (sources[i].cost > kMax) return false;
+    const std::uint32_t v = sources[i].node.value;
+    if (narrow_labels_[v] != kNarrowUnreached && narrow_labels_[v] >> 32 <= sources[i].cost) continue;
+    narrow_labels_[v] = sources[i].cost << 32 | i;
+    lowest = std::min(lowest, sources[i].cost);
+    highest = std::max(highest, sources[i].cost);
+  }
+  if (highest < lowest) return true;  // nothing to search from
+  const BucketShape& shape = bucket_shape(metric);
+  // The ring holds every live item in its own slot only if the seeds' costs fit in it as well.
+  if (((highest >> shape.shift) - (lowest >> shape.shift)) + 2 <= shape.slots) {
+    BucketQueue32 q(bucket_ring_, bucket_heap_, shape.shift, shape.slots, static_cast<std::uint32_t>(lowest));
+    return narrow_search(q, sources, metric, closures, limit, backward);
+  }
+  RadixQueue32 q(narrow_buckets_);
+  return narrow_search(q, sources, metric, closures, limit, backward);
 }
 
 void Router::explore(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,

@@ -122,9 +122,22 @@ class Router {
   // falls back to when a distance would not fit. Returns false on such an overflow.
   bool explore_narrow(std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
                       std::uint64_t limit, bool backward);
+  template <typename Queue>
+  bool narrow_search(Queue& q, std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
+                     std::uint64_t limit, bool backward);
   static constexpr std::uint64_t kNarrowUnreached = ~std::uint64_t{0};
   std::vector<std::uint64_t> narrow_labels_;
-  std::array<std::vector<std::uint64_t>, 33> narrow_buckets_;
+  std::array<std::vector<std::uint64_t>, 33> narrow_buckets_;  // the radix heap's, when seeds spread widely
+  // The bucket queue's shape per metric, from the graph's edge weights (computed once).
+  struct BucketShape {
+    bool known = false;
+    std::uint32_t shift = 0;
+    std::size_t slots = 1;
+  };
+  const BucketShape& bucket_shape(Metric metric);
+  std::array<BucketShape, 2> bucket_shapes_{};
+  std::vector<std::vector<std::uint64_t>> bucket_ring_;
+  std::vector<std::uint64_t> bucket_heap_;
   bool narrow_ = false;
 
   const Graph& g_;
