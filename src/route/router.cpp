@@ -414,8 +414,6 @@ const Router::BucketShape& Router::bucket_shape(Metric metric) {
 template <typename Queue>
 bool Router::narrow_search(Queue& q, std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
                            std::uint64_t limit, bool backward) {
-  constexpr std::uint64_t kMax = 0xFFFF'FFFEu;  // all ones is "unreached"
-  const std::uint64_t cap = std::min(limit, kMax);
   // Seeds go in after their labels are final, so that a node seeded twice is queued once.
   for (std::uint32_t i = 0; i < sources.size(); ++i) {
     const std::uint32_t v = sources[i].node.value;
@@ -423,29 +421,47 @@ bool Router::narrow_search(Queue& q, std::span<const Seed> sources, Metric metri
       q.push(static_cast<std::uint32_t>(narrow_labels_[v] >> 32), v);
     }
   }
+  // The loops are instantiated for each direction and with or without closures, so that the
+  // innermost loop tests neither.
+  if (backward) {
+    return closures != nullptr ? narrow_loop<true, true>(q, metric, closures, limit)
+                               : narrow_loop<true, false>(q, metric, closures, limit);
+  }
+  return closures != nullptr ? narrow_loop<false, true>(q, metric, closures, limit)
+                             : narrow_loop<false, false>(q, metric, closures, limit);
+}
+
+template <bool kBackward, bool kClosures, typename Queue>
+bool Router::narrow_loop(Queue& q, Metric metric, const net::ClosureOverlay* closures, std::uint64_t limit) {
+  constexpr std::uint64_t kMax = 0xFFFF'FFFEu;  // all ones is "unreached"
+  const std::uint64_t cap = std::min(limit, kMax);
   const auto& a = g_.arrays();
   const int w = static_cast<int>(metric);
+  std::uint64_t* labels = narrow_labels_.data();
   bool overflow = false;
   auto relax = [&](std::uint64_t du, std::uint32_t seed, std::uint32_t v, std::uint32_t e, std::uint32_t weight) {
-    if (closures != nullptr && closures->closed(EdgeId(e))) return;
+    if constexpr (kClosures) {
+      if (closures->closed(EdgeId(e))) return;
+    }
     const std::uint64_t nd = du + weight;
     if (nd > cap) {
       overflow = overflow || (nd > kMax && nd <= limit);
       return;
     }
-    std::uint64_t& l = narrow_labels_[v];
-    if ((l >> 32) <= nd && l != kNarrowUnreached) return;
+    // An unreached label's distance bits are all ones, above any distance that fits.
+    std::uint64_t& l = labels[v];
+    if ((l >> 32) <= nd) return;
     l = nd << 32 | seed;
     q.push(static_cast<std::uint32_t>(nd), v);
   };
   std::uint64_t item = 0;
   while (q.pop(item)) {
     const auto u = static_cast<std::uint32_t>(item);
-    const std::uint64_t label = narrow_labels_[u];
+    const std::uint64_t label = labels[u];
     const std::uint64_t du = item >> 32;
     if ((label >> 32) != du) continue;  // stale: improved since it was pushed
     const auto seed = static_cast<std::uint32_t>(label);
-    if (backward) {
+    if constexpr (kBackward) {
       for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
         relax(du, seed, a.in_arcs[i].tail, a.in_arcs[i].edge, a.in_arcs[i].weight[w]);
       }

@@ -125,6 +125,8 @@ class Router {
   template <typename Queue>
   bool narrow_search(Queue& q, std::span<const Seed> sources, Metric metric, const net::ClosureOverlay* closures,
                      std::uint64_t limit, bool backward);
+  template <bool kBackward, bool kClosures, typename Queue>
+  bool narrow_loop(Queue& q, Metric metric, const net::ClosureOverlay* closures, std::uint64_t limit);
   static constexpr std::uint64_t kNarrowUnreached = ~std::uint64_t{0};
   std::vector<std::uint64_t> narrow_labels_;
   std::array<std::vector<std::uint64_t>, 33> narrow_buckets_;  // the radix heap's, when seeds spread widely
