@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < flow_values.size(); ++i) out << "flow," << dests[i].value << "," << flow_values[i] << "\n";
   }
   std::printf(
-      "{\"nodes\":%u,\"segments\":%u,\"bridges\":%zu,\"articulation_points\":%zu,\"cut_points_ms\":%.2f,"
-      "\"reach_ms\":%.2f,\"reached\":%zu,\"flow_p50_ms\":%.2f,\"flow_max_ms\":%.2f}\n",
+      "{\"nodes\":%u,\"segments\":%u,\"bridges\":%zu,\"articulation_points\":%zu,\"cut_points_ms\":%.4f,"
+      "\"reach_ms\":%.4f,\"reached\":%zu,\"flow_p50_ms\":%.4f,\"flow_max_ms\":%.4f}\n",
       n, g->segment_count(), cuts.bridges.size(), cuts.articulation_points.size(), cut_ms, reach_ms, reached,
       flow_ms.empty() ? 0.0 : flow_ms[flow_ms.size() / 2], flow_ms.empty() ? 0.0 : flow_ms.back());
   return 0;
