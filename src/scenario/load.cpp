@@ -26,6 +26,14 @@ const access::Place* Scenario::place(const std::string& id) const {
   return nullptr;
 }
 
+supply::Population Scenario::area_groups() const {
+  supply::Population p{area_population(), {}};
+  for (std::size_t i : area) {
+    for (const auto& [g, n] : place_groups[i]) p.groups[g] += n;
+  }
+  return p;
+}
+
 std::int64_t Scenario::area_population() const {
   std::int64_t n = 0;
   for (std::size_t i : area) n += places[i].population;
@@ -75,6 +83,14 @@ struct Loader {
     CORRIDOR_CHECK(f.strings("names", s.name_columns));
     CORRIDOR_CHECK(f.string("display", display));
     std::vector<std::string> area, sources;
+    CORRIDOR_TRY(const toml::table* groups, f.table("groups"));
+    std::vector<std::pair<std::string, std::string>> group_columns;  // group -> column
+    if (groups != nullptr) {
+      for (const auto& [k, v] : *groups) {
+        if (!v.is_string()) return fail(ErrorCode::kParse, f.at(v) + "a group is 'group = \"column\"'");
+        group_columns.emplace_back(std::string(k.str()), v.as_string()->get());
+      }
+    }
     CORRIDOR_CHECK(f.strings("area", area));
     CORRIDOR_CHECK(f.strings("sources", sources));
     CORRIDOR_CHECK(f.no_others());
@@ -88,6 +104,7 @@ struct Loader {
     CORRIDOR_TRY(const core::CsvTable csv, core::read_csv(resolve(path)));
     std::vector<std::string> required{"id", "lat", "lon", population_col};
     required.insert(required.end(), s.name_columns.begin(), s.name_columns.end());
+    for (const auto& [g, c] : group_columns) required.push_back(c);
     for (const auto& c : required) {
       if (!csv.column(c)) return fail(ErrorCode::kParse, csv.name + ":1: missing column '" + c + "'");
     }
@@ -104,6 +121,20 @@ struct Loader {
         CORRIDOR_TRY(p.population, core::csv_int(csv, r, population_col));
         if (p.population < 0) return fail(ErrorCode::kParse, csv.where(r, population_col) + "negative population");
       }
+      std::map<std::string, std::int64_t> counts;
+      std::int64_t in_groups = 0;
+      for (const auto& [g, c] : group_columns) {
+        if (core::csv_string(csv, r, c).empty()) continue;
+        CORRIDOR_TRY(const std::int64_t n, core::csv_int(csv, r, c));
+        if (n < 0) return fail(ErrorCode::kParse, csv.where(r, c) + "negative population");
+        counts[g] = n;
+        in_groups += n;
+      }
+      if (in_groups > p.population) {
+        return fail(ErrorCode::kParse, p.origin + ": the population groups add up to " + std::to_string(in_groups) +
+                                           ", more than the population " + std::to_string(p.population));
+      }
+      s.place_groups.push_back(std::move(counts));
       p.name = core::csv_string(csv, r, display);
       if (p.name.empty()) p.name = p.id;
       p.names.push_back(p.name);

@@ -318,7 +318,7 @@ struct Engine {
     }
     RunResult out;
     out.trust = o.trust;
-    CORRIDOR_TRY(const supply::DailyNeed need, supply::daily_need(s.needs, {s.area_population(), {}}, s.path));
+    CORRIDOR_TRY(const supply::DailyNeed need, supply::daily_need(s.needs, s.area_groups(), s.path));
     out.need_kcal_per_day = need.kcal;
     out.water_l_per_day = need.water_l;
     out.opening_stock_kcal = s.opening_stock_days * need.kcal;

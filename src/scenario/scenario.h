@@ -86,6 +86,7 @@ struct Scenario {
   std::string network_file;
   std::vector<access::Place> places;          // every place, names in the file's column order
   std::vector<std::string> name_columns;
+  std::vector<std::map<std::string, std::int64_t>> place_groups;  // per place: population group -> count
   std::vector<std::size_t> area;              // indices of the places that count as the area
   std::vector<std::size_t> sources;           // indices of the supply sources
   std::map<std::string, std::string> parties; // id -> description
@@ -105,6 +106,8 @@ struct Scenario {
 
   [[nodiscard]] const access::Place* place(const std::string& id) const;
   [[nodiscard]] std::int64_t area_population() const;
+  // The area's population with its groups, for the needs profile.
+  [[nodiscard]] supply::Population area_groups() const;
 };
 
 // Reads and checks a scenario and everything it references (paths relative to the scenario file).

@@ -235,17 +235,19 @@ TEST(Fixture, CoverageAndDaysOfSupplyByHand) {
   ASSERT_TRUE(s);
   auto r = run(*s, {});
   ASSERT_TRUE(r);
-  // Need: 1,500 people × 2,100 kcal = 3.15 Mkcal a day. One tonne of flour (3.5 Mkcal) arrives on
-  // days 1 and 2, none after: stock 0.35, 0.70, then empty, short 2.45, 3.15, 3.15.
-  EXPECT_DOUBLE_EQ(r->need_kcal_per_day, 3.15e6);
-  const double stock[] = {0.35e6, 0.70e6, 0, 0, 0};
-  const double short_by[] = {0, 0, 2.45e6, 3.15e6, 3.15e6};
+  // Need: 1,400 people × 2,100 kcal + 100 children (Upper village) × 1,700 = 3.11 Mkcal a day.
+  // One tonne of flour (3.5 Mkcal) arrives on days 1 and 2, none after: stock 0.39, 0.78, then
+  // empty, short 2.33, 3.11, 3.11.
+  EXPECT_DOUBLE_EQ(r->need_kcal_per_day, 3.11e6);
+  EXPECT_DOUBLE_EQ(r->water_l_per_day, 1400 * 15 + 100 * 10);
+  const double stock[] = {0.39e6, 0.78e6, 0, 0, 0};
+  const double short_by[] = {0, 0, 2.33e6, 3.11e6, 3.11e6};
   for (int i = 0; i < 5; ++i) {
     EXPECT_NEAR(r->days[i].supply.stock_kcal, stock[i], 1e-3) << i;
     EXPECT_NEAR(r->days[i].supply.shortfall_kcal, short_by[i], 1e-3) << i;
   }
-  EXPECT_NEAR(r->days[1].supply.days_of_supply, 0.7 / 3.15, 1e-12);
-  EXPECT_NEAR(r->whole.coverage, 7.0 / 15.75, 1e-12);
+  EXPECT_NEAR(r->days[1].supply.days_of_supply, 0.78 / 3.11, 1e-12);
+  EXPECT_NEAR(r->whole.coverage, 7.0 / 15.55, 1e-12);
   EXPECT_EQ(r->whole.days_short, 3);
   const auto j = to_json(*s, *r);
   EXPECT_EQ(j["days"].size(), 5u);
