@@ -297,6 +297,48 @@ TEST(Fixture, AConvoyReroutesAroundAClosedCheckpointUnlessItMustCrossIt) {
   EXPECT_EQ(day4.cut_off_population, 0);  // the mountain road serves the valley
 }
 
+// A scenario on an OpenStreetMap extract: road ids are OSM way ids, and a claim closing one applies.
+TEST(Fixture, AnOsmNetworkWithClaimsByWayId) {
+  const fs::path dir = fs::temp_directory_path() / ("corridor_osm_scenario_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string supply = std::string(CORRIDOR_TESTS_DIR) + "/supply/fixture/";
+  std::ofstream(dir / "places.csv") << "id,name,lat,lon,population\n"
+                                       "balzers,Balzers,47.0660,9.5030,\nschaan,Schaan,47.1650,9.5090,6000\n";
+  auto write = [&](const std::string& claims) {
+    std::ofstream(dir / "claims.csv", std::ios::trunc) << "target,status,from,until,party,allowed,claimed_by,source_url,note\n"
+                                                       << claims;
+    std::ofstream(dir / "scenario.toml", std::ios::trunc)
+        << "[scenario]\nname = \"Liechtenstein\"\nstart = \"2023-01-01\"\nend = \"2023-01-03\"\n"
+        << "[network]\nroads = \"" << CORRIDOR_DATA_DIR << "/osm/liechtenstein.osm.pbf\"\n"
+        << "[places]\nfile = \"places.csv\"\nsources = [\"balzers\"]\n"
+        << "[parties]\nagency = \"Road agency\"\n[claims]\nfile = \"claims.csv\"\n"
+        << "[supply]\nneeds = \"" << supply << "needs.toml\"\ncommodities = \"" << supply << "commodities.csv\"\n";
+  };
+  write("");
+  auto open = load_scenario((dir / "scenario.toml").string());
+  ASSERT_TRUE(open) << open.error().message;
+  auto r0 = run(*open, {});
+  ASSERT_TRUE(r0) << r0.error().message;
+  EXPECT_EQ(r0->days[0].cut_off_population, 0);
+  EXPECT_GT(r0->days[0].capacity_open, 0);
+  // Close, from the second day, every road the bottleneck names: Schaan is then cut off.
+  std::string claims;
+  for (const auto& road : r0->days[0].bottleneck) {
+    EXPECT_TRUE(std::all_of(road.begin(), road.end(), [](char c) { return c >= '0' && c <= '9'; })) << road;
+    claims += road + ",closed,2023-01-02,,agency,,Road agency,https://example.org,\n";
+  }
+  write(claims);
+  auto closed = load_scenario((dir / "scenario.toml").string());
+  ASSERT_TRUE(closed) << closed.error().message;
+  auto r1 = run(*closed, {});
+  fs::remove_all(dir);
+  ASSERT_TRUE(r1) << r1.error().message;
+  EXPECT_EQ(r1->days[0].cut_off_population, 0);
+  EXPECT_EQ(r1->days[1].cut_off_population, 6000);
+  EXPECT_EQ(r1->days[1].capacity_open, 0);
+}
+
 // ---- bad input --------------------------------------------------------------------------------------
 
 class BadInput : public ::testing::Test {
