@@ -55,7 +55,8 @@ class Router {
   [[nodiscard]] std::uint64_t distance(NodeId n) const {
     return narrow_ ? narrow_labels_[n.value] >> 32 : fwd_.labels[n.value].dist;
   }
-  // The seed a settled node was reached from (after explore()).
+  // The seed a settled node was reached from (after explore()): of several seeds equally far, the
+  // one listed first.
   [[nodiscard]] std::size_t origin(NodeId n) const {
     return narrow_ ? static_cast<std::uint32_t>(narrow_labels_[n.value]) : fwd_.origin[n.value];
   }
@@ -103,9 +104,10 @@ class Router {
     std::vector<std::uint32_t> row;  // the seed node's [landmark][to, from] distances
   };
 
-  // A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan) for explore(): keys popped never decrease, so items
-  // are bucketed by the highest bit in which they differ from the last key popped; each item moves
-  // down at most 64 times. Improvements are pushed again and stale items skipped.
+  // A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan) for explore() when a distance would not fit in 32
+  // bits: keys popped never decrease, so items are bucketed by the highest bit in which they differ
+  // from the last key popped; each item moves down at most 64 times. Improvements are pushed again
+  // and stale items skipped.
   struct RadixHeap {
     std::array<std::vector<std::pair<std::uint64_t, std::uint32_t>>, 65> buckets;
     std::uint64_t last = 0;
@@ -129,17 +131,25 @@ class Router {
   bool narrow_loop(Queue& q, Metric metric, const net::ClosureOverlay* closures, std::uint64_t limit);
   static constexpr std::uint64_t kNarrowUnreached = ~std::uint64_t{0};
   std::vector<std::uint64_t> narrow_labels_;
-  std::array<std::vector<std::uint64_t>, 33> narrow_buckets_;  // the radix heap's, when seeds spread widely
   // The bucket queue's shape per metric, from the graph's edge weights (computed once).
   struct BucketShape {
     bool known = false;
     std::uint32_t shift = 0;
-    std::size_t slots = 1;
+    std::size_t slots = 64;
   };
   const BucketShape& bucket_shape(Metric metric);
   std::array<BucketShape, 2> bucket_shapes_{};
-  std::vector<std::vector<std::uint64_t>> bucket_ring_;
-  std::vector<std::uint64_t> bucket_heap_;
+
+ public:
+  // The bucket queue's storage, kept between searches (route/router.cpp).
+  struct BucketStore {
+    std::vector<std::vector<std::uint64_t>> ring;  // per slot: its items
+    std::vector<std::uint64_t> bits;               // per slot: whether it holds any
+    std::vector<std::uint64_t> current, overflow;  // the bucket being scanned; beyond the ring
+  };
+
+ private:
+  BucketStore buckets_;
   bool narrow_ = false;
 
   const Graph& g_;

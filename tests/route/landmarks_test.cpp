@@ -5,6 +5,7 @@
 #include "net/import.h"
 #include "route/landmarks.h"
 #include "route/router.h"
+#include "support/ascii_map.h"
 
 namespace corridor::route {
 namespace {
@@ -65,8 +66,8 @@ TEST(Landmarks, SameCostsAsPlainDijkstraUnderClosures) {
 namespace corridor::route {
 namespace {
 
-// explore() runs on 32-bit labels (with a bucket queue, or a radix heap when the seeds' costs lie far
-// apart) and falls back to the general search when a distance would not fit: every path must give
+// explore() runs on 32-bit labels (with a bucket queue whose overflow list takes the seeds' costs that
+// lie far apart) and falls back to the general search when a distance would not fit: every path must give
 // the distances and origins a plain reference Dijkstra (the point-to-point search) gives, whatever
 // the seeds' costs, limit and direction.
 TEST(Explore, NarrowAndWideSearchesAgreeWithPointToPoint) {
@@ -100,12 +101,49 @@ TEST(Explore, NarrowAndWideSearchesAgreeWithPointToPoint) {
       ASSERT_EQ(r.reached(v), best.has_value()) << "round " << round;
       if (best) {
         EXPECT_EQ(r.distance(v), *best) << "round " << round;
-        EXPECT_LT(r.origin(v), seeds.size());
+        ASSERT_LT(r.origin(v), seeds.size());
+        // The origin is the first seed that is that far.
+        const Seed& o = seeds[r.origin(v)];
+        const Seed t{v, 0};
+        const auto p = backward ? ref.shortest({&t, 1}, {&o, 1}, metric, nullptr) : ref.shortest({&o, 1}, {&t, 1}, metric, nullptr);
+        ASSERT_TRUE(p);
+        EXPECT_EQ(p->cost, *best) << "round " << round;
         ++checked;
       }
     }
   }
   EXPECT_GT(checked, 200);
+}
+
+// A node equally far from two seeds belongs to the seed listed first, whichever that is, whichever
+// seed's search gets there first, and whichever search (32-bit or 64-bit labels) runs.
+TEST(Explore, TieGoesToTheFirstSeed) {
+  const auto m = testing::build_ascii_map("A---X---B", {{"AX", {{"highway", "primary"}}}, {"XB", {{"highway", "primary"}}}});
+  const core::NodeId a = m.node('A'), b = m.node('B'), x = m.node('X');
+  Router r(m.graph);
+  const Seed sa{a, 0}, sb{b, 0}, sx{x, 0};
+  const auto ax = r.shortest({&sa, 1}, {&sx, 1}, Metric::kDistance, nullptr);
+  const auto bx = r.shortest({&sb, 1}, {&sx, 1}, Metric::kDistance, nullptr);
+  ASSERT_TRUE(ax && bx);
+  ASSERT_EQ(ax->cost, bx->cost) << "the drawing is symmetric";
+  for (const std::uint64_t base : {std::uint64_t{0}, (std::uint64_t{1} << 32) + 5}) {
+    // X, equally far from A and from B.
+    for (const bool a_first : {true, false}) {
+      const std::vector<Seed> seeds = a_first ? std::vector<Seed>{{a, base}, {b, base}} : std::vector<Seed>{{b, base}, {a, base}};
+      r.explore(seeds, Metric::kDistance, nullptr);
+      ASSERT_TRUE(r.reached(x));
+      EXPECT_EQ(r.distance(x), base + ax->cost);
+      EXPECT_EQ(r.origin(x), 0u) << "base " << base << (a_first ? ", A first" : ", B first");
+      EXPECT_EQ(r.origin(a_first ? b : a), 1u);
+    }
+    // X seeded at the cost of reaching it from A: the second seed holds X before A's search arrives,
+    // and the first seed still takes it (and B beyond it).
+    const std::vector<Seed> seeds{{a, base}, {x, base + ax->cost}};
+    r.explore(seeds, Metric::kDistance, nullptr);
+    EXPECT_EQ(r.origin(x), 0u) << "base " << base;
+    EXPECT_EQ(r.origin(b), 0u) << "base " << base;
+    EXPECT_EQ(r.distance(b), base + ax->cost + bx->cost);
+  }
 }
 
 }  // namespace
