@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/csv.h"
+#include "core/huge_pages.h"
 
 namespace corridor::access {
 
@@ -261,8 +262,8 @@ class FlowNetwork {
   }
 
   // After run(): nodes the source still reaches in the residual graph.
-  std::vector<std::uint8_t> source_side(std::uint32_t s) {
-    std::vector<std::uint8_t> seen(total_, 0);
+  core::BigVector<std::uint8_t> source_side(std::uint32_t s) {
+    core::BigVector<std::uint8_t> seen(total_, 0);
     queue_.assign(1, s);
     seen[s] = 1;
     for (std::size_t qi = 0; qi < queue_.size(); ++qi) {
@@ -374,11 +375,11 @@ class FlowNetwork {
 
   const net::Graph& g_;
   std::uint32_t n_, total_;
-  std::vector<std::int32_t> cap_, flow_;
+  core::BigVector<std::int32_t> cap_, flow_;
   std::vector<Extra> extra_;
-  std::vector<std::uint32_t> extra_first_, extra_at_, current_, queue_;
+  core::BigVector<std::uint32_t> extra_first_, extra_at_, current_, queue_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> path_;
-  std::vector<int> level_;
+  core::BigVector<int> level_;
 };
 
 }  // namespace
@@ -494,13 +495,14 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
   // Decompose the flow into paths, largest first: repeatedly the widest path from the super source
   // to the super sink over arcs that carry flow not yet assigned to a listed route.
   const std::uint32_t total = n + 2 + points;
-  std::vector<std::int64_t> used_edge(max_routes > 0 ? g.edge_count() : 0, 0), used_extra(net.extras().size(), 0);
+  core::BigVector<std::int64_t> used_edge(max_routes > 0 ? g.edge_count() : 0, 0);
+  std::vector<std::int64_t> used_extra(net.extras().size(), 0);
   std::int64_t routed = 0;
-  std::vector<std::uint32_t> visited(total, 0);
+  core::BigVector<std::uint32_t> visited(total, 0);
   std::uint32_t stamp = 0;
-  std::vector<std::int64_t> width(max_routes > 0 ? total : 0);
-  std::vector<FlowNetwork::ArcRef> via(max_routes > 0 ? total : 0);
-  std::vector<std::uint32_t> via_from(max_routes > 0 ? total : 0);
+  core::BigVector<std::int64_t> width(max_routes > 0 ? total : 0);
+  core::BigVector<FlowNetwork::ArcRef> via(max_routes > 0 ? total : 0);
+  core::BigVector<std::uint32_t> via_from(max_routes > 0 ? total : 0);
   while (out.routes.size() < max_routes && routed < out.trucks_per_day) {
     ++stamp;
     std::fill(width.begin(), width.end(), 0);

@@ -27,7 +27,7 @@ UndirectedView::UndirectedView(const net::Graph& g, const net::ClosureOverlay* c
   }
   for (std::size_t i = 1; i < first_.size(); ++i) first_[i] += first_[i - 1];
   adj_.resize(first_.back());
-  std::vector<std::uint32_t> fill(first_.begin(), first_.end() - 1);
+  core::BigVector<std::uint32_t> fill(first_.begin(), first_.end() - 1);
   for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
     if (present_[s] == 0) continue;
     const net::Segment& seg = g.segment(SegmentId(s));
@@ -39,13 +39,13 @@ UndirectedView::UndirectedView(const net::Graph& g, const net::ClosureOverlay* c
 CutPoints find_cut_points(const UndirectedView& view, const std::vector<std::int64_t>& population,
                           const std::vector<std::uint32_t>& sources) {
   const std::uint32_t n = view.node_count();
-  std::vector<std::uint32_t> disc(n, kNone), low(n, 0), parent_link(n, kNone), next(n, 0);
-  std::vector<std::int64_t> sub_pop(n, 0);
-  std::vector<std::int64_t> sub_src(n, 0);
+  core::BigVector<std::uint32_t> disc(n, kNone), low(n, 0), parent_link(n, kNone), next(n, 0);
+  core::BigVector<std::int64_t> sub_pop(n, 0);
+  core::BigVector<std::int64_t> sub_src(n, 0);
   // Per articulation candidate: population and sources in the child subtrees it separates, and the
   // population of those separated subtrees that hold no source.
-  std::vector<std::int64_t> sep_pop(n, 0), sep_src(n, 0), sep_sourceless_pop(n, 0);
-  std::vector<std::uint32_t> children(n, 0);
+  core::BigVector<std::int64_t> sep_pop(n, 0), sep_src(n, 0), sep_sourceless_pop(n, 0);
+  core::BigVector<std::uint32_t> children(n, 0);
   std::vector<std::uint32_t> stack;
   CutPoints out;
   struct Pending {
@@ -166,8 +166,8 @@ DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view,
     std::int8_t flow = 0;  // +1: one route from the point to the node; -1: the other way
   };
   std::vector<HalfLink> halves;
-  std::vector<std::uint8_t> split(g.segment_count(), 0);
-  std::vector<std::uint8_t> has_half(n, 0);
+  core::BigVector<std::uint8_t> split(g.segment_count(), 0);
+  core::BigVector<std::uint8_t> has_half(n, 0);
   std::uint32_t extra = 0;
   auto attach = [&](const route::Endpoint& e) -> std::uint32_t {
     if (e.node) return e.node->value;
@@ -189,11 +189,11 @@ DisjointRoutes disjoint_routes(const net::Graph& g, const UndirectedView& view,
   const std::uint32_t total = n + extra;
 
   // flow[s] in {-1, 0, 1}: one route along segment s from `from` to `to` (1) or back (-1).
-  std::vector<std::int8_t> flow(g.segment_count(), 0);
+  core::BigVector<std::int8_t> flow(g.segment_count(), 0);
   // How a BFS reached a node: a slot of the view, or a half-link (kHalf + index).
   constexpr std::uint32_t kHalf = 0x8000'0000u;
-  std::vector<std::uint32_t> via(total, kNone);
-  std::vector<std::uint32_t> seen(total, 0);
+  core::BigVector<std::uint32_t> via(total, kNone);
+  core::BigVector<std::uint32_t> seen(total, 0);
   std::uint32_t stamp = 0;
   std::deque<std::uint32_t> queue;
   auto search = [&] {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "net/closures.h"
 #include "net/graph.h"
 #include "route/endpoint.h"
@@ -31,9 +32,9 @@ class UndirectedView {
   struct Link {
     std::uint32_t node, segment;
   };
-  std::vector<std::uint32_t> first_;
-  std::vector<Link> adj_;
-  std::vector<std::uint8_t> present_;
+  core::BigVector<std::uint32_t> first_;
+  core::BigVector<Link> adj_;
+  core::BigVector<std::uint8_t> present_;
 };
 
 struct BridgeResult {

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "net/closures.h"
 #include "net/graph.h"
 
@@ -78,9 +79,9 @@ class Router {
   // An indexed 4-ary min-heap with decrease-key: no stale entries, shallow, and the four children of
   // a slot share a cache line or two.
   struct Side {
-    std::vector<Label> labels;
-    std::vector<std::uint32_t> origin;  // seed index; kept by explore() only
-    std::vector<std::uint32_t> pos;     // slot in heap of a labelled node, kSettled once popped
+    core::BigVector<Label> labels;
+    core::BigVector<std::uint32_t> origin;  // seed index; kept by explore() only
+    core::BigVector<std::uint32_t> pos;     // slot in heap of a labelled node, kSettled once popped
     std::uint32_t generation = 0;
     std::vector<HeapItem> heap;
 
@@ -130,7 +131,7 @@ class Router {
   template <bool kBackward, bool kClosures, typename Queue>
   bool narrow_loop(Queue& q, Metric metric, const net::ClosureOverlay* closures, std::uint64_t limit);
   static constexpr std::uint64_t kNarrowUnreached = ~std::uint64_t{0};
-  std::vector<std::uint64_t> narrow_labels_;
+  core::BigVector<std::uint64_t> narrow_labels_;
   // The bucket queue's shape per metric, from the graph's edge weights (computed once).
   struct BucketShape {
     bool known = false;
@@ -157,8 +158,8 @@ class Router {
   Metric metric_ = Metric::kTime;
   bool use_landmarks_ = false;
   std::vector<SeedBounds> source_bounds_, target_bounds_;
-  std::vector<std::int64_t> pot_to_, pot_from_;
-  std::vector<std::uint32_t> pot_stamp_;
+  core::BigVector<std::int64_t> pot_to_, pot_from_;
+  core::BigVector<std::uint32_t> pot_stamp_;
   std::uint32_t query_ = 0;
   Side fwd_;
   Side bwd_;
