@@ -7,6 +7,7 @@
 
 #include "core/csv.h"
 #include "net/import.h"
+#include "core/input.h"
 
 namespace corridor::access {
 
@@ -64,13 +65,11 @@ Result<std::vector<Place>> read_csv_places(const std::string& path, bool need_po
 }
 
 Result<std::vector<Place>> read_geojson_places(const std::string& path, bool need_population) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "places file", core::kMaxTableBytes));
+  CORRIDOR_CHECK(core::check_json_text(text, path, core::kMaxTableBytes));
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(ss.str());
+    doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     return fail(ErrorCode::kParse, path + ": not valid JSON: " + e.what());
   }

@@ -6,9 +6,16 @@
 //   rejected is reachable from declared and notified (and while approvals are pending); held goes
 //   on to cleared or turned back.
 //
-// The state is a projection: apply() folds one event into it, and refuses (with the reason) any event
-// the machine does not allow from the current state, or from the wrong party. Refusal changes
-// nothing. The same function serves the commands (check before appending) and `store rebuild`.
+// The regime's decision recorded at declaration binds: after a "reject" nothing moves until the
+// checkpoint operator records an override with its reason (consignment.overridden), or the sender
+// declares the consignment anew (which starts it over). A rejected consignment may be declared anew
+// too.
+//
+// The state is a projection: apply() folds one event into it, and refuses — citing the ledger rule
+// (docs/formats.md, "Ledger rules") — any event the machine does not allow from the current state,
+// from that party, with those quantities or at that time. Refusal changes nothing. The rule engine
+// (src/rules) calls it for every consignment event it checks or folds; the parties' roles and the
+// checkpoint's operator are the engine's to check before.
 //
 // May use: core, regime.
 #pragma once
@@ -53,6 +60,11 @@ inline constexpr const char* kCleared = "consignment.cleared";
 inline constexpr const char* kTurnedBack = "consignment.turned_back";
 inline constexpr const char* kCrossed = "consignment.crossed";
 inline constexpr const char* kDelivered = "consignment.delivered";
+inline constexpr const char* kOverridden = "consignment.overridden";
+
+// How far a step may be dated before the latest step already recorded for the consignment (clocks
+// of different parties disagree by minutes); anything earlier is refused (rule L-TIME).
+inline constexpr core::UnixSeconds kTimeTolerance = 300;
 
 struct Step {
   std::string type;
@@ -81,11 +93,17 @@ struct Consignment {
   std::map<State, core::UnixSeconds> entered;  // when each state was first reached
   std::string lane;
   std::vector<std::string> reasons;         // rejection, hold and turn-back reasons as given
+  std::string verdict;                      // the regime's decision at declaration: accept, needs-approval, reject
+  std::string override_reason;              // the operator's reason for overriding a reject, if any
+  core::UnixSeconds latest = 0;             // the latest time of any step recorded
+  std::size_t declarations = 0;             // how many times it was declared (anew after a reject)
 
   bool operator==(const Consignment&) const = default;
 
   // Net kilograms of item i that were received in usable condition: its declared net mass scaled by
   // received / declared quantity (0 before delivery).
+  // Whether the regime's reject still holds it back.
+  [[nodiscard]] bool blocked() const { return verdict == "reject" && override_reason.empty(); }
   [[nodiscard]] double received_kg(std::size_t i) const {
     if (received.size() <= i || quantity.size() <= i || quantity[i] <= 0) return 0;
     return net_kg[i] * received[i] / quantity[i];

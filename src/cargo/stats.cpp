@@ -27,10 +27,15 @@ Stats stats(const std::map<std::string, Consignment>& consignments) {
     for (std::size_t k = 0; k < stages.size(); ++k) {
       const auto a = c.entered.find(stages[k].first), b = c.entered.find(stages[k].second);
       if (a != c.entered.end() && b != c.entered.end()) {
-        hours[k].push_back(static_cast<double>(b->second - a->second) / 3600.0);
+        // Steps may be dated up to kTimeTolerance before the one they follow (parties' clocks
+        // differ); such a stage took no measurable time.
+        hours[k].push_back(static_cast<double>(std::max<core::UnixSeconds>(0, b->second - a->second)) / 3600.0);
       }
     }
-    const bool refused = c.state == State::kRejected || c.state == State::kTurnedBack || !c.removed.empty();
+    if (!c.verdict.empty()) ++s.by_verdict[c.verdict];
+    if (c.blocked()) ++s.blocked_by_regime;
+    const bool refused = c.state == State::kRejected || c.state == State::kTurnedBack || !c.removed.empty() ||
+                         c.verdict == "reject";
     for (const auto& r : c.decision_rules) {
       ++s.rules_cited[r];
       if (refused) ++s.rules_cited_rejected[r];

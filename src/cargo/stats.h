@@ -18,8 +18,11 @@ struct Dwell {
 
 struct Stats {
   std::map<std::string, std::size_t> by_state;
+  std::map<std::string, std::size_t> by_verdict;  // the regime's decision at declaration
+  std::size_t blocked_by_regime = 0;              // rejected by the regime and not overridden
   std::vector<Dwell> dwell;
-  // Rules the regime cited for consignments that were later rejected or turned back, and for all.
+  // Rules the regime cited for consignments that it rejected, or that were later rejected or turned
+  // back; and for all.
   std::map<std::string, std::size_t> rules_cited_rejected, rules_cited;
   std::map<std::string, std::size_t> rejection_reasons;  // free text given with reject / hold / turn back
   // Day (YYYY-MM-DD) -> category -> tonnes crossed; day -> trucks crossed.

@@ -1,40 +1,98 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "core/input.h"
+#include "ledger/crypto.h"
 #include "regime/regime.h"
+#include "rules/ledger.h"
 
 namespace corridor::cli {
 
-nlohmann::json decision_json(const regime::Decision& dec) {
-  nlohmann::json reasons = nlohmann::json::array();
-  for (const auto& x : dec.reasons) {
-    reasons.push_back({{"rule", x.rule},
-                       {"item", x.item ? nlohmann::json(*x.item) : nlohmann::json()},
-                       {"severity", regime::verdict_name(x.severity)},
-                       {"message", x.message}});
-  }
-  return {{"decision", regime::verdict_name(dec.verdict)},
-          {"lane", regime::lane_name(dec.lane)},
-          {"lane_rule", dec.lane_rule ? nlohmann::json(*dec.lane_rule) : nlohmann::json()},
-          {"reasons", reasons},
-          {"random_draw",
-           {{"seed", dec.draw.seed}, {"value", dec.draw.value}, {"rate", dec.draw.rate}, {"selected", dec.draw.selected}}}};
-}
-
 Runner add_regime(CLI::App& app) {
-  auto* cmd = app.add_subcommand("regime", "Checkpoint regimes: apply the rules to a consignment");
+  auto* cmd = app.add_subcommand("regime", "Checkpoint regimes: publish them, apply them to a consignment");
   cmd->require_subcommand(1);
   struct Opts {
-    std::string regime, declaration, at;
+    std::string regime, declaration, at, store = "corridor.db", key, checkpoint, operator_party, name;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
+  auto* publish = cmd->add_subcommand("publish", "Publish a checkpoint's regime in the ledger (its operator only)");
+  publish->add_option("REGIME", o->regime, "regime file (TOML)")->required();
+  publish->add_option("--key", o->key, "the checkpoint operator's key file")->required();
+  publish->add_option("--at", o->at, "in force from (default: now)");
+  publish->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  publish->add_flag("--json", o->json, "print as JSON");
+  auto* list = cmd->add_subcommand("list", "Checkpoints, their operators and every regime published for them");
+  list->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  list->add_flag("--json", o->json, "print as JSON");
+  auto* assign = cmd->add_subcommand("assign", "Register a checkpoint and its operator (governed ledgers, an admitting party)");
+  assign->add_option("CHECKPOINT", o->checkpoint, "checkpoint id")->required();
+  assign->add_option("--operator", o->operator_party, "the party that operates it (role checkpoint)")->required();
+  assign->add_option("--name", o->name, "its name");
+  assign->add_option("--key", o->key, "the admitting party's key file")->required();
+  assign->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  assign->add_flag("--json", o->json, "print as JSON");
   auto* check = cmd->add_subcommand("check", "Decide on a declaration: accept, needs-approval or reject, with the lane");
   check->add_option("REGIME", o->regime, "regime file (TOML)")->required();
   check->add_option("DECLARATION", o->declaration, "consignment declaration (JSON)")->required();
   check->add_option("--at", o->at, "when the check runs, for the lead time (default: now, or the declaration's declared_at)");
   check->add_flag("--json", o->json, "print as JSON");
-  return [o] {
+  return [o, publish, list, assign] {
+    if (publish->parsed() || list->parsed() || assign->parsed()) {
+      auto opened = open_ledger(o->store);
+      if (!opened) return report(opened.error(), o->json);
+      rules::Ledger& l = *opened->ledger;
+      warn_violations(l.state());
+      if (list->parsed()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& [id, c] : l.state().checkpoints) {
+          nlohmann::json regimes = nlohmann::json::array();
+          for (const auto& r : c.regimes) {
+            regimes.push_back({{"seq", r.seq}, {"from", core::format_iso8601(r.from)}, {"sha256", r.sha256},
+                               {"publisher", r.publisher}});
+          }
+          out.push_back({{"checkpoint", id}, {"name", c.name}, {"operator", c.operator_party}, {"regimes", regimes}});
+          if (!o->json) {
+            std::cout << id << " (" << core::printable(c.name) << "), operated by " << c.operator_party << ": "
+                      << c.regimes.size() << " regime(s) published\n";
+            for (const auto& r : c.regimes) {
+              std::cout << "  seq " << r.seq << ", in force from " << core::format_iso8601(r.from) << ", SHA-256 " << r.sha256
+                        << "\n";
+            }
+          }
+        }
+        if (o->json) print_json(out);
+        return 0;
+      }
+      auto signer = ledger::read_key_file(o->key);
+      if (!signer) return report(signer.error(), o->json);
+      auto at = time_option(o->at);
+      if (!at) return report(at.error(), o->json);
+      core::Result<ledger::Event> e = core::fail(core::ErrorCode::kInternal, "no command");
+      if (assign->parsed()) {
+        nlohmann::json payload = {{"id", o->checkpoint}, {"operator", o->operator_party}, {"name", o->name}};
+        e = l.append(*signer, {rules::kCheckpointRegistered, o->checkpoint, payload.dump(), *at});
+      } else {
+        auto text = core::read_file_limited(o->regime, "regime file", core::kMaxDocumentBytes);
+        if (!text) return report(text.error(), o->json);
+        auto r = regime::parse_regime(*text, o->regime);
+        if (!r) return report(r.error(), o->json);
+        const std::string sha = ledger::to_hex(ledger::sha256(*text));
+        nlohmann::json payload = {{"checkpoint", r->checkpoint_id}, {"sha256", sha}, {"toml", *text}};
+        e = l.append(*signer, {rules::kRegimePublished, r->checkpoint_id, payload.dump(), *at});
+      }
+      if (!e) return report(e.error(), o->json);
+      if (o->json) {
+        print_json({{"seq", e->seq}, {"type", e->type}, {"checkpoint", e->subject}});
+      } else if (assign->parsed()) {
+        std::cout << "checkpoint " << e->subject << " registered, operated by " << o->operator_party << " (seq " << e->seq
+                  << ")\n";
+      } else {
+        std::cout << "published the regime of " << e->subject << " (seq " << e->seq << ", in force from "
+                  << core::format_iso8601(*at) << ", signed by " << signer->name << ")\n";
+      }
+      return 0;
+    }
     auto r = regime::read_regime(o->regime);
     if (!r) return report(r.error(), o->json);
     auto d = regime::read_declaration(o->declaration);
@@ -47,7 +105,7 @@ Runner add_regime(CLI::App& app) {
     }
     const regime::Decision dec = regime::evaluate(*r, *d, now);
     if (o->json) {
-      nlohmann::json j = decision_json(dec);
+      nlohmann::json j = nlohmann::json::parse(regime::decision_json(dec));
       j["consignment"] = d->id;
       j["checkpoint"] = r->checkpoint_id;
       print_json(j);

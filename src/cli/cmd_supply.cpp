@@ -4,16 +4,15 @@
 
 #include "cargo/lifecycle.h"
 #include "cli/common.h"
+#include "core/input.h"
 #include "ledger/crypto.h"
+#include "rules/ledger.h"
 #include "store/store.h"
 #include "supply/supply.h"
 
 namespace corridor::cli {
 
 namespace {
-
-constexpr const char* kStockOpening = "stock.opening";
-constexpr const char* kStockCounted = "stock.counted";
 
 struct Opts {
   std::string store = "corridor.db", places, needs, commodities, stocks, from, to, daily;
@@ -73,6 +72,14 @@ Runner add_supply(CLI::App& app) {
   project->add_option("--daily", o->daily,
                       "what-if deliveries per settlement per day, COMMODITY=TONNES[,...] (default: the current rate)");
 
+  // Settlements the ledger knows: stock records are accepted for these only.
+  auto* reg = cmd->add_subcommand("register", "Register settlements in the ledger (CSV id,population[,name,...])");
+  reg->add_option("PLACES", o->places, "settlements: CSV id,population[,name,pop_<group>...]")->required();
+  reg->add_option("--reporters", o->note, "parties (receivers or monitors) that record these settlements' stocks, comma-separated");
+  reg->add_option("--key", o->key, "the registering party's key file")->required();
+  reg->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  reg->add_flag("--json", o->json, "print as JSON");
+
   // Stock entries as signed ledger events: whoever counted says so under their key.
   auto* record = cmd->add_subcommand("record", "Record an opening stock or a stock count as a signed ledger event");
   record->require_subcommand(1);
@@ -92,7 +99,49 @@ Runner add_supply(CLI::App& app) {
     kinds[kind] = k;
   }
 
-  return [o, project, kinds] {
+  return [o, project, kinds, reg] {
+    if (reg->parsed()) {
+      auto places = supply::read_settlements(o->places);
+      if (!places) return report(places.error(), o->json);
+      std::vector<std::string> reporters;
+      std::stringstream ss(o->note);
+      for (std::string r; std::getline(ss, r, ',');) {
+        if (!r.empty()) reporters.push_back(r);
+      }
+      auto signer = ledger::read_key_file(o->key);
+      if (!signer) return report(signer.error(), o->json);
+      auto opened = open_ledger(o->store);
+      if (!opened) return report(opened.error(), o->json);
+      warn_violations(opened->ledger->state());
+      const core::UnixSeconds now = core::now_unix();
+      std::size_t known = 0;
+      auto events = opened->ledger->append(*signer, [&](const rules::State& st) -> core::Result<std::vector<rules::Ledger::Draft>> {
+        std::vector<rules::Ledger::Draft> drafts;
+        known = 0;
+        for (const auto& p : *places) {
+          if (st.settlements.contains(p.id)) {
+            ++known;
+            continue;
+          }
+          nlohmann::json payload = {{"id", p.id}, {"name", p.name}, {"population", p.population.total}};
+          if (!reporters.empty()) payload["reporters"] = reporters;
+          drafts.push_back({rules::kSettlementRegistered, p.id, payload.dump(), now});
+        }
+        if (drafts.empty()) {
+          return core::fail(core::ErrorCode::kConflict, o->places + ": every settlement in it is registered already");
+        }
+        return drafts;
+      });
+      if (!events) return report(events.error(), o->json);
+      if (o->json) {
+        print_json({{"registered", events->size()}, {"already_registered", known}, {"first_seq", events->front().seq}});
+      } else {
+        std::cout << "registered " << events->size() << " settlements (seq " << events->front().seq << ".."
+                  << events->back().seq << ")" << (known > 0 ? ", " + std::to_string(known) + " were registered already" : "")
+                  << "\n";
+      }
+      return 0;
+    }
     if (kinds.at("opening")->parsed() || kinds.at("count")->parsed()) {
       auto table = supply::read_commodities(o->commodities);
       if (!table) return report(table.error(), o->json);
@@ -109,18 +158,16 @@ Runner add_supply(CLI::App& app) {
         day = *d;
       }
       if (o->place.empty()) return report({core::ErrorCode::kInvalidArgument, "PLACE: empty"}, o->json);
-      if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o->json);
       auto signer = ledger::read_key_file(o->key);
       if (!signer) return report(signer.error(), o->json);
-      auto store = store::open_sqlite(o->store);
-      if (!store) return report(store.error(), o->json);
-      auto l = ledger::Ledger::open(**store);
-      if (!l) return report(l.error(), o->json);
+      auto opened = open_ledger(o->store);
+      if (!opened) return report(opened.error(), o->json);
+      warn_violations(opened->ledger->state());
       nlohmann::json payload = {{"place", o->place}, {"date", supply::day_text(day)}, {"commodity", o->commodity},
                                 {"tonnes", o->tonnes}};
       if (!o->note.empty()) payload["note"] = o->note;
-      const char* type = kinds.at("opening")->parsed() ? kStockOpening : kStockCounted;
-      auto e = l->append(*signer, type, o->place, payload.dump(), core::now_unix());
+      const char* type = kinds.at("opening")->parsed() ? rules::kStockOpening : rules::kStockCounted;
+      auto e = opened->ledger->append(*signer, {type, o->place, payload.dump(), core::now_unix()});
       if (!e) return report(e.error(), o->json);
       if (o->json) {
         print_json({{"seq", e->seq}, {"type", type}, {"payload", payload}});
@@ -164,40 +211,34 @@ Runner add_supply(CLI::App& app) {
       daily_kcal = kcal;
     }
 
-    if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o->json);
-    auto store = store::open_sqlite(o->store);
-    if (!store) return report(store.error(), o->json);
-    auto all = project_consignments(**store);
-    if (!all) return report(all.error(), o->json);
-    // Stock entries recorded in the ledger count like rows of --stocks.
-    core::Result<void> bad;
-    auto scanned = (*store)->scan(1, [&](const ledger::Event& e) {
-      if (e.type != kStockOpening && e.type != kStockCounted) return true;
-      const std::string where = o->store + ": seq " + std::to_string(e.seq);
-      nlohmann::json p;
-      try {
-        p = nlohmann::json::parse(e.payload);
-      } catch (const nlohmann::json::exception&) {
-        bad = core::fail(core::ErrorCode::kCorrupt, where + ": payload is not JSON");
-        return false;
+    auto opened = open_ledger(o->store);
+    if (!opened) return report(opened.error(), o->json);
+    const rules::State& state = opened->ledger->state();
+    warn_violations(state);
+    const auto* all = &state.consignments;
+    // Stock entries recorded in the ledger count like rows of --stocks. One for a settlement not in
+    // --places, or a commodity not in the table, is listed as not counted: nothing stored can make
+    // this command fail.
+    nlohmann::json stocks_not_counted = nlohmann::json::array();
+    for (const auto& r : state.stocks) {
+      const std::string where = o->store + ": seq " + std::to_string(r.seq);
+      const auto day = supply::parse_day(r.date, where);
+      const bool known_place = index.contains(r.place);
+      const bool known_commodity = table->find(r.commodity) != nullptr;
+      if (!day || !known_place || !known_commodity) {
+        stocks_not_counted.push_back({{"seq", r.seq}, {"place", r.place}, {"commodity", r.commodity},
+                                      {"why", !known_place ? "not a settlement in --places" : "not in the commodity table"}});
+        continue;
       }
       supply::StockEntry entry;
       entry.origin = where;
-      entry.kind = e.type == kStockOpening ? supply::FlowKind::kOpening : supply::FlowKind::kCount;
-      entry.place = p.value("place", std::string());
-      entry.commodity = p.value("commodity", std::string());
-      const auto day = supply::parse_day(p.value("date", std::string()), where);
-      if (!day || !p.contains("tonnes") || !p["tonnes"].is_number() || table->find(entry.commodity) == nullptr) {
-        bad = core::fail(core::ErrorCode::kCorrupt, where + ": not a stock entry this commodity table can read");
-        return false;
-      }
+      entry.kind = r.type == rules::kStockOpening ? supply::FlowKind::kOpening : supply::FlowKind::kCount;
+      entry.place = r.place;
+      entry.commodity = r.commodity;
       entry.day = *day;
-      entry.tonnes = p["tonnes"].get<double>();
+      entry.tonnes = r.tonnes;
       stocks.push_back(entry);
-      return true;
-    });
-    if (!scanned) return report(scanned.error(), o->json);
-    if (!bad) return report(bad.error(), o->json);
+    }
     for (const auto& e : stocks) {
       if (!index.contains(e.place)) return report({core::ErrorCode::kNotFound, e.origin + ": unknown settlement '" + e.place + "'"}, o->json);
     }
@@ -311,6 +352,7 @@ Runner add_supply(CLI::App& app) {
     }
     out["settlements"] = list;
     out["unmatched_deliveries"] = unmatched;
+    out["stock_records_not_counted"] = stocks_not_counted;
     out["food_items_without_energy"] = no_energy;
     if (o->json) {
       print_json(out);
@@ -332,6 +374,10 @@ Runner add_supply(CLI::App& app) {
     for (const auto& u : unmatched) {
       std::cout << "  not counted: " << u["consignment"].get<std::string>() << " was delivered to '"
                 << u["destination"].get<std::string>() << "', not a settlement in " << o->places << "\n";
+    }
+    for (const auto& u : stocks_not_counted) {
+      std::cout << "  not counted: stock record at seq " << u["seq"].get<std::uint64_t>() << " for '"
+                << core::printable(u["place"].get<std::string>()) << "' (" << u["why"].get<std::string>() << ")\n";
     }
     for (const auto& u : no_energy) {
       std::cout << "  no energy figure: " << u["consignment"].get<std::string>() << " item " << u["item"].get<std::size_t>()

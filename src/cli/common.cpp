@@ -3,22 +3,62 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/input.h"
 #include "net/graph_file.h"
+#include "rules/ledger.h"
+#include "store/store.h"
 
 namespace corridor::cli {
 
 int report(const core::Error& e, bool json, const nlohmann::json& extra) {
   if (json) {
     nlohmann::json err = {{"code", std::string(e.name())}, {"message", e.message}};
+    if (!e.rule.empty()) err["rule"] = e.rule;
     err.update(extra);
     print_json({{"error", err}});
   } else {
-    std::cerr << "corridor: error: " << e.message << "\n";
+    // Messages may quote what a file or a stored event said: nothing in them may drive the terminal.
+    std::cerr << "corridor: error: " << core::printable(e.message) << "\n";
   }
   return e.exit_code();
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump() << "\n"; }
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+OpenLedger::OpenLedger() = default;
+OpenLedger::OpenLedger(OpenLedger&&) noexcept = default;
+OpenLedger::~OpenLedger() = default;
+
+core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use, bool verify_all,
+                                     const std::map<std::string, std::array<std::uint8_t, 32>>* pinned) {
+  CORRIDOR_CHECK(ledger::crypto_init());
+  OpenLedger o;
+  CORRIDOR_TRY(o.store, store::open_sqlite(store_path, use == StoreUse::kCreate ? store::OpenMode::kCreate
+                                                                                 : store::OpenMode::kExisting));
+  CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, {verify_all, pinned}));
+  o.ledger = std::make_unique<rules::Ledger>(std::move(l));
+  return o;
+}
+
+void warn_violations(const rules::State& s) {
+  constexpr std::size_t kShown = 5;
+  for (std::size_t i = 0; i < s.violations.size() && i < kShown; ++i) {
+    const auto& v = s.violations[i];
+    std::cerr << "corridor: warning: seq " << v.seq << " (" << core::printable(v.type) << " by " << core::printable(v.actor)
+              << ") breaks rule " << v.rule << " and has no effect: " << core::printable(v.message) << "\n";
+  }
+  if (s.violations.size() > kShown) {
+    std::cerr << "corridor: warning: " << s.violations.size() - kShown
+              << " more events break a rule; corridor ledger verify lists them all\n";
+  }
+}
+
+core::Result<core::UnixSeconds> time_option(const std::string& at, const char* name) {
+  if (at.empty()) return core::now_unix();
+  return core::parse_iso8601(at, name);
+}
 
 void NetworkOptions::add_to(CLI::App* cmd) {
   cmd->add_option("GRAPH", graph, "graph file (.cgraph)")->required();

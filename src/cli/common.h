@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <array>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
@@ -20,8 +22,12 @@ struct Decision;
 namespace corridor::cargo {
 struct Consignment;
 }
-namespace corridor::ledger {
-class Journal;
+namespace corridor::rules {
+class Ledger;
+struct State;
+}
+namespace corridor::store {
+class Store;
 }
 
 namespace corridor::cli {
@@ -51,11 +57,24 @@ nlohmann::json closures_json(const Network& n);
 // "name (ref)" or "(unnamed road)".
 std::string road_label(const net::Graph& g, core::SegmentId s);
 
-// A regime decision as JSON: decision, lane, lane_rule, reasons (rule, item, severity, message), random_draw.
-nlohmann::json decision_json(const regime::Decision& dec);
-
-// Every consignment, folded from the ledger's consignment.* events (cmd_consign.cpp).
-[[nodiscard]] core::Result<std::map<std::string, cargo::Consignment>> project_consignments(ledger::Journal& j);
+// A store and its ledger, folded and verified (rules/ledger.h): what every command that reads or
+// writes the ledger starts from. A store that fails verification is an error (exit 7); events that
+// break a rule are printed as warnings on stderr.
+struct OpenLedger {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<rules::Ledger> ledger;
+  OpenLedger();
+  OpenLedger(OpenLedger&&) noexcept;
+  ~OpenLedger();
+};
+enum class StoreUse : std::uint8_t { kExisting, kCreate };
+[[nodiscard]] core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use = StoreUse::kExisting,
+                                                   bool verify_all = false,
+                                                   const std::map<std::string, std::array<std::uint8_t, 32>>* pinned = nullptr);
+// Prints the events that break a rule (at most a few, then how many more) to stderr.
+void warn_violations(const rules::State& s);
+// --at TIME, or now.
+[[nodiscard]] core::Result<core::UnixSeconds> time_option(const std::string& at, const char* name = "--at");
 
 // Each subcommand registers itself and returns the function that runs it after parsing.
 using Runner = std::function<int()>;

@@ -1,5 +1,6 @@
 // The corridor command: one subcommand per file (cmd_*.cpp); exit codes in docs/cli.md.
 #include <iostream>
+#include <new>
 #include <vector>
 
 #include "cli/common.h"
@@ -22,7 +23,16 @@ int main(int argc, char** argv) {
   }
   std::size_t i = 0;
   for (CLI::App* sub : app.get_subcommands({})) {
-    if (sub->parsed()) return runners.at(i)();
+    if (sub->parsed()) {
+      try {
+        return runners.at(i)();
+      } catch (const std::bad_alloc&) {
+        // Inputs are bounded where they are read; this is the last line for anything that is not.
+        return corridor::cli::report({corridor::core::ErrorCode::kLimit, "out of memory: an input is too large for this "
+                                                                         "machine; nothing was written"},
+                                     false);
+      }
+    }
     ++i;
   }
   return 2;

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/input.h"
+
 namespace corridor::core {
 
 std::optional<std::size_t> CsvTable::column(const std::string& col) const {
@@ -113,11 +115,8 @@ Result<CsvTable> parse_csv(const std::string& text, const std::string& name) {
 }
 
 Result<CsvTable> read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_csv(ss.str(), path);
+  CORRIDOR_TRY(const std::string text, read_file_limited(path, "CSV file", kMaxTableBytes));
+  return parse_csv(text, path);
 }
 
 std::string csv_string(const CsvTable& t, const CsvRow& r, const std::string& col) {

@@ -23,6 +23,9 @@ enum class ErrorCode : std::uint8_t {
   kSnapFailed,       // a point too far from any road
   kNoRoute,          // no route exists under the given closures
   kInternal,         // a broken invariant; a bug
+  kForbidden,        // the acting party lacks the authority for this (its role, its checkpoint)
+  kConflict,         // the current state does not allow it (a step out of order, a race lost)
+  kLimit,            // an input over a size or nesting limit, or memory exhausted
 };
 
 struct ErrorInfo {
@@ -36,6 +39,7 @@ struct ErrorInfo {
 struct Error {
   ErrorCode code;
   std::string message;  // names the input and the place: file:line, JSON pointer, option
+  std::string rule{};   // for a refused ledger event: the id of the rule it breaks (docs/formats.md)
 
   [[nodiscard]] std::string_view name() const { return error_info(code).name; }
   [[nodiscard]] int exit_code() const { return error_info(code).exit_code; }

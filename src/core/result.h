@@ -21,6 +21,10 @@ struct Unexpected {
 [[nodiscard]] inline Unexpected fail(ErrorCode code, std::string message) {
   return Unexpected{Error{code, std::move(message)}};
 }
+// A ledger event refused by one of the ledger's rules (docs/formats.md, "Ledger rules").
+[[nodiscard]] inline Unexpected refuse(ErrorCode code, std::string rule, std::string message) {
+  return Unexpected{Error{code, std::move(message), std::move(rule)}};
+}
 
 template <typename T>
 class [[nodiscard]] Result {

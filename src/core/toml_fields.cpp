@@ -3,9 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/input.h"
+
 namespace corridor::core {
 
 Result<toml::table> parse_toml(const std::string& text, const std::string& name) {
+  CORRIDOR_CHECK(check_toml_text(text, name));
   try {
     return toml::parse(text, name);
   } catch (const toml::parse_error& e) {
@@ -15,11 +18,8 @@ Result<toml::table> parse_toml(const std::string& text, const std::string& name)
 }
 
 Result<toml::table> read_toml(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_toml(ss.str(), path);
+  CORRIDOR_TRY(const std::string text, read_file_limited(path, "TOML file", kMaxDocumentBytes));
+  return parse_toml(text, path);
 }
 
 }  // namespace corridor::core

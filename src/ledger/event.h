@@ -1,18 +1,16 @@
-// corridor::ledger — the signed, hash-chained event log.
+// corridor::ledger — the signed, hash-chained event log, below any rule about what events mean.
 //
 // Every change is an Event: seq, time, actor party, type, subject, payload (canonical JSON),
 // prev_hash, hash, signature. `hash` is SHA-256 over the event's canonical bytes (every field but
 // hash and signature, as canonical JSON: sorted keys, no whitespace, UTF-8); `signature` is the
-// actor's Ed25519 signature of that hash. Parties and their keys are registered by events too
-// (type "party.registered", signed by the new party's own key), so an exported log can be verified
-// by anyone, with the public keys it carries or with keys pinned from elsewhere.
+// actor's Ed25519 signature of that hash. Which keys belong to which party, and what a party may
+// do, is the rule engine's business (src/rules); this module knows bytes, hashes and signatures.
 //
-// May use: core; libsodium (crypto.cpp), nlohmann-json (.cpp files).
+// May use: core; libsodium (crypto.cpp, merkle.cpp), nlohmann-json (.cpp files).
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,7 +23,6 @@
 namespace corridor::ledger {
 
 inline const std::string kGenesisHash(64, '0');
-inline constexpr const char* kPartyRegistered = "party.registered";
 
 struct Event {
   std::uint64_t seq = 0;
@@ -41,32 +38,45 @@ struct Event {
   bool operator==(const Event&) const = default;
 };
 
-// The bytes the hash covers.
+// The bytes the hash covers. The payload must already be canonical (canonical_json).
 [[nodiscard]] std::string canonical_bytes(const Event& e);
-// Parses JSON text and prints it canonically; `what` names it in errors.
+// Parses JSON text within the input limits (core/input.h) and prints it canonically; `what` names
+// it in errors.
 [[nodiscard]] core::Result<std::string> canonical_json(const std::string& text, const std::string& what);
+// Fills in hash (SHA-256 of the canonical bytes) and signature (by `key`).
+void seal(Event& e, const SecretKey& key);
 
 // One line of an export: the event as a JSON object (payload as a JSON value).
 [[nodiscard]] std::string to_json_line(const Event& e);
 [[nodiscard]] core::Result<Event> from_json_line(const std::string& line, const std::string& where);
 
-// Where events are kept: the store implements this (sqlite, postgres, memory).
+// Where events are kept: the store implements this (sqlite, memory; postgres later). A journal is
+// dumb storage: it keeps seq order and the Merkle tree's nodes, and decides nothing about content.
 class Journal {
  public:
   virtual ~Journal() = default;
-  // Appends atomically and durably: all or none. The caller has chained and signed them.
-  [[nodiscard]] virtual core::Result<void> append(std::span<const Event> events) = 0;
-  [[nodiscard]] virtual core::Result<std::optional<Event>> last() = 0;
+  [[nodiscard]] virtual std::string name() const = 0;  // for messages: the file
+  // How many events are stored (the last seq).
+  [[nodiscard]] virtual core::Result<std::uint64_t> size() = 0;
   // Calls f for each event with seq >= from, in seq order, until f returns false.
   [[nodiscard]] virtual core::Result<void> scan(std::uint64_t from, const std::function<bool(const Event&)>& f) = 0;
+  // The hash of the Merkle tree's perfect subtree (ledger/merkle.h) at `level`, `index`, as stored.
+  [[nodiscard]] virtual core::Result<Digest> tree_node(unsigned level, std::uint64_t index) = 0;
+  // Appends events and the tree nodes they complete, atomically and durably: all or none. Refuses
+  // a first seq that does not continue the store. Inside write() it joins that transaction.
+  [[nodiscard]] virtual core::Result<void> append(std::span<const Event> events) = 0;
+  // Runs `body` as one exclusive write transaction: whatever it reads stays current until it ends,
+  // and whatever it appends commits with it or not at all. Contention with other writers (other
+  // processes) is waited out and retried within a bound.
+  [[nodiscard]] virtual core::Result<void> write(const std::function<core::Result<void>()>& body) = 0;
+  // Runs `body` on one consistent snapshot (reads only).
+  [[nodiscard]] virtual core::Result<void> read(const std::function<core::Result<void>()>& body) = 0;
+  // Node-local notes, kept beside the log but not part of it: the last verified tree head, the heads
+  // last seen of each peer.
+  [[nodiscard]] virtual core::Result<std::optional<std::string>> note(const std::string& key) = 0;
+  [[nodiscard]] virtual core::Result<void> set_note(const std::string& key, const std::string& value) = 0;
 };
 
-struct Party {
-  std::string name;
-  std::string role;
-  PublicKey public_key{};
-  std::uint64_t registered_at_seq = 0;
-};
 inline const std::vector<std::string> kRoles{"admin", "sender", "checkpoint", "receiver", "monitor", "analyst"};
 
 // A party acting: its name and key pair (the key file `corridor party add` writes).
@@ -75,77 +85,9 @@ struct Signer {
   std::string role;
   KeyPair keys;
 };
+// Reads a key file. Errors never quote the file's content (it holds a secret key).
 [[nodiscard]] core::Result<Signer> read_key_file(const std::string& path);
+// Writes a key file with mode 0600; never overwrites an existing file.
 [[nodiscard]] core::Result<void> write_key_file(const Signer& s, const std::string& path);
-
-struct VerifyReport {
-  std::uint64_t events = 0;
-  std::optional<std::uint64_t> first_bad_seq;
-  std::string reason;
-  [[nodiscard]] bool ok() const { return !first_bad_seq; }
-};
-
-// Checks a sequence of events from seq 1: numbering, chaining, hashes, signatures, and that every
-// actor was registered before it acted. `pinned` keys, when given, must match the registrations.
-class Verifier {
- public:
-  explicit Verifier(const std::map<std::string, PublicKey>* pinned = nullptr) : pinned_(pinned) {}
-  // Feeds the next event; false once a bad one was found (see report()).
-  bool next(const Event& e);
-  [[nodiscard]] const VerifyReport& report() const { return report_; }
-  [[nodiscard]] const std::map<std::string, Party>& parties() const { return parties_; }
-  [[nodiscard]] const std::string& last_hash() const { return last_hash_; }
-
- private:
-  bool bad(std::uint64_t seq, std::string why);
-  const std::map<std::string, PublicKey>* pinned_;
-  std::map<std::string, Party> parties_;
-  std::string last_hash_ = kGenesisHash;
-  std::uint64_t expected_ = 1;
-  VerifyReport report_;
-};
-
-// The log as parties use it: checks, chains, signs and appends; keeps the registered parties.
-class Ledger {
- public:
-  // Reads and verifies the whole journal once; a journal that fails verification cannot be opened
-  // for appending (kCorrupt naming the first bad seq).
-  [[nodiscard]] static core::Result<Ledger> open(Journal& journal);
-
-  // Builds the next event for `signer`, signs it, and appends it. A party.registered event for a new
-  // name is signed by that party; any other event needs its actor registered with the same key.
-  [[nodiscard]] core::Result<Event> append(const Signer& signer, const std::string& type,
-                                           const std::string& subject, const std::string& payload_json,
-                                           core::UnixSeconds time);
-  struct Draft {
-    std::string type, subject, payload_json;
-    core::UnixSeconds time = 0;
-  };
-  // Signs and appends several events by one party in one transaction: all or none.
-  [[nodiscard]] core::Result<std::vector<Event>> append_batch(const Signer& signer, const std::vector<Draft>& drafts);
-  // Registers `signer` (self-signed) with its role.
-  [[nodiscard]] core::Result<Event> register_party(const Signer& signer, core::UnixSeconds time);
-
-  // Appends a verified export from another node: it must contain this ledger as a prefix (same
-  // hashes) and continue it; a fork is refused and nothing is appended.
-  [[nodiscard]] core::Result<std::uint64_t> import(const std::vector<Event>& events);
-
-  [[nodiscard]] const std::map<std::string, Party>& parties() const { return parties_; }
-  [[nodiscard]] std::uint64_t last_seq() const { return last_seq_; }
-  [[nodiscard]] const std::string& last_hash() const { return last_hash_; }
-
- private:
-  explicit Ledger(Journal& j) : journal_(&j) {}
-  [[nodiscard]] core::Result<Event> make(const Signer& signer, const std::string& type, const std::string& subject,
-                                         const std::string& payload_json, core::UnixSeconds time) const;
-  Journal* journal_;
-  std::map<std::string, Party> parties_;
-  std::uint64_t last_seq_ = 0;
-  std::string last_hash_ = kGenesisHash;
-};
-
-// Verifies everything in a journal (or an export read into memory).
-[[nodiscard]] core::Result<VerifyReport> verify_journal(Journal& j, const std::map<std::string, PublicKey>* pinned);
-[[nodiscard]] VerifyReport verify_events(const std::vector<Event>& events, const std::map<std::string, PublicKey>* pinned);
 
 }  // namespace corridor::ledger

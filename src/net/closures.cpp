@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/input.h"
+
 namespace corridor::net {
 
 using core::ErrorCode;
@@ -104,11 +106,8 @@ Result<void> collect_polygons(const nlohmann::json& j, const std::string& where,
 }  // namespace
 
 Result<std::vector<core::Polygon>> load_polygons(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open polygon file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "polygon file", core::kMaxTableBytes));
+  CORRIDOR_CHECK(core::check_json_text(text, path, core::kMaxTableBytes));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);

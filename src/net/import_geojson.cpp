@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/input.h"
 #include "net/import.h"
 
 namespace corridor::net {
@@ -56,6 +57,7 @@ core::Result<Graph> read_roads(const std::string& text, const std::string& name,
 core::Result<Graph> import_geojson_text(const std::string& text, const std::string& name,
                                         const Profile& profile, ImportStats* stats) {
   ImportStats local;
+  CORRIDOR_CHECK(core::check_json_text(text, name, core::kMaxTableBytes));
   try {
     return read_roads(text, name, profile, stats != nullptr ? *stats : local);
   } catch (const json::exception& e) {
@@ -176,11 +178,8 @@ core::Result<Graph> read_roads(const std::string& text, const std::string& name,
 }  // namespace
 
 core::Result<Graph> import_geojson(const std::string& path, const Profile& profile, ImportStats* stats) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open GeoJSON file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return import_geojson_text(ss.str(), path, profile, stats);
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "GeoJSON file", core::kMaxTableBytes));
+  return import_geojson_text(text, path, profile, stats);
 }
 
 }  // namespace corridor::net

@@ -15,6 +15,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/input.h"
+
 namespace corridor::regime {
 
 using core::Fields;
@@ -41,13 +43,7 @@ Result<Lane> lane_from(const std::string& s, const std::string& where) {
 }  // namespace
 
 Result<Regime> parse_regime(const std::string& text, const std::string& name) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::kParse, name + ":" + std::to_string(e.source().begin.line) + ":" +
-                                       std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
-  }
+  CORRIDOR_TRY(toml::table doc, core::parse_toml(text, name));
   Regime r;
   r.origin = name;
   std::map<std::string, std::string> ids;  // rule id -> where first defined
@@ -179,11 +175,8 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
 }
 
 Result<Regime> read_regime(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open regime file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_regime(ss.str(), path);
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "regime file", core::kMaxDocumentBytes));
+  return parse_regime(text, path);
 }
 
 namespace {
@@ -236,6 +229,7 @@ struct Reader {
 }  // namespace
 
 Result<Declaration> parse_declaration(const std::string& text, const std::string& name) {
+  CORRIDOR_CHECK(core::check_json_text(text, name));
   json j;
   try {
     j = json::parse(text);
@@ -326,11 +320,25 @@ Result<Declaration> parse_declaration(const std::string& text, const std::string
 }
 
 Result<Declaration> read_declaration(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open declaration");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_declaration(ss.str(), path);
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "declaration", core::kMaxDocumentBytes));
+  return parse_declaration(text, path);
+}
+
+std::string decision_json(const Decision& dec) {
+  json reasons = json::array();
+  for (const auto& x : dec.reasons) {
+    reasons.push_back({{"rule", x.rule},
+                       {"item", x.item ? json(*x.item) : json()},
+                       {"severity", verdict_name(x.severity)},
+                       {"message", x.message}});
+  }
+  return json{{"decision", verdict_name(dec.verdict)},
+              {"lane", lane_name(dec.lane)},
+              {"lane_rule", dec.lane_rule ? json(*dec.lane_rule) : json()},
+              {"reasons", reasons},
+              {"random_draw",
+               {{"seed", dec.draw.seed}, {"value", dec.draw.value}, {"rate", dec.draw.rate}, {"selected", dec.draw.selected}}}}
+      .dump();
 }
 
 double random_draw(std::uint64_t seed, const std::string& consignment_id) {

@@ -130,6 +130,9 @@ struct Decision {
 
 // `now` is when the check runs (for the lead time; the declaration's declared_at wins if given).
 [[nodiscard]] Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now);
+// The decision as canonical JSON: {"decision", "lane", "lane_rule", "reasons": [{"rule", "item",
+// "severity", "message"}], "random_draw": {"seed", "value", "rate", "selected"}}.
+[[nodiscard]] std::string decision_json(const Decision& dec);
 // The reproducible draw: SplitMix64 over the FNV-1a hash of "<seed>:<consignment id>".
 [[nodiscard]] double random_draw(std::uint64_t seed, const std::string& consignment_id);
 

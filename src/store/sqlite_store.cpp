@@ -1,7 +1,11 @@
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <array>
+#include <chrono>
+#include <thread>
 
+#include "ledger/merkle.h"
 #include "store/store.h"
 
 namespace corridor::store {
@@ -13,7 +17,7 @@ using core::Result;
 namespace {
 
 // Numbered migrations, applied in order, each in its own transaction; append-only.
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     R"sql(
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
@@ -41,22 +45,45 @@ CREATE TABLE projections (
   PRIMARY KEY (kind, id)
 );
 CREATE TABLE projection_seq (kind TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+)sql",
+    // The Merkle tree's perfect subtrees of level >= 1 (level 0 is the events' own hashes), and the
+    // node's notes beside the log (the last verified head, peers' heads, how far the tree reaches).
+    R"sql(
+CREATE TABLE tree_nodes (
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TRIGGER tree_nodes_no_update BEFORE UPDATE ON tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'tree nodes are append-only: UPDATE refused'); END;
+CREATE TRIGGER tree_nodes_no_delete BEFORE DELETE ON tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'tree nodes are append-only: DELETE refused'); END;
+CREATE TABLE notes (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"};
+
+constexpr const char* kTreeSize = "tree_size";
+// How long a writer waits for others before giving up: each attempt waits up to the busy timeout.
+constexpr int kBusyTimeoutMs = 10000;
+constexpr int kWriteAttempts = 6;
 
 class SqliteStore final : public Store {
  public:
   ~SqliteStore() override {
-    for (sqlite3_stmt* s : {insert_, last_, scan_}) sqlite3_finalize(s);
+    for (sqlite3_stmt* s : {insert_, scan_, node_, leaf_, insert_node_, count_}) sqlite3_finalize(s);
     if (db_ != nullptr) sqlite3_close(db_);
   }
 
-  Result<void> open(const std::string& path) {
+  Result<void> open(const std::string& path, OpenMode mode) {
     path_ = path;
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
-      return error("cannot open");
+    struct stat st {};
+    if (mode == OpenMode::kExisting && ::stat(path.c_str(), &st) != 0) {
+      return fail(ErrorCode::kNotFound, path + ": no such store (a ledger starts with corridor party add or corridor "
+                                               "ledger init)");
     }
-    sqlite3_busy_timeout(db_, 10000);
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) return error("cannot open");
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     CORRIDOR_CHECK(exec("PRAGMA journal_mode=WAL"));
     CORRIDOR_CHECK(exec("PRAGMA synchronous=FULL"));
     CORRIDOR_CHECK(exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
@@ -67,39 +94,33 @@ class SqliteStore final : public Store {
                                            " is newer than this corridor knows (" + std::to_string(kMigrations.size()) + ")");
     }
     for (int v = version + 1; v <= static_cast<int>(kMigrations.size()); ++v) {
-      CORRIDOR_CHECK(exec("BEGIN IMMEDIATE"));
-      auto ok = exec(kMigrations[static_cast<std::size_t>(v - 1)]);
-      if (ok) ok = exec("INSERT INTO schema_migrations VALUES (" + std::to_string(v) + ", strftime('%s','now'))");
-      if (!ok) {
-        (void)exec("ROLLBACK");
-        return ok;
-      }
-      CORRIDOR_CHECK(exec("COMMIT"));
+      CORRIDOR_CHECK(write([&]() -> Result<void> {
+        // Another process may have migrated while this one waited for the lock.
+        int now = 0;
+        CORRIDOR_CHECK(query_int("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", now));
+        if (now >= v) return {};
+        CORRIDOR_CHECK(exec(kMigrations[static_cast<std::size_t>(v - 1)]));
+        return exec("INSERT INTO schema_migrations VALUES (" + std::to_string(v) + ", strftime('%s','now'))");
+      }));
     }
     CORRIDOR_CHECK(prepare("INSERT INTO events (seq, time, actor, type, subject, payload, prev_hash, hash, signature) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", insert_));
-    CORRIDOR_CHECK(prepare(std::string("SELECT ") + kColumns + " FROM events ORDER BY seq DESC LIMIT 1", last_));
     CORRIDOR_CHECK(prepare(std::string("SELECT ") + kColumns + " FROM events WHERE seq >= ? ORDER BY seq", scan_));
-    return {};
+    CORRIDOR_CHECK(prepare("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?", node_));
+    CORRIDOR_CHECK(prepare("SELECT hash FROM events WHERE seq = ?", leaf_));
+    CORRIDOR_CHECK(prepare("INSERT INTO tree_nodes (level, idx, hash) VALUES (?, ?, ?)", insert_node_));
+    CORRIDOR_CHECK(prepare("SELECT COALESCE(MAX(seq), 0) FROM events", count_));
+    return build_missing_tree();
   }
 
-  Result<void> append(std::span<const ledger::Event> events) override {
-    if (events.empty()) return {};
-    CORRIDOR_CHECK(exec("BEGIN IMMEDIATE"));
-    auto result = append_in_transaction(events);
-    if (!result) {
-      (void)exec("ROLLBACK");
-      return result;
-    }
-    return exec("COMMIT");
-  }
+  std::string name() const override { return path_; }
 
-  Result<std::optional<ledger::Event>> last() override {
-    sqlite3_reset(last_);
-    const int rc = sqlite3_step(last_);
-    if (rc == SQLITE_DONE) return std::optional<ledger::Event>();
-    if (rc != SQLITE_ROW) return error("cannot read the last event");
-    return std::optional<ledger::Event>(row(last_));
+  Result<std::uint64_t> size() override {
+    sqlite3_reset(count_);
+    if (sqlite3_step(count_) != SQLITE_ROW) return error("cannot count events");
+    const auto n = static_cast<std::uint64_t>(sqlite3_column_int64(count_, 0));
+    sqlite3_reset(count_);
+    return n;
   }
 
   Result<void> scan(std::uint64_t from, const std::function<bool(const ledger::Event&)>& f) override {
@@ -108,11 +129,113 @@ class SqliteStore final : public Store {
     while (true) {
       const int rc = sqlite3_step(scan_);
       if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return error("cannot read events");
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(scan_);
+        return error("cannot read events");
+      }
       if (!f(row(scan_))) break;
     }
     sqlite3_reset(scan_);
     return {};
+  }
+
+  Result<ledger::Digest> tree_node(unsigned level, std::uint64_t index) override {
+    if (level == 0) {
+      sqlite3_reset(leaf_);
+      sqlite3_bind_int64(leaf_, 1, static_cast<sqlite3_int64>(index + 1));
+      const int rc = sqlite3_step(leaf_);
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(leaf_);
+        if (rc == SQLITE_DONE) return fail(ErrorCode::kCorrupt, path_ + ": no event " + std::to_string(index + 1));
+        return error("cannot read the tree");
+      }
+      ledger::Event e;
+      e.seq = index + 1;
+      e.hash = text(leaf_, 0);
+      sqlite3_reset(leaf_);
+      return leaf_of(e);
+    }
+    sqlite3_reset(node_);
+    sqlite3_bind_int(node_, 1, static_cast<int>(level));
+    sqlite3_bind_int64(node_, 2, static_cast<sqlite3_int64>(index));
+    const int rc = sqlite3_step(node_);
+    if (rc != SQLITE_ROW || sqlite3_column_bytes(node_, 0) != 32) {
+      sqlite3_reset(node_);
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        return fail(ErrorCode::kCorrupt, path_ + ": tree node " + std::to_string(level) + "/" + std::to_string(index) +
+                                             " is missing or damaged");
+      }
+      return error("cannot read the tree");
+    }
+    ledger::Digest d{};
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(node_, 0));
+    std::copy(p, p + 32, d.begin());
+    sqlite3_reset(node_);
+    return d;
+  }
+
+  Result<void> append(std::span<const ledger::Event> events) override {
+    if (events.empty()) return {};
+    return write([&] { return append_in_transaction(events); });
+  }
+
+  Result<void> write(const std::function<Result<void>()>& body) override {
+    if (in_write_) return body();
+    // BEGIN IMMEDIATE takes the write lock at once (waiting up to the busy timeout for other
+    // writers), so everything the body reads stays current until it commits: check and append
+    // are one step. A writer that waited its whole timeout tries again, a bounded number of times.
+    int rc = SQLITE_BUSY;
+    for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
+      rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+      if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * (attempt + 1)));
+    }
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      return fail(ErrorCode::kIo, path_ + ": the store stayed locked by other writers for " +
+                                      std::to_string(kWriteAttempts * kBusyTimeoutMs / 1000) + " s; nothing written");
+    }
+    if (rc != SQLITE_OK) return error("cannot begin a write");
+    in_write_ = true;
+    auto result = body();
+    in_write_ = false;
+    if (!result) {
+      (void)exec("ROLLBACK");
+      return result;
+    }
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      auto e = error("cannot commit");
+      (void)exec("ROLLBACK");
+      return e;
+    }
+    return {};
+  }
+
+  Result<void> read(const std::function<Result<void>()>& body) override {
+    if (in_write_ || in_read_) return body();
+    CORRIDOR_CHECK(exec("BEGIN"));
+    in_read_ = true;
+    auto result = body();
+    in_read_ = false;
+    (void)exec(result ? "COMMIT" : "ROLLBACK");
+    return result;
+  }
+
+  Result<std::optional<std::string>> note(const std::string& key) override {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT value FROM notes WHERE key = ?", -1, &s, nullptr) != SQLITE_OK) {
+      return error("cannot read notes");
+    }
+    sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(s);
+    std::optional<std::string> out;
+    if (rc == SQLITE_ROW) out = text(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error("cannot read notes");
+    return out;
+  }
+
+  Result<void> set_note(const std::string& key, const std::string& value) override {
+    return write([&]() -> Result<void> { return put_note(key, value); });
   }
 
   Result<std::uint64_t> projected_seq(const std::string& kind) override {
@@ -144,14 +267,18 @@ class SqliteStore final : public Store {
   }
 
   Result<void> upsert(const std::string& kind, const ProjectionRow& row, std::uint64_t seq) override {
-    return transaction([&]() -> Result<void> {
+    return write([&]() -> Result<void> {
       CORRIDOR_CHECK(put_row(kind, row));
       return set_seq(kind, seq);
     });
   }
 
+  Result<void> set_projected_seq(const std::string& kind, std::uint64_t seq) override {
+    return write([&]() -> Result<void> { return set_seq(kind, seq); });
+  }
+
   Result<void> replace_all(const std::string& kind, const std::vector<ProjectionRow>& all, std::uint64_t seq) override {
-    return transaction([&]() -> Result<void> {
+    return write([&]() -> Result<void> {
       sqlite3_stmt* s = nullptr;
       if (sqlite3_prepare_v2(db_, "DELETE FROM projections WHERE kind = ?", -1, &s, nullptr) != SQLITE_OK) {
         return error("cannot rewrite projections");
@@ -166,15 +293,17 @@ class SqliteStore final : public Store {
   }
 
  private:
-  template <typename F>
-  Result<void> transaction(F&& body) {
-    CORRIDOR_CHECK(exec("BEGIN IMMEDIATE"));
-    auto result = body();
-    if (!result) {
-      (void)exec("ROLLBACK");
-      return result;
+  Result<void> put_note(const std::string& key, const std::string& value) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO notes (key, value) VALUES (?, ?)", -1, &s, nullptr) != SQLITE_OK) {
+      return error("cannot write notes");
     }
-    return exec("COMMIT");
+    sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return error("cannot write notes");
+    return {};
   }
   Result<void> put_row(const std::string& kind, const ProjectionRow& row) {
     sqlite3_stmt* s = nullptr;
@@ -207,16 +336,73 @@ class SqliteStore final : public Store {
 
   static constexpr const char* kColumns = "seq, time, actor, type, subject, payload, prev_hash, hash, signature";
 
+  // How many leaves the stored tree nodes cover (a note kept with every append).
+  Result<std::uint64_t> tree_size() {
+    CORRIDOR_TRY(auto v, note(kTreeSize));
+    if (!v) return std::uint64_t{0};
+    try {
+      return static_cast<std::uint64_t>(std::stoull(*v));
+    } catch (const std::exception&) {
+      return fail(ErrorCode::kCorrupt, path_ + ": the note '" + std::string(kTreeSize) + "' is not a number");
+    }
+  }
+
+  // Adds the tree nodes that `events` (continuing the tree from `from` leaves) complete.
+  Result<void> grow_tree(std::uint64_t from, std::span<const ledger::Event> events) {
+    CORRIDOR_TRY(auto frontier, ledger::merkle::Frontier::load(
+                                    [this](unsigned l, std::uint64_t i) { return tree_node(l, i); }, from));
+    std::vector<ledger::merkle::Frontier::Node> completed;
+    for (const auto& e : events) {
+      CORRIDOR_TRY(const ledger::Digest leaf, leaf_of(e));
+      frontier.push(leaf, &completed);
+    }
+    for (const auto& n : completed) {
+      sqlite3_reset(insert_node_);
+      sqlite3_bind_int(insert_node_, 1, static_cast<int>(n.level));
+      sqlite3_bind_int64(insert_node_, 2, static_cast<sqlite3_int64>(n.index));
+      sqlite3_bind_blob(insert_node_, 3, n.hash.data(), 32, SQLITE_TRANSIENT);
+      if (sqlite3_step(insert_node_) != SQLITE_DONE) return error("cannot store tree node");
+    }
+    return put_note(kTreeSize, std::to_string(from + events.size()));
+  }
+
+  // A store from before the Merkle tree (schema 2), or one whose tree lags its events, gets the
+  // missing nodes now. A tree that reaches further than the events is left alone: the ledger
+  // reports it as truncation.
+  Result<void> build_missing_tree() {
+    CORRIDOR_TRY(const std::uint64_t have, tree_size());
+    CORRIDOR_TRY(const std::uint64_t n, size());
+    if (have >= n) return {};
+    return write([&]() -> Result<void> {
+      CORRIDOR_TRY(const std::uint64_t from, tree_size());
+      CORRIDOR_TRY(const std::uint64_t count, size());
+      if (from >= count) return {};
+      std::vector<ledger::Event> events;
+      CORRIDOR_CHECK(scan(from + 1, [&](const ledger::Event& e) {
+        events.push_back(e);
+        return true;
+      }));
+      return grow_tree(from, events);
+    });
+  }
+
   Result<void> append_in_transaction(std::span<const ledger::Event> events) {
     // The chain must continue from what is stored now, inside this transaction: two writers cannot
     // both append seq N.
-    CORRIDOR_TRY(auto tail, last());
-    const std::uint64_t next = tail ? tail->seq + 1 : 1;
-    if (events.front().seq != next) {
-      return fail(ErrorCode::kInvalidArgument, path_ + ": append of seq " + std::to_string(events.front().seq) +
-                                                   " but the store continues at " + std::to_string(next));
+    CORRIDOR_TRY(const std::uint64_t count, size());
+    CORRIDOR_TRY(const std::uint64_t tree, tree_size());
+    if (tree != count) {
+      return fail(ErrorCode::kCorrupt, path_ + ": the store holds " + std::to_string(count) +
+                                           " events but its Merkle tree covers " + std::to_string(tree) +
+                                           "; run corridor ledger verify");
     }
-    for (const auto& e : events) {
+    if (events.front().seq != count + 1) {
+      return fail(ErrorCode::kConflict, path_ + ": append of seq " + std::to_string(events.front().seq) +
+                                            " but the store continues at " + std::to_string(count + 1));
+    }
+    for (std::size_t k = 0; k < events.size(); ++k) {
+      const auto& e = events[k];
+      if (e.seq != count + 1 + k) return fail(ErrorCode::kInternal, path_ + ": events to append are not consecutive");
       sqlite3_reset(insert_);
       sqlite3_bind_int64(insert_, 1, static_cast<sqlite3_int64>(e.seq));
       sqlite3_bind_int64(insert_, 2, e.time);
@@ -226,7 +412,7 @@ class SqliteStore final : public Store {
       }
       if (sqlite3_step(insert_) != SQLITE_DONE) return error("cannot append seq " + std::to_string(e.seq));
     }
-    return {};
+    return grow_tree(count, events);
   }
 
   static std::string text(sqlite3_stmt* s, int col) {
@@ -252,7 +438,7 @@ class SqliteStore final : public Store {
     const int code = db_ != nullptr ? sqlite3_errcode(db_) : SQLITE_CANTOPEN;
     const std::string msg = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
     const bool corrupt = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
-    return fail(corrupt ? ErrorCode::kCorrupt : code == SQLITE_CONSTRAINT ? ErrorCode::kInvalidArgument : ErrorCode::kIo,
+    return fail(corrupt ? ErrorCode::kCorrupt : code == SQLITE_CONSTRAINT ? ErrorCode::kConflict : ErrorCode::kIo,
                 path_ + ": " + what + ": " + msg);
   }
   Result<void> exec(const std::string& sql) {
@@ -283,15 +469,20 @@ class SqliteStore final : public Store {
   std::string path_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
-  sqlite3_stmt* last_ = nullptr;
   sqlite3_stmt* scan_ = nullptr;
+  sqlite3_stmt* node_ = nullptr;
+  sqlite3_stmt* leaf_ = nullptr;
+  sqlite3_stmt* insert_node_ = nullptr;
+  sqlite3_stmt* count_ = nullptr;
+  bool in_write_ = false;
+  bool in_read_ = false;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMode mode) {
   auto s = std::make_unique<SqliteStore>();
-  CORRIDOR_CHECK(s->open(path));
+  CORRIDOR_CHECK(s->open(path, mode));
   return std::unique_ptr<Store>(std::move(s));
 }
 

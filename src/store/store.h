@@ -1,10 +1,12 @@
 // corridor::store — where the ledger's events live. Every backend implements ledger::Journal:
-// append-only, atomic, durable. SQLite is the default (one file); the memory store serves tests;
-// PostgreSQL is one more backend behind the same interface.
+// append-only, atomic, durable, with the Merkle tree's nodes kept as events are appended. SQLite is
+// the default (one file); the memory store serves tests; PostgreSQL is one more backend behind the
+// same interface.
 //
 // May use: core, ledger; sqlite3 (sqlite_store.cpp only).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,31 +31,61 @@ class Store : public ledger::Journal {
  public:
   [[nodiscard]] virtual core::Result<std::uint64_t> projected_seq(const std::string& kind) = 0;
   [[nodiscard]] virtual core::Result<std::vector<ProjectionRow>> rows(const std::string& kind) = 0;
-  // Sets one row and the kind's projected seq, atomically.
+  // Sets one row and the kind's projected seq, atomically (joining a write() in progress).
   [[nodiscard]] virtual core::Result<void> upsert(const std::string& kind, const ProjectionRow& row,
                                                   std::uint64_t seq) = 0;
-  // Replaces every row of a kind, atomically.
+  // Sets only the kind's projected seq (the events since touched none of its rows).
+  [[nodiscard]] virtual core::Result<void> set_projected_seq(const std::string& kind, std::uint64_t seq) = 0;
+  // Replaces every row of a kind, atomically (joining a write() in progress).
   [[nodiscard]] virtual core::Result<void> replace_all(const std::string& kind, const std::vector<ProjectionRow>& rows,
                                                        std::uint64_t seq) = 0;
 };
 
-// Opens (creating if needed) an SQLite store: WAL journal, synchronous=FULL so that an append that
-// returned is on disk, numbered schema migrations, and triggers that refuse UPDATE and DELETE on
-// events.
-[[nodiscard]] core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
+enum class OpenMode : std::uint8_t {
+  kExisting,  // the store must exist (every command that reads, or appends to a ledger)
+  kCreate,    // create it if missing (the commands that start a ledger)
+};
+
+// Opens an SQLite store: WAL journal, synchronous=FULL so that an append that returned is on disk,
+// numbered schema migrations, and triggers that refuse UPDATE and DELETE on events and tree nodes.
+// A store written before the Merkle tree existed gets its tree built when first opened.
+[[nodiscard]] core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path,
+                                                               OpenMode mode = OpenMode::kExisting);
 // The schema version a fresh store reaches.
 [[nodiscard]] int sqlite_schema_version();
 
-// Events in memory, for tests; `events()` lets a test tamper with them as an attacker would.
-class MemoryStore final : public ledger::Journal {
+// Everything in memory, for tests; `events()` lets a test tamper with them as an attacker would
+// (the tree nodes are kept apart, as a database keeps them).
+class MemoryStore final : public Store {
  public:
-  [[nodiscard]] core::Result<void> append(std::span<const ledger::Event> events) override;
-  [[nodiscard]] core::Result<std::optional<ledger::Event>> last() override;
+  [[nodiscard]] std::string name() const override { return "memory"; }
+  [[nodiscard]] core::Result<std::uint64_t> size() override { return events_.size(); }
   [[nodiscard]] core::Result<void> scan(std::uint64_t from, const std::function<bool(const ledger::Event&)>& f) override;
+  [[nodiscard]] core::Result<ledger::Digest> tree_node(unsigned level, std::uint64_t index) override;
+  [[nodiscard]] core::Result<void> append(std::span<const ledger::Event> events) override;
+  [[nodiscard]] core::Result<void> write(const std::function<core::Result<void>()>& body) override;
+  [[nodiscard]] core::Result<void> read(const std::function<core::Result<void>()>& body) override { return body(); }
+  [[nodiscard]] core::Result<std::optional<std::string>> note(const std::string& key) override;
+  [[nodiscard]] core::Result<void> set_note(const std::string& key, const std::string& value) override;
+  [[nodiscard]] core::Result<std::uint64_t> projected_seq(const std::string& kind) override;
+  [[nodiscard]] core::Result<std::vector<ProjectionRow>> rows(const std::string& kind) override;
+  [[nodiscard]] core::Result<void> upsert(const std::string& kind, const ProjectionRow& row, std::uint64_t seq) override;
+  [[nodiscard]] core::Result<void> set_projected_seq(const std::string& kind, std::uint64_t seq) override;
+  [[nodiscard]] core::Result<void> replace_all(const std::string& kind, const std::vector<ProjectionRow>& rows,
+                                               std::uint64_t seq) override;
+
   std::vector<ledger::Event>& events() { return events_; }
 
  private:
   std::vector<ledger::Event> events_;
+  std::map<std::pair<unsigned, std::uint64_t>, ledger::Digest> nodes_;
+  std::map<std::string, std::string> notes_;
+  std::map<std::string, std::map<std::string, ProjectionRow>> rows_;
+  std::map<std::string, std::uint64_t> projected_;
+  bool in_write_ = false;
 };
+
+// The leaf hash of a stored event's `hash` (hex): what level 0 of the tree holds.
+[[nodiscard]] core::Result<ledger::Digest> leaf_of(const ledger::Event& e);
 
 }  // namespace corridor::store

@@ -8,6 +8,7 @@
 
 #include "core/csv.h"
 #include "core/toml_fields.h"
+#include "core/input.h"
 
 namespace corridor::supply {
 
@@ -175,11 +176,8 @@ Result<NeedsProfile> parse_needs(const std::string& text, const std::string& nam
 }
 
 Result<NeedsProfile> read_needs(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, path + ": cannot open the needs profile");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_needs(text.str(), path);
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "needs profile", core::kMaxDocumentBytes));
+  return parse_needs(text, path);
 }
 
 Result<DailyNeed> daily_need(const NeedsProfile& p, const Population& pop, const std::string& where) {

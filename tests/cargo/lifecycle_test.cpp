@@ -8,7 +8,7 @@ namespace corridor::cargo {
 namespace {
 
 const std::string kDeclaration = R"({"declaration":{"id":"c-1","sender":"icrc","receiver":"local","checkpoint":"cp",
-  "items":[{"description":"flour","net_kg":20000},{"description":"insulin","net_kg":50}]},
+  "items":[{"description":"flour","net_kg":20000,"quantity":20000},{"description":"insulin","net_kg":50,"quantity":50}]},
   "checkpoint_operator":"customs","approvals_required":["customs","peacekeepers"]})";
 
 Step step(const char* type, const std::string& actor, std::string payload = "{}", core::UnixSeconds t = 0) {
@@ -126,6 +126,39 @@ TEST(Lifecycle, RandomCommandSequencesKeepTheMachineSound) {
   EXPECT_GT(applied, 1000);  // the test explored the machine, not only refusals
   EXPECT_GT(refused, 10000);
   EXPECT_EQ(reached.size(), 11u);  // every state, delivered and turned back included
+}
+
+// The regime's reject binds until the operator overrides it or the sender declares anew; steps may
+// not be dated before the ones they follow by more than the tolerance.
+TEST(Lifecycle, ARejectBindsAndTimeRunsForward) {
+  const std::string rejected = R"({"declaration":{"id":"c-1","sender":"icrc","receiver":"local","checkpoint":"cp",
+    "items":[{"description":"rifles","net_kg":10,"quantity":1}]},"checkpoint_operator":"customs",
+    "approvals_required":[],"decision":{"verdict":"reject","reasons":[{"rule":"G-ARMS"}]}})";
+  Consignment c;
+  c.id = "c-1";
+  ASSERT_TRUE(apply(c, step(kDeclared, "icrc", rejected, 1000)));
+  EXPECT_TRUE(c.blocked());
+  auto r = apply(c, step(kNotified, "icrc", "{}", 1100));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().rule, "C-BIND");
+  EXPECT_EQ(apply(c, step(kOverridden, "icrc", R"({"reason":"r"})", 1100)).error().rule, "C-ROLE");
+  EXPECT_EQ(apply(c, step(kOverridden, "customs", "{}", 1100)).error().rule, "L-PAYLOAD");
+  // Declared anew (by its sender only), it starts over.
+  EXPECT_EQ(apply(c, step(kDeclared, "wfp", rejected, 1100)).error().rule, "C-ROLE");
+  ASSERT_TRUE(apply(c, step(kDeclared, "icrc", kDeclaration, 1200)));
+  EXPECT_FALSE(c.blocked());
+  EXPECT_EQ(c.declarations, 2u);
+  // Exactly at the tolerance is accepted; a second earlier is not.
+  ASSERT_TRUE(apply(c, step(kNotified, "icrc", "{}", 1200 - kTimeTolerance)));
+  EXPECT_EQ(apply(c, step(kApproved, "customs", "{}", 1200 - kTimeTolerance - 1)).error().rule, "L-TIME");
+  ASSERT_TRUE(apply(c, step(kApproved, "customs", "{}", 1300)));
+  Consignment d;
+  d.id = "c-2";
+  ASSERT_TRUE(apply(d, step(kDeclared, "icrc", rejected, 1000)));
+  ASSERT_TRUE(apply(d, step(kOverridden, "customs", R"({"reason":"licensed hunting rifles"})", 1100)));
+  EXPECT_FALSE(d.blocked());
+  EXPECT_EQ(apply(d, step(kOverridden, "customs", R"({"reason":"again"})", 1100)).error().rule, "C-STATE");
+  ASSERT_TRUE(apply(d, step(kNotified, "icrc", "{}", 1200)));
 }
 
 }  // namespace

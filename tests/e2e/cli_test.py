@@ -19,6 +19,7 @@ DATA = None
 
 # Exit codes from the error catalogue (src/core/error.cpp, docs/cli.md).
 EXIT_INVALID, EXIT_NO_ROUTE, EXIT_NOT_FOUND, EXIT_PARSE, EXIT_CORRUPT, EXIT_VERSION, EXIT_EMPTY, EXIT_SNAP = 2, 3, 4, 6, 7, 8, 9, 10
+EXIT_FORBIDDEN, EXIT_CONFLICT, EXIT_LIMIT = 11, 12, 13
 
 ROADS = {
     "type": "FeatureCollection",
@@ -453,6 +454,10 @@ class Consign(unittest.TestCase):
             r = corridor("party", "add", name, "--role", role, "--store", self.db,
                          "--key-out", self.key(name))
             assert r.returncode == 0, r.stderr
+        # Only the checkpoint's operator publishes its regime; declarations are decided under it.
+        r = corridor("regime", "publish", os.path.join(DATA, "regimes", "example.toml"), "--store", self.db,
+                     "--key", self.key("border-service"), "--at", "2023-06-01T00:00Z")
+        assert r.returncode == 0, r.stderr
         decl = json.loads(json.dumps(Regime.DECL))
         decl["receiver"] = "local"
         decl["approvals"] = []
@@ -488,9 +493,12 @@ class Consign(unittest.TestCase):
         # Refusals change nothing: arriving before approval, approving as the wrong party.
         before = self.events()
         r = self.step("arrive", "c-1", party="icrc")
-        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertEqual(r.returncode, EXIT_CONFLICT)
         self.assertIn("only an approved consignment arrives", json.loads(r.stdout)["error"]["message"])
-        self.assertEqual(self.step("approve", "c-1", party="local").returncode, EXIT_INVALID)
+        self.assertEqual(json.loads(r.stdout)["error"]["rule"], "C-STATE")
+        r = self.step("approve", "c-1", party="local")
+        self.assertEqual(r.returncode, EXIT_FORBIDDEN)
+        self.assertEqual(json.loads(r.stdout)["error"]["rule"], "C-ROLE")
         self.assertEqual(self.events(), before)
         for who in ("border-service", "peacekeepers"):
             self.assertEqual(self.step("approve", "c-1", party=who).returncode, 0)
@@ -561,12 +569,13 @@ class Ledger(unittest.TestCase):
         self.assertEqual(key["public_key"], j["public_key"])
         self.assertEqual(os.stat(os.path.join(self.tmp, "icrc.key")).st_mode & 0o777, 0o600)
         self.assertEqual(self.add("customs", "checkpoint").returncode, 0)
-        self.assertEqual(self.add("icrc", "sender").returncode, EXIT_INVALID)        # twice
+        self.assertEqual(self.add("icrc", "sender").returncode, EXIT_CONFLICT)       # twice
         r = self.add("wfp", "pirate")                                               # unknown role
         self.assertEqual(r.returncode, EXIT_INVALID)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "wfp.key")))         # no key left behind
         r = corridor("ledger", "verify", "--store", self.db, "--json")
-        self.assertEqual(json.loads(r.stdout), {"ok": True, "events": 2})
+        j = json.loads(r.stdout)
+        self.assertEqual((j["verified"], j["events"], j["mode"], j["violations"]), (True, 2, "open", []))
         # Pinned keys: the right one passes, another fails at the registration.
         pins = os.path.join(self.tmp, "pins.json")
         with open(pins, "w") as f:
@@ -588,7 +597,7 @@ class Ledger(unittest.TestCase):
         self.sql("DROP TRIGGER events_no_update; UPDATE events SET subject = 'someone' WHERE seq = 2")
         r = corridor("ledger", "verify", "--store", self.db)
         self.assertEqual(r.returncode, EXIT_CORRUPT)
-        self.assertIn("fails at seq 2", r.stderr)
+        self.assertIn("fails verification at seq 2", r.stderr)
         # Nothing can be appended to a ledger that does not verify.
         r = self.add("wfp", "sender")
         self.assertEqual(r.returncode, EXIT_CORRUPT)
@@ -600,13 +609,14 @@ class Ledger(unittest.TestCase):
         self.assertEqual(corridor("ledger", "verify", "--file", exported).returncode, 0)
         other = os.path.join(self.tmp, "other.db")
         r = corridor("ledger", "import", exported, "--store", other, "--json")
-        self.assertEqual(json.loads(r.stdout), {"appended": 1, "events": 1})
+        self.assertEqual(json.loads(r.stdout), {"appended": 1, "events": 1, "head_checked": True,
+                                                "peer_head_consistent": False})
         # The other node goes its own way; then it cannot take our next export.
         self.assertEqual(self.add("customs", "checkpoint").returncode, 0)
         self.assertEqual(self.add("unmis", "monitor", db=other).returncode, 0)
         self.assertEqual(corridor("ledger", "export", exported, "--store", self.db).returncode, 0)
         r = corridor("ledger", "import", exported, "--store", other)
-        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertEqual(r.returncode, EXIT_CONFLICT)
         self.assertIn("forks this ledger at seq 2", r.stderr)
         # A tampered export is refused, and names its line's seq.
         lines = slurp(exported).splitlines()

@@ -37,6 +37,13 @@ class Supply(unittest.TestCase):
         self.stocks = self.write("stocks.csv", "place,date,kind,commodity,tonnes,note\n"
                                                "town_a,2023-07-01,opening,wheat_flour,1,\n"
                                                "town_b,2023-07-01,opening,wheat_flour,0.5,\n")
+        # The operator publishes its checkpoint's regime; the receiver registers the settlements it
+        # will report on (stock records are accepted for known settlements only).
+        r = corridor("regime", "publish", os.path.join(DATA, "regimes", "example.toml"), "--store", self.db,
+                     "--key", self.key("border-service"), "--at", "2023-06-01T00:00Z")
+        assert r.returncode == 0, r.stderr
+        r = corridor("supply", "register", self.places, "--store", self.db, "--key", self.key("local"))
+        assert r.returncode == 0, r.stderr
 
     def tearDown(self):
         shutil.rmtree(self.tmp)

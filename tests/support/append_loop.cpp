@@ -1,5 +1,6 @@
-// For the crash test: appends events to a store one by one, printing "ok SEQ" (flushed) after each
-// append has returned — that is, after it is durable. The test kills it with SIGKILL mid-stream.
+// For the crash test: appends events to a store one by one through the rule engine, printing
+// "ok SEQ" (flushed) after each append has returned — that is, after it is durable. The test kills
+// it with SIGKILL mid-stream.
 //
 // usage: append_loop STORE KEYFILE COUNT
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "ledger/event.h"
+#include "rules/ledger.h"
 #include "store/store.h"
 
 using namespace corridor;
@@ -16,12 +18,12 @@ int main(int argc, char** argv) {
   const std::string path = argv[1], key = argv[2];
   const long count = std::stol(argv[3]);
   if (!ledger::crypto_init()) return 1;
-  auto store = store::open_sqlite(path);
+  auto store = store::open_sqlite(path, store::OpenMode::kCreate);
   if (!store) {
     std::fprintf(stderr, "%s\n", store.error().message.c_str());
     return 1;
   }
-  auto l = ledger::Ledger::open(**store);
+  auto l = rules::Ledger::open(**store);
   if (!l) {
     std::fprintf(stderr, "%s\n", l.error().message.c_str());
     return 1;
@@ -32,11 +34,18 @@ int main(int argc, char** argv) {
     if (!s) return 1;
     signer = *s;
   } else {
-    signer = {"crash-test", "sender", ledger::generate_keypair()};
-    if (!ledger::write_key_file(signer, key) || !l->register_party(signer, 0)) return 1;
+    signer = {"crash-test", "receiver", ledger::generate_keypair()};
+    const std::string reg = R"({"name":"crash-test","role":"receiver","public_key":")" +
+                            ledger::to_hex(signer.keys.public_key) + "\"}";
+    if (!ledger::write_key_file(signer, key) || !l->append(signer, {rules::kPartyRegistered, "crash-test", reg, 0}) ||
+        !l->append(signer, {rules::kSettlementRegistered, "town", R"({"id":"town"})", 0})) {
+      return 1;
+    }
   }
   for (long i = 0; i < count; ++i) {
-    auto e = l->append(signer, "note", "n", "{\"i\":" + std::to_string(i) + "}", i);
+    const std::string payload =
+        R"({"commodity":"wheat-flour","date":"2023-07-01","place":"town","tonnes":)" + std::to_string(i % 1000) + "}";
+    auto e = l->append(signer, {rules::kStockCounted, "town", payload, i});
     if (!e) {
       std::fprintf(stderr, "%s\n", e.error().message.c_str());
       return 1;

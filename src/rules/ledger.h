@@ -1,0 +1,102 @@
+// corridor::rules — the ledger as a node holds it: a store folded through the Engine.
+//
+//  * Opening folds every event (hashes, chain, rules) and verifies the signatures of the events
+//    appended since the node last verified its log (all of them for `ledger verify`). The store
+//    keeps that last verified tree head (size, root); a log now shorter than it, or whose first
+//    `size` events no longer give that root, is refused — whatever the command.
+//  * Appending is one write transaction: catch up with what other writers appended, build the
+//    event from the state as it is now, check it against every rule, sign, append, update the
+//    projection and the verified head — or, if any of it fails, write nothing.
+//  * Importing an export folds it in full under the rules first (one bad event refuses the whole
+//    export), checks that this log is a prefix of it and that it is consistent with the last head
+//    this node saw from the exporting node, then appends the rest in one transaction.
+//  * Heads and proofs: a signed tree head of the log, inclusion proofs of one event and
+//    consistency proofs between two sizes (RFC 9162), and the check of a head someone kept.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "ledger/event.h"
+#include "ledger/head.h"
+#include "rules/engine.h"
+#include "store/store.h"
+
+namespace corridor::rules {
+
+struct OpenOptions {
+  bool verify_all = false;  // verify every signature, not only those since the last verified head
+  const std::map<std::string, ledger::PublicKey>* pinned = nullptr;
+};
+
+class Ledger {
+ public:
+  [[nodiscard]] static core::Result<Ledger> open(store::Store& store, OpenOptions o = {});
+
+  [[nodiscard]] const State& state() const { return engine_.state(); }
+  [[nodiscard]] store::Store& store() { return *store_; }
+  // Signatures this open verified (the rest were covered by the last verified head).
+  [[nodiscard]] std::uint64_t signatures_verified() const { return signatures_verified_; }
+
+  struct Draft {
+    std::string type, subject, payload_json;
+    core::UnixSeconds time = 0;
+  };
+  using Builder = std::function<core::Result<std::vector<Draft>>(const State&)>;
+
+  // Builds drafts from the current state (inside the write transaction), checks each against the
+  // rules in order, signs them as `signer` and appends them together; the first refusal refuses
+  // all and writes nothing. `signer` must be a member holding the key the ledger has for it
+  // (except to register itself in an open ledger).
+  [[nodiscard]] core::Result<std::vector<ledger::Event>> append(const ledger::Signer& signer, const Builder& build);
+  [[nodiscard]] core::Result<ledger::Event> append(const ledger::Signer& signer, Draft draft);
+  // Appends an event signed elsewhere (the genesis, an HTTP client's signed event) after checking it.
+  [[nodiscard]] core::Result<ledger::Event> append_signed(const ledger::Event& e);
+
+  struct ImportReport {
+    std::uint64_t appended = 0;
+    bool head_checked = false;            // the export carried a head that matched its events
+    bool peer_head_consistent = false;    // and it was consistent with the last one seen from that node
+  };
+  [[nodiscard]] core::Result<ImportReport> import(const std::vector<ledger::Event>& events,
+                                                  const std::optional<ledger::TreeHead>& head);
+
+  // The tree head of the log as it is now, signed by the node's key.
+  [[nodiscard]] core::Result<ledger::TreeHead> head(const ledger::KeyPair& node_key, core::UnixSeconds now);
+  [[nodiscard]] core::Result<ledger::Digest> root_at(std::uint64_t size);
+  [[nodiscard]] core::Result<std::vector<ledger::Digest>> inclusion_proof(std::uint64_t seq, std::uint64_t size);
+  [[nodiscard]] core::Result<std::vector<ledger::Digest>> consistency_proof(std::uint64_t first, std::uint64_t second);
+  // A head someone kept, against this log: kCorrupt naming the missing range (the log is shorter
+  // than the head) or the range within which it differs (a fork), else ok.
+  [[nodiscard]] core::Result<void> check_head(const ledger::TreeHead& h);
+  // That the tree nodes the store keeps give the roots the events give (ledger verify).
+  [[nodiscard]] core::Result<void> check_stored_tree();
+
+ private:
+  Ledger(store::Store& s, OpenOptions o) : store_(&s), options_(o), engine_({0, o.pinned}) {}
+  [[nodiscard]] core::Result<void> fold_all();
+  [[nodiscard]] core::Result<void> catch_up();
+  // One write transaction: catch up with the store, run `body`, and fold again later if it fails.
+  [[nodiscard]] core::Result<void> transact(const std::function<core::Result<void>()>& body);
+  // Appends what the engine accepted, keeps the projection and the verified head.
+  [[nodiscard]] core::Result<void> commit(std::uint64_t size_before, const std::vector<ledger::Event>& added);
+  [[nodiscard]] core::Result<void> keep_projection(std::uint64_t size_before, const std::vector<ledger::Event>& added);
+  [[nodiscard]] core::Result<void> note_verified();
+
+  store::Store* store_;
+  OpenOptions options_;
+  Engine engine_;
+  std::uint64_t verified_size_ = 0;  // the store's last verified head, as read at open
+  std::uint64_t signatures_verified_ = 0;
+  bool stale_ = false;               // a refused batch left the engine ahead of the store: fold again
+};
+
+// The node's own key: `PATH.node.key` beside a store at PATH, created on first use.
+[[nodiscard]] std::string node_key_path(const std::string& store_path);
+[[nodiscard]] core::Result<ledger::KeyPair> node_key(const std::string& store_path, bool create);
+
+}  // namespace corridor::rules
