@@ -2,6 +2,7 @@
 #include <toml++/toml.h>
 
 #include "access/capacity.h"
+#include "core/toml_fields.h"
 
 namespace corridor::access {
 
@@ -12,14 +13,7 @@ using core::Result;
 Result<void> finish_checkpoint(Checkpoint& c, const std::string& status, const std::string& where);
 
 Result<std::vector<Checkpoint>> read_toml_checkpoints(const std::string& path) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return fail(ErrorCode::kParse, path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
-                                       ": " + std::string(e.description()));
-  }
+  CORRIDOR_TRY(toml::table doc, core::read_toml(path));
   auto line = [&](const toml::node& n) { return path + ":" + std::to_string(n.source().begin.line) + ": "; };
   for (const auto& [key, node] : doc) {
     if (key.str() != "checkpoint") {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/input.h"
+#include "core/json_text.h"
 #include "ledger/merkle.h"
 #include "rules/projection.h"
 
@@ -32,8 +33,10 @@ struct Verified {
 Result<std::optional<Verified>> read_verified(store::Store& s) {
   CORRIDOR_TRY(const auto text, s.note(kVerifiedHead));
   if (!text) return std::optional<Verified>();
+  auto parsed = core::parse_json_text(*text, "note", core::kMaxKeyFileBytes);
+  if (!parsed) return std::optional<Verified>();
   try {
-    const json j = json::parse(*text);
+    const json& j = *parsed;
     auto root = ledger::from_hex<32>(j.at("root").get<std::string>(), "root");
     if (!root) return std::optional<Verified>();
     return std::optional<Verified>(Verified{j.at("size").get<std::uint64_t>(), *root});
