@@ -45,6 +45,12 @@ struct Event {
 [[nodiscard]] core::Result<std::string> canonical_json(const std::string& text, const std::string& what);
 // Fills in hash (SHA-256 of the canonical bytes) and signature (by `key`).
 void seal(Event& e, const SecretKey& key);
+// The two halves of seal(): the chain needs only the hash, so a batch can be hashed in order and
+// signed in parallel.
+void set_hash(Event& e);
+void sign_hash(Event& e, const SecretKey& key);
+// Signs every event's hash, on all cores for a large batch.
+void sign_all(std::span<Event> events, const SecretKey& key);
 
 // One line of an export: the event as a JSON object (payload as a JSON value).
 [[nodiscard]] std::string to_json_line(const Event& e);

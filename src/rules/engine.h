@@ -47,8 +47,9 @@ class Engine {
   // Folds the next stored event (see the header comment).
   [[nodiscard]] core::Result<void> fold(const ledger::Event& e);
   // Decides the next event without changing anything: an integrity failure or a refused rule is an
-  // error (the rule's id in Error::rule). `signed_here`: the caller has just signed it with the
-  // key the ledger holds for its actor, so the signature is not verified again.
+  // error (the rule's id in Error::rule). `signed_here`: the caller has just made it (canonical
+  // payload, hash computed) and signs it with the key the ledger holds for its actor, so neither
+  // the hash nor the signature is checked again (the signature may not be there yet).
   [[nodiscard]] core::Result<Outcome> check(const ledger::Event& e, bool signed_here) const;
   // Applies an event that check() accepted.
   void apply(const ledger::Event& e, const Outcome& o);
@@ -56,7 +57,9 @@ class Engine {
   [[nodiscard]] const State& state() const { return s_; }
 
  private:
-  [[nodiscard]] core::Result<Outcome> evaluate(const ledger::Event& e, bool verify_signature) const;
+  // `made_here`: the caller built the event (canonical payload, hash computed) and will sign it with
+  // the key the ledger holds for its actor — nothing of its integrity needs checking again.
+  [[nodiscard]] core::Result<Outcome> evaluate(const ledger::Event& e, bool verify_signature, bool made_here) const;
   void advance(const ledger::Event& e, const Outcome& o);
   EngineOptions opts_;
   State s_;

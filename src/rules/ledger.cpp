@@ -221,11 +221,14 @@ Result<std::vector<Event>> Ledger::append(const ledger::Signer& signer, const Bu
         return core::refuse(ErrorCode::kForbidden, "P-MEMBER", "party '" + core::printable(signer.name) +
                                                                    "' is not a member of this ledger");
       }
-      ledger::seal(e, signer.keys.secret_key);
+      ledger::set_hash(e);
       CORRIDOR_TRY(const Engine::Outcome outcome, engine_.check(e, /*signed_here=*/true));
       engine_.apply(e, outcome);
       added.push_back(std::move(e));
     }
+    // Every event is checked and chained; only now are they signed (the chain covers the hash,
+    // not the signature), on all cores when there are many.
+    ledger::sign_all(added, signer.keys.secret_key);
     return commit(before, added);
   }));
   return added;
