@@ -336,6 +336,17 @@ Outcome consignment_step(const State& s, const Event& e, const json& p, const Me
         }
       }
     }
+    // A declaration cannot pick an older regime by its date: it may not be dated before the latest
+    // publication already in the log for its checkpoint (beyond the clocks' tolerance).
+    if (const auto cp = s.checkpoints.find(str(d, "checkpoint").value_or("")); cp != s.checkpoints.end() &&
+                                                                              !cp->second.regimes.empty()) {
+      const PublishedRegime& latest = cp->second.regimes.back();
+      if (e.time + cargo::kTimeTolerance < latest.from) {
+        return refused(e, "L-TIME", "dated " + core::format_iso8601(e.time) + ", before the regime published at seq " +
+                                        std::to_string(latest.seq) + " (in force from " + core::format_iso8601(latest.from) +
+                                        "): a declaration cannot choose an older regime by its date");
+      }
+    }
     auto expected = declaration_payload(s, d.dump(), e.time, "seq " + std::to_string(e.seq));
     if (!expected) return refused(e, expected.error().rule.empty() ? "L-PAYLOAD" : "C-REGIME", expected.error().message);
     if (*expected != e.payload) {

@@ -239,6 +239,30 @@ TEST(Rules, TheDeclarationIsDecidedUnderThePublishedRegimeAndItsRejectBinds) {
   EXPECT_EQ(s.consignments.at("c2").declarations, 2u);
 }
 
+TEST(Rules, ADeclarationCannotChooseAnOlderRegimeByItsDate) {
+  Chain c = open_ledger();
+  const core::UnixSeconds v2_from = c.clock + 86400;
+  const std::string strict = regime_toml("cp2", "op2", true);
+  const std::uint64_t v2 = c.add("op2", kRegimePublished, "cp2",
+                                 {{"checkpoint", "cp2"}, {"sha256", ledger::to_hex(ledger::sha256(strict))}, {"toml", strict}},
+                                 v2_from).seq;
+  const std::string d = declaration("c1", "s1", "cp2", false);
+  // Dated a day back, under the lenient regime: refused.
+  const core::UnixSeconds back = v2_from - 3600;
+  const std::uint64_t dodge = c.add("s1", cargo::kDeclared, "c1", declared_payload(c, d, back), back).seq;
+  // Exactly at the tolerance before the new regime's time: still the old one, and accepted.
+  const core::UnixSeconds edge = v2_from - cargo::kTimeTolerance;
+  const std::uint64_t at_edge = c.add("s1", cargo::kDeclared, "c2", declared_payload(c, declaration("c2", "s1", "cp2", false), edge), edge).seq;
+  const std::uint64_t now = c.add("s1", cargo::kDeclared, "c3", declared_payload(c, declaration("c3", "s1", "cp2", false), v2_from), v2_from).seq;
+  const State s = fold(c.events);
+  EXPECT_EQ(rule_at(s, v2), "accepted");
+  EXPECT_EQ(rule_at(s, dodge), "L-TIME");
+  EXPECT_EQ(rule_at(s, at_edge), "accepted");
+  EXPECT_EQ(rule_at(s, now), "accepted");
+  EXPECT_TRUE(s.consignments.at("c2").approvals_required.empty());     // decided under the old regime
+  EXPECT_EQ(s.consignments.at("c3").approvals_required.size(), 2u);    // under the new one
+}
+
 TEST(Rules, DeliveriesNeverExceedWhatWasDeclaredAndEachLineAppearsOnce) {
   Chain c = open_ledger();
   c.add("s1", cargo::kDeclared, "c1", declared_payload(c, declaration("c1", "s1", "cp2", false, 20000), c.clock + 60));
