@@ -66,6 +66,12 @@ Result<std::vector<Place>> read_csv_places(const std::string& path, bool need_po
 
 Result<std::vector<Place>> read_geojson_places(const std::string& path, bool need_population) {
   CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "places file", core::kMaxTableBytes));
+  return parse_geojson_places(text, path, need_population);
+}
+
+}  // namespace
+
+Result<std::vector<Place>> parse_geojson_places(const std::string& text, const std::string& path, bool need_population) {
   CORRIDOR_CHECK(core::check_json_text(text, path, core::kMaxTableBytes));
   nlohmann::json doc;
   try {
@@ -125,8 +131,6 @@ Result<std::vector<Place>> read_geojson_places(const std::string& path, bool nee
   return out;
 }
 
-}  // namespace
-
 Result<std::vector<Place>> read_places(const std::string& path, bool need_population) {
   std::vector<Place> out;
   if (ends_with(path, ".geojson") || ends_with(path, ".json")) {
@@ -144,7 +148,10 @@ Result<std::vector<Place>> places_argument(const std::string& text, const std::s
                                            bool need_population) {
   struct stat st {};
   if (::stat(text.c_str(), &st) == 0) return read_places(text, need_population);
-  // Not a file: a list of points.
+  return places_from_list(text, option);
+}
+
+Result<std::vector<Place>> places_from_list(const std::string& text, const std::string& option) {
   std::vector<Place> out;
   std::stringstream ss(text);
   std::string part;

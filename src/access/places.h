@@ -27,6 +27,13 @@ struct Place {
 // `need_population`: places must give one; sources need not.
 [[nodiscard]] core::Result<std::vector<Place>> read_places(const std::string& path, bool need_population);
 
+// GeoJSON text (a FeatureCollection of Point features, as above); `where` names it in errors (with
+// the JSON pointer of a bad feature).
+[[nodiscard]] core::Result<std::vector<Place>> parse_geojson_places(const std::string& text, const std::string& where,
+                                                                    bool need_population);
+// A list "LAT,LON;LAT,LON..." (never a file name): ids are OPTION1, OPTION2, ...
+[[nodiscard]] core::Result<std::vector<Place>> places_from_list(const std::string& text, const std::string& option);
+
 // A list "LAT,LON;LAT,LON..." given on the command line, or a file as above.
 [[nodiscard]] core::Result<std::vector<Place>> places_argument(const std::string& text, const std::string& option,
                                                                bool need_population);

@@ -1,6 +1,5 @@
 #include <iostream>
 
-#include "access/reach.h"
 #include "cli/sites.h"
 
 namespace corridor::cli {
@@ -11,7 +10,7 @@ Runner add_reach(CLI::App& app) {
     NetworkOptions net;
     SiteOptions sites;
     double max_time_min = 0;
-    bool json = false;
+    bool json = false, geojson = false, csv = false;
   };
   auto o = std::make_shared<Opts>();
   o->net.add_to(cmd);
@@ -19,52 +18,40 @@ Runner add_reach(CLI::App& app) {
   cmd->add_option("--max-time", o->max_time_min, "minutes: places farther from every source count as cut off")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o->json, "print as JSON");
+  cmd->add_flag("--geojson", o->geojson, "print a GeoJSON FeatureCollection (a point per place)");
+  cmd->add_flag("--csv", o->csv, "print the places as CSV with an HXL hashtag row");
   return [o] {
+    const bool json = o->json || o->geojson;
     auto in = load_access_inputs(o->net, o->sites, "--places", true);
-    if (!in) return report(in.error(), o->json);
-    const Network* network = &in->network;
-    const net::Graph& g = network->graph;
-    const Sites* sources = &in->sources;
-    const Sites* places = &in->places;
-    route::Router router(g);
-    const auto r = access::reach(g, router, sources->located, places->located, network->closures(),
-                                 o->max_time_min * 60);
-    if (o->json) {
-      nlohmann::json list = nlohmann::json::array();
-      for (std::size_t i = 0; i < r.places.size(); ++i) {
-        const auto& p = places->located[i].place;
-        nlohmann::json j = {{"id", p.id},
-                            {"name", p.name},
-                            {"names", p.names},
-                            {"population", p.population},
-                            {"reachable", r.places[i].reachable},
-                            {"duration_s", r.places[i].duration_s ? nlohmann::json(*r.places[i].duration_s) : nlohmann::json()},
-                            {"source", r.places[i].source ? nlohmann::json(sources->places[*r.places[i].source].id)
-                                                          : nlohmann::json()}};
-        if (!r.places[i].reachable) j["reason"] = r.places[i].reason;
-        list.push_back(j);
+    if (!in) return report(in.error(), json);
+    route::Router router(*in->network.graph);
+    const query::Json doc = query::reach(in->network.q, router, in->sources, in->places, o->max_time_min * 60);
+    if (o->geojson) {
+      print_json(query::reach_geojson(doc, in->places));
+    } else if (o->json) {
+      print_json(doc);
+    } else if (o->csv) {
+      std::cout << query::csv(query::reach_columns(), doc["places"]);
+    } else {
+      std::size_t cut = 0;
+      for (const auto& p : doc["places"]) cut += !p["reachable"].get<bool>();
+      std::cout << doc["places"].size() - cut << " of " << doc["places"].size() << " places reachable; "
+                << doc["cut_off_population"] << " of " << doc["total_population"] << " people cut off\n";
+      for (const auto& p : doc["places"]) {
+        std::cout << "  " << (p["reachable"].get<bool>() ? "reachable  " : "CUT OFF    ") << p["name"].get<std::string>()
+                  << " (" << p["population"] << ")";
+        if (p["reachable"].get<bool>()) {
+          const std::string source = p["source"].get<std::string>();
+          std::string source_name = source;
+          for (const auto& s : in->sources.places) {
+            if (s.id == source) source_name = s.name;
+          }
+          std::cout << ": " << format_fixed(p["duration_s"].get<double>() / 60, 0) << " min from " << source_name;
+        } else {
+          std::cout << ": " << p["reason"].get<std::string>();
+        }
+        std::cout << "\n";
       }
-      print_json({{"places", list},
-                  {"cut_off_population", r.cut_off_population},
-                  {"total_population", r.total_population},
-                  {"closures", closures_json(*network)}});
-      return 0;
-    }
-    std::size_t cut = 0;
-    for (const auto& p : r.places) cut += !p.reachable;
-    std::cout << r.places.size() - cut << " of " << r.places.size() << " places reachable; "
-              << r.cut_off_population << " of " << r.total_population << " people cut off\n";
-    for (std::size_t i = 0; i < r.places.size(); ++i) {
-      const auto& p = places->located[i].place;
-      std::cout << "  " << (r.places[i].reachable ? "reachable  " : "CUT OFF    ") << p.name << " (" << p.population
-                << ")";
-      if (r.places[i].reachable) {
-        std::cout << ": " << format_fixed(*r.places[i].duration_s / 60, 0) << " min from "
-                  << sources->places[*r.places[i].source].name;
-      } else {
-        std::cout << ": " << r.places[i].reason;
-      }
-      std::cout << "\n";
     }
     return 0;
   };

@@ -20,22 +20,6 @@ struct Opts {
   bool json = false, geojson = false;
 };
 
-nlohmann::json route_json(const route::Route& r) {
-  nlohmann::json coords = nlohmann::json::array();
-  for (const auto& p : r.geometry) coords.push_back({p.lon, p.lat});
-  nlohmann::json snapped = {r.snapped_m.front(), r.snapped_m.back()};
-  nlohmann::json j = {{"distance_m", r.distance_m},
-                      {"duration_s", r.duration_s},
-                      {"roads", r.roads},
-                      {"way_ids", r.way_ids},
-                      {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
-                      {"snapped", snapped}};
-  if (r.snapped_m.size() > 2) {
-    j["snapped_via"] = std::vector<double>(r.snapped_m.begin() + 1, r.snapped_m.end() - 1);
-  }
-  return j;
-}
-
 std::string human_duration(double s) {
   const auto total = static_cast<long>(s + 0.5);
   std::ostringstream os;
@@ -107,8 +91,8 @@ Runner add_route(CLI::App& app) {
     }
     auto loaded = load_network(o->net);
     if (!loaded) return report(loaded.error(), json);
-    const Network& network = *loaded;
-    const net::Graph* g = &network.graph;
+    const query::Network& network = loaded->q;
+    const net::Graph* g = network.graph;
     const auto& specs = network.specs;
     const net::ClosureOverlay* overlay = &network.overlay;
 
@@ -154,21 +138,14 @@ Runner add_route(CLI::App& app) {
     if (!out) return report(out.error(), json);
     if (out->no_route) {
       const auto& nr = *out->no_route;
-      return report({core::ErrorCode::kNoRoute, nr.message}, json,
-                    {{"leg", nr.leg},
-                     {"cutting_closures", nr.cutting},
-                     {"connected_without_closures", nr.connected_without_closures},
-                     {"closures", closures_json(network)}});
+      return report({core::ErrorCode::kNoRoute, nr.message}, json, query::no_route_json(nr, network));
     }
     const route::Route& r = *out->route;
     if (o->geojson) {
-      nlohmann::json j = route_json(r);
-      nlohmann::json geometry = j["geometry"];
-      j.erase("geometry");
-      print_json({{"type", "Feature"}, {"geometry", geometry}, {"properties", j}});
+      print_json(query::route_feature(r, network));
     } else if (o->json) {
-      nlohmann::json j = route_json(r);
-      j["closures"] = closures_json(network);
+      nlohmann::json j = query::route_json(r);
+      j["closures"] = query::closures_json(network);
       print_json(j);
     } else {
       std::cout << format_fixed(r.distance_m / 1000, 2) << " km, " << human_duration(r.duration_s)

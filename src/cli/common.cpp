@@ -68,27 +68,11 @@ void NetworkOptions::add_to(CLI::App* cmd) {
 
 core::Result<Network> load_network(const NetworkOptions& o) {
   CORRIDOR_TRY(net::Graph g, net::load_graph(o.graph));
-  core::UnixSeconds at = core::now_unix();
-  if (!o.at.empty()) {
-    CORRIDOR_TRY(at, core::parse_iso8601(o.at, "--at"));
-  }
-  std::vector<net::ClosureSpec> specs;
-  for (const auto& text : o.close) {
-    CORRIDOR_TRY(auto spec, net::parse_closure_spec(text));
-    specs.push_back(std::move(spec));
-  }
-  CORRIDOR_TRY(auto overlay, net::apply_closures(g, specs, at));
-  return Network{std::move(g), std::move(specs), std::move(overlay), at};
-}
-
-nlohmann::json closures_json(const Network& n) {
-  nlohmann::json out = nlohmann::json::array();
-  for (std::size_t i = 0; i < n.specs.size(); ++i) {
-    out.push_back({{"spec", n.specs[i].text},
-                   {"active", n.overlay.applied[i].active},
-                   {"edges", n.overlay.applied[i].edges.size()}});
-  }
-  return out;
+  CORRIDOR_TRY(const core::UnixSeconds at, time_option(o.at));
+  Network n;
+  n.graph = std::make_unique<net::Graph>(std::move(g));
+  CORRIDOR_TRY(n.q, query::with_closures(*n.graph, o.close, at));
+  return n;
 }
 
 std::string road_label(const net::Graph& g, core::SegmentId s) {

@@ -15,6 +15,7 @@
 #include "core/time.h"
 #include "net/closures.h"
 #include "net/graph.h"
+#include "query/query.h"
 
 namespace corridor::regime {
 struct Decision;
@@ -38,13 +39,11 @@ int report(const core::Error& e, bool json, const nlohmann::json& extra = nlohma
 void print_json(const nlohmann::json& j);
 std::string format_fixed(double v, int decimals);
 
-// A graph with the closures in force at a moment: what every analysis command starts from.
+// A graph file loaded with the closures in force at a moment: what every analysis command starts
+// from. The graph lives on the heap so that `q` (which points to it) survives moves.
 struct Network {
-  net::Graph graph;
-  std::vector<net::ClosureSpec> specs;
-  net::ClosureOverlay overlay;
-  core::UnixSeconds at;
-  [[nodiscard]] const net::ClosureOverlay* closures() const { return overlay.any() ? &overlay : nullptr; }
+  std::unique_ptr<net::Graph> graph;
+  query::Network q;
 };
 // The options every analysis command shares: --close SPEC..., --at TIME.
 struct NetworkOptions {
@@ -53,7 +52,6 @@ struct NetworkOptions {
   void add_to(CLI::App* cmd);
 };
 [[nodiscard]] core::Result<Network> load_network(const NetworkOptions& o);
-nlohmann::json closures_json(const Network& n);
 // "name (ref)" or "(unnamed road)".
 std::string road_label(const net::Graph& g, core::SegmentId s);
 

@@ -11,26 +11,16 @@ void SiteOptions::add_to(CLI::App* cmd, const std::string& places_option, const 
 
 core::Result<Sites> load_sites(const net::Graph& g, const std::string& text, const std::string& option,
                                bool need_population, double snap_limit_m) {
-  Sites s;
-  CORRIDOR_TRY(s.places, access::places_argument(text, option, need_population));
-  s.located = access::locate(g, s.places, snap_limit_m, option);
-  return s;
+  CORRIDOR_TRY(auto places, access::places_argument(text, option, need_population));
+  return query::locate(g, std::move(places), snap_limit_m, option);
 }
 
 core::Result<AccessInputs> load_access_inputs(const NetworkOptions& net, const SiteOptions& sites,
                                               const std::string& places_option, bool need_population) {
   CORRIDOR_TRY(Network network, load_network(net));
-  CORRIDOR_TRY(Sites sources, load_sites(network.graph, sites.sources, "--sources", false, sites.snap_limit));
-  CORRIDOR_TRY(Sites places, load_sites(network.graph, sites.places, places_option, need_population, sites.snap_limit));
+  CORRIDOR_TRY(Sites sources, load_sites(*network.graph, sites.sources, "--sources", false, sites.snap_limit));
+  CORRIDOR_TRY(Sites places, load_sites(*network.graph, sites.places, places_option, need_population, sites.snap_limit));
   return AccessInputs{std::move(network), std::move(sources), std::move(places)};
-}
-
-std::vector<core::NodeId> site_nodes(const net::Graph& g, const Sites& s) {
-  std::vector<core::NodeId> out;
-  for (const auto& l : s.located) {
-    if (l.end) out.push_back(l.end->nearest_node(g));
-  }
-  return out;
 }
 
 }  // namespace corridor::cli

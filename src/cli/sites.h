@@ -1,19 +1,16 @@
-// corridor::cli — loading places and sources for the access commands, and describing them.
+// corridor::cli — loading places and sources for the access commands from files or point lists.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "access/reach.h"
 #include "cli/common.h"
 #include "net/snap.h"
+#include "query/query.h"
 
 namespace corridor::cli {
 
-struct Sites {
-  std::vector<access::Place> places;
-  std::vector<access::Located> located;  // one per place, in order
-};
+using Sites = query::Sites;
 
 // --sources and --places (or another name for the places) with --snap-limit, as the access
 // commands take them.
@@ -34,8 +31,5 @@ struct AccessInputs {
 };
 [[nodiscard]] core::Result<AccessInputs> load_access_inputs(const NetworkOptions& net, const SiteOptions& sites,
                                                             const std::string& places_option, bool need_population);
-
-// The graph nodes of the located sites (nearest end of their road), skipping unlocated ones.
-std::vector<core::NodeId> site_nodes(const net::Graph& g, const Sites& s);
 
 }  // namespace corridor::cli
