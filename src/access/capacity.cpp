@@ -249,12 +249,14 @@ class FlowNetwork {
     }
   }
 
-  std::int64_t run(std::uint32_t s, std::uint32_t t) {
+  // -1 when `cancel` was set between phases.
+  std::int64_t run(std::uint32_t s, std::uint32_t t, const std::atomic<bool>* cancel = nullptr) {
     std::int64_t total = 0;
     level_.assign(total_, -1);
     current_.assign(total_, 0);
     queue_.reserve(total_);
     while (bfs(s, t)) {
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return -1;
       std::fill(current_.begin(), current_.end(), 0);
       while (const std::int32_t f = augment(s, t)) total += f;
     }
@@ -405,7 +407,8 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
                                   const std::vector<std::int64_t>& segment_capacity,
                                   const std::vector<std::optional<std::size_t>>& segment_checkpoint,
                                   const std::vector<route::Endpoint>& sources,
-                                  const std::vector<route::Endpoint>& destinations, std::size_t max_routes) {
+                                  const std::vector<route::Endpoint>& destinations, std::size_t max_routes,
+                                  const std::atomic<bool>* cancel) {
   const std::uint32_t n = g.node_count();
   for (const auto& s : sources) {
     for (const auto& d : destinations) {
@@ -472,7 +475,8 @@ Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay
   net.finish();
 
   CapacityResult out;
-  out.trucks_per_day = net.run(super_s, super_t);
+  out.trucks_per_day = net.run(super_s, super_t, cancel);
+  if (out.trucks_per_day < 0) return fail(ErrorCode::kUnavailable, "the capacity computation was cancelled");
 
   const auto side = net.source_side(super_s);
   for (std::uint32_t u = 0; u < n; ++u) {

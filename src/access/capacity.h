@@ -4,6 +4,8 @@
 // takes.
 #pragma once
 
+#include <atomic>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -53,6 +55,10 @@ struct Checkpoint {
 [[nodiscard]] core::Result<std::vector<Checkpoint>> read_checkpoints(const std::string& path);
 // "08:00-18:00", "08:00-12:00;13:00-17:00", "24h": hours open per day.
 [[nodiscard]] core::Result<double> parse_opening_hours(const std::string& text, const std::string& where);
+// Completes a checkpoint whose id, name, point, vehicles_per_hour, lanes and hours text are set:
+// parses the hours and the status ("open", "closed", "closed:FROM/UNTIL"...) and checks the ranges.
+// `where` prefixes every message.
+[[nodiscard]] core::Result<void> finish_checkpoint(Checkpoint& c, const std::string& status, const std::string& where);
 
 // A checkpoint placed on the road it stands on.
 struct PlacedCheckpoint {
@@ -89,7 +95,8 @@ struct CapacityResult {
                                                       const std::vector<std::optional<std::size_t>>& segment_checkpoint,
                                                       const std::vector<route::Endpoint>& sources,
                                                       const std::vector<route::Endpoint>& destinations,
-                                                      std::size_t max_routes = 5);
+                                                      std::size_t max_routes = 5,
+                                                      const std::atomic<bool>* cancel = nullptr);
 [[nodiscard]] core::Result<CapacityResult> max_trucks(const net::Graph& g, const net::ClosureOverlay* closures,
                                                       const std::vector<std::int64_t>& segment_capacity,
                                                       const std::vector<std::optional<std::size_t>>& segment_checkpoint,

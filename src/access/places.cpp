@@ -162,7 +162,9 @@ Result<std::vector<Place>> places_from_list(const std::string& text, const std::
                   option + ": '" + text + "' is neither a file nor a list LAT,LON;LAT,LON...");
     }
     Place place;
-    place.id = option.substr(2) + std::to_string(out.size() + 1);
+    // "--sources" (an option) or "/sources" (a JSON pointer): the ids are sources1, sources2, ...
+    const auto name_at = std::min(option.find_first_not_of("-/"), option.size());
+    place.id = option.substr(name_at) + std::to_string(out.size() + 1);
     place.name = part;
     place.names = {part};
     place.point = *p;

@@ -6,11 +6,14 @@
 #include "cargo/lifecycle.h"
 #include "cargo/stats.h"
 #include "cli/common.h"
+#include "api/client.h"
 #include "core/input.h"
+#include "core/json_text.h"
 #include "ledger/event.h"
 #include "regime/regime.h"
 #include "rules/ledger.h"
 #include "rules/projection.h"
+#include "rules/reports.h"
 #include "store/store.h"
 
 namespace corridor::cli {
@@ -73,11 +76,64 @@ Runner add_store(CLI::App& app) {
   };
 }
 
+namespace {
+
+// --server URL: the step goes to that node's API; this process builds what it asks for, checks the
+// event the node returns, and signs it.
+template <typename Opts>
+int submit_remote(const Opts& o, bool declare, const std::vector<std::pair<std::string, std::string>>& simple,
+                  const std::map<std::string, CLI::App*>& steps) {
+  if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o.json);
+  auto signer = ledger::read_key_file(o.key);
+  if (!signer) return report(signer.error(), o.json);
+  auto at = time_option(o.at);
+  if (!at) return report(at.error(), o.json);
+  api::RemoteDraft d;
+  d.time = *at;
+  if (declare) {
+    auto text = core::read_file_limited(o.declaration, "declaration", core::kMaxDocumentBytes);
+    if (!text) return report(text.error(), o.json);
+    auto decl = regime::parse_declaration(*text, o.declaration);
+    if (!decl) return report(decl.error(), o.json);
+    d.type = cargo::kDeclared;
+    d.subject = decl->id;
+    d.declaration = *text;
+  } else {
+    for (const auto& [name, t] : simple) {
+      if (steps.at(name)->parsed()) d.type = t;
+    }
+    d.subject = o.id;
+    json payload = json::object();
+    if (!o.reason.empty()) payload["reason"] = o.reason;
+    if (!o.lane.empty()) payload["lane"] = o.lane;
+    if (!o.findings.empty()) payload["findings"] = o.findings;
+    if (o.whole) payload["whole"] = true;
+    for (const auto& [key, text] : {std::pair<const char*, std::string>{"items", o.items}, {"received", o.received}}) {
+      if (text.empty()) continue;
+      auto v = core::parse_json_text(text, std::string("--") + key, core::kMaxEventBytes);
+      if (!v) return report(v.error(), o.json);
+      payload[key] = *v;
+    }
+    d.payload_json = payload.dump();
+  }
+  auto e = api::submit(o.server, *signer, d, o.token);
+  if (!e) return report(e.error(), o.json);
+  if (o.json) {
+    print_json({{"id", e->subject}, {"type", e->type}, {"seq", e->seq}, {"hash", e->hash}, {"server", o.server}});
+  } else {
+    std::cout << e->subject << ": " << e->type << " appended at seq " << e->seq << " on " << o.server << " (signed here by "
+              << signer->name << ")\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
 Runner add_consign(CLI::App& app) {
   auto* cmd = app.add_subcommand("consign", "Consignments: declare, coordinate, inspect, cross, deliver");
   cmd->require_subcommand(1);
   struct Opts {
-    std::string store = "corridor.db", key, id, declaration, regime, reason, lane, findings, items, received, at;
+    std::string store = "corridor.db", key, id, declaration, regime, reason, lane, findings, items, received, at, server, token;
     bool whole = false, json = false;
   };
   auto o = std::make_shared<Opts>();
@@ -88,6 +144,8 @@ Runner add_consign(CLI::App& app) {
     if (signed_step) {
       s->add_option("--key", o->key, "the acting party's key file")->required();
       s->add_option("--at", o->at, "when it happened (default: now)");
+      s->add_option("--server", o->server, "append through this node's HTTP API (URL), signing here: the key stays here");
+      s->add_option("--token", o->token, "a bearer token on that node, if it asks for one");
     }
   };
   auto* declare = cmd->add_subcommand("declare", "Declare a consignment (JSON) at a checkpoint, decided under its published regime");
@@ -130,6 +188,7 @@ Runner add_consign(CLI::App& app) {
   common(stats, false);
 
   return [o, steps, simple, show, list, stats] {
+    if (!o->server.empty()) return submit_remote(*o, steps.at("declare")->parsed(), simple, steps);
     auto opened = open_ledger(o->store);
     if (!opened) return report(opened.error(), o->json);
     rules::Ledger& l = *opened->ledger;
@@ -137,22 +196,7 @@ Runner add_consign(CLI::App& app) {
     const auto& all = l.state().consignments;
     if (stats->parsed()) {
       const cargo::Stats s = cargo::stats(all);
-      json dwell = json::array();
-      for (const auto& d : s.dwell) {
-        dwell.push_back({{"stage", d.stage}, {"count", d.count}, {"p50_hours", d.p50_hours}, {"p90_hours", d.p90_hours}});
-      }
-      const json j = {{"consignments", all.size()},
-                      {"by_state", s.by_state},
-                      {"by_verdict", s.by_verdict},
-                      {"blocked_by_regime", s.blocked_by_regime},
-                      {"dwell", dwell},
-                      {"rules_cited", s.rules_cited},
-                      {"rules_cited_for_rejected_or_turned_back", s.rules_cited_rejected},
-                      {"reasons_given", s.rejection_reasons},
-                      {"tonnes_by_day", s.tonnes_by_day},
-                      {"trucks_by_day", s.trucks_by_day},
-                      {"approvals_pending", s.approvals_pending},
-                      {"checkpoint_queue", s.checkpoint_queue}};
+      const json j = rules::stats_document(l.state(), true);
       if (o->json) {
         print_json(j);
         return 0;

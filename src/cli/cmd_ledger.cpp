@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "api/client.h"
+#include "api/node.h"
 #include "cli/common.h"
 #include "core/input.h"
 #include "core/json_text.h"
@@ -177,10 +179,14 @@ Runner add_party(CLI::App& app) {
   auto* party = app.add_subcommand("party", "Parties and their signing keys");
   party->require_subcommand(1);
   struct Opts {
-    std::string store = "corridor.db", name, role, key_out, key, public_key, display_name, reason;
+    std::string store = "corridor.db", name, role, key_out, key, public_key, display_name, reason, server, token;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
+  auto remote_opt = [o](CLI::App* c) {
+    c->add_option("--server", o->server, "append through this node's HTTP API (URL), signing here: the key stays here");
+    c->add_option("--token", o->token, "a bearer token of that node, when it asks for one");
+  };
   auto store_opt = [o](CLI::App* c) {
     c->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
     c->add_flag("--json", o->json, "print as JSON");
@@ -203,19 +209,26 @@ Runner add_party(CLI::App& app) {
   admit->add_option("--display-name", o->display_name, "the name shown to people");
   admit->add_option("--key", o->key, "the admitting party's key file")->required();
   store_opt(admit);
+  remote_opt(admit);
   auto* rotate = party->add_subcommand("rotate", "Replace a party's key: the old key signs the change");
   rotate->add_option("--key", o->key, "the party's current key file")->required();
   rotate->add_option("--key-out", o->key_out, "where to write the new key file")->required();
   store_opt(rotate);
+  remote_opt(rotate);
   auto* revoke = party->add_subcommand("revoke", "Revoke a party (itself, or by an admitting party in a governed ledger)");
   revoke->add_option("NAME", o->name, "the party revoked")->required();
   revoke->add_option("--reason", o->reason, "why")->required();
   revoke->add_option("--key", o->key, "the revoking party's key file")->required();
   store_opt(revoke);
+  remote_opt(revoke);
   auto* list = party->add_subcommand("list", "The members, their roles and keys");
   store_opt(list);
+  auto* token = party->add_subcommand("token", "Issue a bearer token for a member to use this node's HTTP API (shown once)");
+  token->add_option("NAME", o->name, "the member")->required();
+  token->add_option("--label", o->reason, "what the token is for (kept beside its hash)");
+  store_opt(token);
 
-  return [o, add, keygen, admit, rotate, revoke, list] {
+  return [o, add, keygen, admit, rotate, revoke, list, token] {
     if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), o->json);
     if (add->parsed() || keygen->parsed()) {
       if (auto ok = check_new_party(o->name, o->role, o->display_name); !ok) return report(ok.error(), o->json);
@@ -266,10 +279,83 @@ Runner add_party(CLI::App& app) {
       }
       return 0;
     }
+    if (admit->parsed() || rotate->parsed() || revoke->parsed()) {
+      auto signer = ledger::read_key_file(o->key);
+      if (!signer) return report(signer.error(), o->json);
+      const core::UnixSeconds now = core::now_unix();
+      // The event to sign: here (the local store) or at --server (its node checks and appends it;
+      // the key never leaves this process).
+      std::optional<ledger::Signer> next;
+      api::RemoteDraft d;
+      d.time = now;
+      std::string said;
+      if (admit->parsed()) {
+        if (auto ok = check_new_party(o->name, o->role, o->display_name); !ok) return report(ok.error(), o->json);
+        auto key = ledger::from_hex<32>(o->public_key, "--public-key");
+        if (!key) return report(key.error(), o->json);
+        d.type = rules::kPartyAdmitted;
+        d.subject = o->name;
+        d.payload_json = party_payload(o->name, o->role, *key, o->display_name).dump();
+        said = "admitted " + o->name + " (" + o->role + ")";
+      } else if (rotate->parsed()) {
+        next = ledger::Signer{signer->name, signer->role, ledger::generate_keypair()};
+        const ledger::Signature proof = ledger::sign(
+            next->keys.secret_key, rules::rotation_digest(signer->name, signer->keys.public_key, next->keys.public_key));
+        if (auto ok = ledger::write_key_file(*next, o->key_out); !ok) return report(ok.error(), o->json);
+        d.type = rules::kKeyRotated;
+        d.subject = signer->name;
+        d.payload_json = json{{"public_key", ledger::to_hex(next->keys.public_key)}, {"proof", ledger::to_hex(proof)}}.dump();
+        said = signer->name + " now signs with the key in " + o->key_out + " (" + ledger::to_hex(next->keys.public_key) + ")";
+      } else {
+        d.type = rules::kPartyRevoked;
+        d.subject = o->name;
+        d.payload_json = json{{"reason", o->reason}}.dump();
+        said = "revoked " + o->name;
+      }
+      core::Result<ledger::Event> e = core::fail(core::ErrorCode::kInternal, "no ledger");
+      if (!o->server.empty()) {
+        e = api::submit(o->server, *signer, d, o->token);
+      } else {
+        auto opened = open_ledger(o->store);
+        if (!opened) {
+          e = core::Unexpected{opened.error()};
+        } else {
+          warn_violations(opened->ledger->state());
+          e = opened->ledger->append(*signer, {d.type, d.subject, d.payload_json, d.time});
+        }
+      }
+      if (!e && next) std::filesystem::remove(o->key_out);
+      if (!e) return report(e.error(), o->json);
+      if (o->json) {
+        json out = {{"seq", e->seq}, {"type", e->type}, {"subject", e->subject}};
+        if (!o->server.empty()) out["server"] = o->server;
+        print_json(out);
+      } else {
+        std::cout << said << " (seq " << e->seq << ", signed by " << signer->name
+                  << (o->server.empty() ? "" : ", appended on " + o->server) << ")\n";
+      }
+      return 0;
+    }
     auto opened = open_ledger(o->store);
     if (!opened) return report(opened.error(), o->json);
     rules::Ledger& l = *opened->ledger;
     warn_violations(l.state());
+    if (token->parsed()) {
+      const rules::Member* m = l.state().member(o->name);
+      if (m == nullptr || !m->active()) {
+        return report({core::ErrorCode::kNotFound, "no active member '" + core::printable(o->name) + "' in " + o->store}, o->json);
+      }
+      auto t = api::issue_token(l.store(), o->name, o->reason);
+      if (!t) return report(t.error(), o->json);
+      if (o->json) {
+        print_json({{"party", o->name}, {"token", *t}});
+      } else {
+        std::cout << *t << "\n";
+        std::cerr << "a bearer token for " << o->name << " (" << m->role << "): it is shown only now; the store keeps its "
+                     "hash\n";
+      }
+      return 0;
+    }
     if (list->parsed()) {
       json out = json::array();
       for (const auto& [name, m] : l.state().members) {
@@ -287,37 +373,6 @@ Runner add_party(CLI::App& app) {
       }
       if (o->json) print_json(out);
       return 0;
-    }
-    auto signer = ledger::read_key_file(o->key);
-    if (!signer) return report(signer.error(), o->json);
-    const core::UnixSeconds now = core::now_unix();
-    core::Result<ledger::Event> e = core::fail(core::ErrorCode::kInternal, "no command");
-    std::string said;
-    if (admit->parsed()) {
-      if (auto ok = check_new_party(o->name, o->role, o->display_name); !ok) return report(ok.error(), o->json);
-      auto key = ledger::from_hex<32>(o->public_key, "--public-key");
-      if (!key) return report(key.error(), o->json);
-      e = l.append(*signer, {rules::kPartyAdmitted, o->name, party_payload(o->name, o->role, *key, o->display_name).dump(), now});
-      said = "admitted " + o->name + " (" + o->role + ")";
-    } else if (rotate->parsed()) {
-      const ledger::Signer next{signer->name, signer->role, ledger::generate_keypair()};
-      const ledger::Signature proof = ledger::sign(
-          next.keys.secret_key, rules::rotation_digest(signer->name, signer->keys.public_key, next.keys.public_key));
-      if (auto ok = ledger::write_key_file(next, o->key_out); !ok) return report(ok.error(), o->json);
-      e = l.append(*signer, {rules::kKeyRotated, signer->name,
-                             json{{"public_key", ledger::to_hex(next.keys.public_key)}, {"proof", ledger::to_hex(proof)}}.dump(),
-                             now});
-      if (!e) std::filesystem::remove(o->key_out);
-      said = signer->name + " now signs with the key in " + o->key_out + " (" + ledger::to_hex(next.keys.public_key) + ")";
-    } else if (revoke->parsed()) {
-      e = l.append(*signer, {rules::kPartyRevoked, o->name, json{{"reason", o->reason}}.dump(), now});
-      said = "revoked " + o->name;
-    }
-    if (!e) return report(e.error(), o->json);
-    if (o->json) {
-      print_json({{"seq", e->seq}, {"type", e->type}, {"subject", e->subject}});
-    } else {
-      std::cout << said << " (seq " << e->seq << ", signed by " << signer->name << ")\n";
     }
     return 0;
   };

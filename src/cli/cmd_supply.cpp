@@ -7,6 +7,7 @@
 #include "core/input.h"
 #include "ledger/crypto.h"
 #include "rules/ledger.h"
+#include "rules/reports.h"
 #include "store/store.h"
 #include "supply/supply.h"
 
@@ -23,11 +24,6 @@ struct Opts {
   bool json = false;
 };
 
-struct SettlementRun {
-  supply::Settlement settlement;
-  supply::DailyNeed need;
-  std::vector<supply::DayFigures> days;
-};
 
 std::string thousands(double v) {
   const auto n = static_cast<std::int64_t>(std::llround(v));
@@ -39,13 +35,6 @@ std::string thousands(double v) {
   return (n < 0 ? "-" : "") + out;
 }
 
-nlohmann::json day_json(const supply::DayFigures& d) {
-  return {{"date", supply::day_text(d.day)},           {"need_kcal", d.need_kcal},
-          {"delivered_kcal", d.delivered_kcal},        {"consumed_kcal", d.consumed_kcal},
-          {"shortfall_kcal", d.shortfall_kcal},        {"stock_kcal", d.stock_kcal},
-          {"coverage", d.coverage},                    {"days_of_supply", d.days_of_supply},
-          {"runs_out", d.runs_out ? nlohmann::json(supply::day_text(*d.runs_out)) : nlohmann::json(nullptr)}};
-}
 
 }  // namespace
 
@@ -177,189 +166,52 @@ Runner add_supply(CLI::App& app) {
       }
       return 0;
     }
+    rules::SupplyInputs in;
+    in.places_name = o->places;
     auto needs = supply::read_needs(o->needs);
     if (!needs) return report(needs.error(), o->json);
+    in.needs = std::move(*needs);
     auto table = supply::read_commodities(o->commodities);
     if (!table) return report(table.error(), o->json);
+    in.commodities = std::move(*table);
     auto places = supply::read_settlements(o->places);
     if (!places) return report(places.error(), o->json);
-    std::vector<supply::StockEntry> stocks;
+    in.settlements = std::move(*places);
     if (!o->stocks.empty()) {
-      auto s = supply::read_stocks(o->stocks, *table);
+      auto s = supply::read_stocks(o->stocks, in.commodities);
       if (!s) return report(s.error(), o->json);
-      stocks = std::move(*s);
+      in.stocks = std::move(*s);
     }
-    std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < places->size(); ++i) index[(*places)[i].id] = i;
-    std::optional<double> daily_kcal;
+    rules::SupplyQuery q;
+    q.trailing_days = o->trailing;
+    q.project = project->parsed();
+    q.days = o->days;
     if (project->parsed() && !o->daily.empty()) {
-      double kcal = 0;
-      std::stringstream ss(o->daily);
-      std::string part;
-      while (std::getline(ss, part, ',')) {
-        const auto eq = part.find('=');
-        const supply::Commodity* c = eq == std::string::npos ? nullptr : table->find(part.substr(0, eq));
-        char* end = nullptr;
-        const double t = eq == std::string::npos ? -1 : std::strtod(part.c_str() + eq + 1, &end);
-        if (c == nullptr || end == nullptr || *end != '\0' || !(t >= 0) || t > 1e6) {
-          return report({core::ErrorCode::kInvalidArgument, "--daily: '" + part + "' is not COMMODITY=TONNES of a commodity in " +
-                                                                o->commodities},
-                        o->json);
-        }
-        kcal += supply::kcal_of(t * 1000, *c);
-      }
-      daily_kcal = kcal;
+      auto kcal = rules::daily_kcal(o->daily, in.commodities, "--daily");
+      if (!kcal) return report(kcal.error(), o->json);
+      q.daily_kcal = *kcal;
     }
-
+    for (const auto& [text, day, name] : {std::tuple{&o->from, &q.from, "--from"}, std::tuple{&o->to, &q.to, "--to"}}) {
+      if (text->empty()) continue;
+      auto d = supply::parse_day(*text, name);
+      if (!d) return report(d.error(), o->json);
+      *day = *d;
+    }
     auto opened = open_ledger(o->store);
     if (!opened) return report(opened.error(), o->json);
-    const rules::State& state = opened->ledger->state();
-    warn_violations(state);
-    const auto* all = &state.consignments;
-    // Stock entries recorded in the ledger count like rows of --stocks. One for a settlement not in
-    // --places, or a commodity not in the table, is listed as not counted: nothing stored can make
-    // this command fail.
-    nlohmann::json stocks_not_counted = nlohmann::json::array();
-    for (const auto& r : state.stocks) {
-      const std::string where = o->store + ": seq " + std::to_string(r.seq);
-      const auto day = supply::parse_day(r.date, where);
-      const bool known_place = index.contains(r.place);
-      const bool known_commodity = table->find(r.commodity) != nullptr;
-      if (!day || !known_place || !known_commodity) {
-        stocks_not_counted.push_back({{"seq", r.seq}, {"place", r.place}, {"commodity", r.commodity},
-                                      {"why", !known_place ? "not a settlement in --places" : "not in the commodity table"}});
-        continue;
-      }
-      supply::StockEntry entry;
-      entry.origin = where;
-      entry.kind = r.type == rules::kStockOpening ? supply::FlowKind::kOpening : supply::FlowKind::kCount;
-      entry.place = r.place;
-      entry.commodity = r.commodity;
-      entry.day = *day;
-      entry.tonnes = r.tonnes;
-      stocks.push_back(entry);
-    }
-    for (const auto& e : stocks) {
-      if (!index.contains(e.place)) return report({core::ErrorCode::kNotFound, e.origin + ": unknown settlement '" + e.place + "'"}, o->json);
-    }
-
-    // Deliveries, received quantities only, to the settlement named as destination.
-    std::vector<std::vector<supply::Flow>> flows(places->size());
-    nlohmann::json unmatched = nlohmann::json::array(), no_energy = nlohmann::json::array();
-    std::optional<supply::Day> first;
-    auto seen = [&](supply::Day d) { first = first ? std::min(*first, d) : d; };
-    for (const auto& [id, c] : *all) {
-      if (c.state != cargo::State::kDelivered) continue;
-      const supply::Day day = supply::day_of(c.entered.at(cargo::State::kDelivered));
-      const auto it = index.find(c.destination);
-      if (it == index.end()) {
-        unmatched.push_back({{"consignment", id}, {"destination", c.destination}});
-        continue;
-      }
-      double kcal = 0;
-      for (std::size_t i = 0; i < c.items.size(); ++i) {
-        double per_kg = i < c.kcal_per_kg.size() ? c.kcal_per_kg[i] : 0;
-        if (per_kg <= 0 && i < c.hs.size() && !c.hs[i].empty()) {
-          if (const supply::Commodity* com = table->by_hs(c.hs[i])) per_kg = com->kcal_per_kg;
-        }
-        if (per_kg <= 0 && c.categories[i] == "food") no_energy.push_back({{"consignment", id}, {"item", i}, {"description", c.items[i]}});
-        kcal += c.received_kg(i) * per_kg;
-      }
-      flows[it->second].push_back({day, supply::FlowKind::kDelivery, kcal, id});
-      seen(day);
-    }
-    // Stock entries: a day's count lines add up to one count.
-    std::map<std::tuple<std::size_t, supply::Day, supply::FlowKind>, double> entries;
-    for (const auto& e : stocks) {
-      entries[{index[e.place], e.day, e.kind}] += supply::kcal_of(e.tonnes * 1000, *table->find(e.commodity));
-      seen(e.day);
-    }
-    for (const auto& [key, kcal] : entries) {
-      flows[std::get<0>(key)].push_back({std::get<1>(key), std::get<2>(key), kcal, "stocks"});
-    }
-
-    supply::Day from = first.value_or(supply::day_of(core::now_unix()));
-    supply::Day to = supply::day_of(core::now_unix());
-    if (!o->from.empty()) {
-      auto d = supply::parse_day(o->from, "--from");
-      if (!d) return report(d.error(), o->json);
-      from = *d;
-    }
-    if (!o->to.empty()) {
-      auto d = supply::parse_day(o->to, "--to");
-      if (!d) return report(d.error(), o->json);
-      to = *d;
-    }
-    if (to < from || to - from > 3660) {
-      return report({core::ErrorCode::kInvalidArgument, "the period runs from --from " + supply::day_text(from) + " to --to " +
-                                                            supply::day_text(to) + " (at most ten years, not backwards)"},
-                    o->json);
-    }
-
-    std::vector<SettlementRun> runs;
-    for (std::size_t i = 0; i < places->size(); ++i) {
-      SettlementRun r{(*places)[i], {}, {}};
-      auto need = supply::daily_need(*needs, r.settlement.population, r.settlement.origin);
-      if (!need) return report(need.error(), o->json);
-      r.need = *need;
-      supply::Account acc(need->kcal, {o->trailing});
-      for (auto& f : flows[i]) acc.add(f);
-      r.days = acc.run(from, to);
-      runs.push_back(std::move(r));
-    }
-
-    nlohmann::json out = {{"from", supply::day_text(from)}, {"to", supply::day_text(to)}, {"profile", needs->name}};
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& r : runs) {
-      const supply::PeriodFigures p = supply::period(r.days);
-      const supply::DayFigures& last = r.days.back();
-      nlohmann::json items = nlohmann::json::object();
-      for (const auto& [item, q] : r.need.items) items[item] = q;
-      nlohmann::json j = {{"id", r.settlement.id},
-                          {"name", r.settlement.name},
-                          {"population", r.settlement.population.total},
-                          {"groups", r.settlement.population.groups},
-                          {"need_kcal_per_day", r.need.kcal},
-                          {"water_l_per_day", r.need.water_l},
-                          {"items_per_day", items},
-                          {"delivered_kcal", p.delivered_kcal},
-                          {"coverage", p.coverage},
-                          {"days_short", p.days_short},
-                          {"stock_kcal", last.stock_kcal},
-                          {"days_of_supply", last.days_of_supply},
-                          {"runs_out", last.runs_out ? nlohmann::json(supply::day_text(*last.runs_out)) : nlohmann::json(nullptr)}};
-      nlohmann::json days = nlohmann::json::array();
-      if (project->parsed()) {
-        double mean = 0;
-        const std::size_t n = std::min<std::size_t>(r.days.size(), static_cast<std::size_t>(o->trailing));
-        for (std::size_t k = r.days.size() - n; k < r.days.size(); ++k) mean += r.days[k].delivered_kcal;
-        mean /= static_cast<double>(n);
-        const double rate = daily_kcal.value_or(mean);
-        j["projected_delivery_kcal_per_day"] = rate;
-        const auto proj = supply::project(last, r.need.kcal, rate, o->days);
-        std::optional<supply::Day> empty_day;
-        for (const auto& d : proj) {
-          days.push_back(day_json(d));
-          if (!empty_day && d.shortfall_kcal > 0) empty_day = d.day;
-        }
-        j["first_day_short"] = empty_day ? nlohmann::json(supply::day_text(*empty_day)) : nlohmann::json(nullptr);
-        j["projection"] = days;
-      } else {
-        for (const auto& d : r.days) days.push_back(day_json(d));
-        j["days"] = days;
-      }
-      list.push_back(j);
-    }
-    out["settlements"] = list;
-    out["unmatched_deliveries"] = unmatched;
-    out["stock_records_not_counted"] = stocks_not_counted;
-    out["food_items_without_energy"] = no_energy;
+    warn_violations(opened->ledger->state());
+    auto out = rules::supply_report(opened->ledger->state(), in, q, o->store);
+    if (!out) return report(out.error(), o->json);
     if (o->json) {
-      print_json(out);
+      print_json(*out);
       return 0;
     }
-    std::cout << "Supply " << (project->parsed() ? "projection" : "status") << ", " << supply::day_text(from) << " to "
-              << supply::day_text(to) << " (" << needs->name << ")\n";
+    const auto& list = (*out)["settlements"];
+    const auto& unmatched = (*out)["unmatched_deliveries"];
+    const auto& stocks_not_counted = (*out)["stock_records_not_counted"];
+    const auto& no_energy = (*out)["food_items_without_energy"];
+    std::cout << "Supply " << (project->parsed() ? "projection" : "status") << ", " << (*out)["from"].get<std::string>()
+              << " to " << (*out)["to"].get<std::string>() << " (" << in.needs.name << ")\n";
     for (const auto& j : list) {
       std::cout << "  " << j["id"].get<std::string>() << " (" << thousands(j["population"].get<double>()) << " people): coverage "
                 << format_fixed(100 * j["coverage"].get<double>(), 1) << "%, stock " << format_fixed(j["days_of_supply"].get<double>(), 1)

@@ -14,6 +14,7 @@ int report(const core::Error& e, bool json, const nlohmann::json& extra) {
   if (json) {
     nlohmann::json err = {{"code", std::string(e.name())}, {"message", e.message}};
     if (!e.rule.empty()) err["rule"] = e.rule;
+    if (!e.pointer.empty()) err["pointer"] = e.pointer;
     err.update(extra);
     print_json({{"error", err}});
   } else {

@@ -90,5 +90,7 @@ Runner add_consign(CLI::App& app);
 Runner add_store(CLI::App& app);
 Runner add_scenario(CLI::App& app);
 Runner add_supply(CLI::App& app);
+Runner add_serve(CLI::App& app);
+Runner add_sync(CLI::App& app);
 
 }  // namespace corridor::cli

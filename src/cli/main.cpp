@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
       corridor::cli::add_route(app),  corridor::cli::add_reach(app), corridor::cli::add_critical(app),
       corridor::cli::add_capacity(app), corridor::cli::add_party(app), corridor::cli::add_ledger(app),
       corridor::cli::add_regime(app), corridor::cli::add_consign(app), corridor::cli::add_store(app),
-      corridor::cli::add_scenario(app), corridor::cli::add_supply(app)};
+      corridor::cli::add_scenario(app), corridor::cli::add_supply(app),
+      corridor::cli::add_serve(app),    corridor::cli::add_sync(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,7 +6,7 @@ namespace corridor::core {
 
 namespace {
 // Exit codes: 1 is left to CLI11 for usage errors, 3 is "no route" as docs/cli.md promises.
-constexpr std::array<ErrorInfo, 13> kTable{{
+constexpr std::array<ErrorInfo, 15> kTable{{
     {"invalid_argument", 2, 400},
     {"not_found", 4, 404},
     {"io_error", 5, 500},
@@ -20,6 +20,8 @@ constexpr std::array<ErrorInfo, 13> kTable{{
     {"forbidden", 11, 403},
     {"conflict", 12, 409},
     {"limit_exceeded", 13, 413},
+    {"unauthorized", 14, 401},
+    {"unavailable", 15, 503},
 }};
 }  // namespace
 

@@ -26,6 +26,8 @@ enum class ErrorCode : std::uint8_t {
   kForbidden,        // the acting party lacks the authority for this (its role, its checkpoint)
   kConflict,         // the current state does not allow it (a step out of order, a race lost)
   kLimit,            // an input over a size or nesting limit, or memory exhausted
+  kUnauthorized,     // no credentials, or credentials this node does not know
+  kUnavailable,      // the node cannot do it now (too busy, its sequencer unreachable): try again
 };
 
 struct ErrorInfo {
@@ -40,6 +42,7 @@ struct Error {
   ErrorCode code;
   std::string message;  // names the input and the place: file:line, JSON pointer, option
   std::string rule{};   // for a refused ledger event: the id of the rule it breaks (docs/formats.md)
+  std::string pointer{};  // for a bad JSON request body: the JSON pointer of the offending value
 
   [[nodiscard]] std::string_view name() const { return error_info(code).name; }
   [[nodiscard]] int exit_code() const { return error_info(code).exit_code; }

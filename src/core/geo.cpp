@@ -86,7 +86,17 @@ LocalFrame::LocalFrame(double ref_lat_deg)
       m_per_deg_lon(kEarthRadiusM * kDegToRad * std::cos(ref_lat_deg * kDegToRad)) {}
 
 Projection project_onto_segment(LatLon p, LatLon a, LatLon b) {
-  const LocalFrame f(p.lat);
+  Projection out = project_onto_segment(p, a, b, LocalFrame(p.lat));
+  out.distance_m = haversine_m(p, out.point);
+  return out;
+}
+
+double local_distance_m(LatLon a, LatLon b, const LocalFrame& f) {
+  const double dy = (b.lat - a.lat) * f.m_per_deg_lat, dx = (b.lon - a.lon) * f.m_per_deg_lon;
+  return std::sqrt(dx * dx + dy * dy);
+}
+
+Projection project_onto_segment(LatLon p, LatLon a, LatLon b, const LocalFrame& f) {
   const double ax = (a.lon - p.lon) * f.m_per_deg_lon, ay = (a.lat - p.lat) * f.m_per_deg_lat;
   const double bx = (b.lon - p.lon) * f.m_per_deg_lon, by = (b.lat - p.lat) * f.m_per_deg_lat;
   const double dx = bx - ax, dy = by - ay;
@@ -96,7 +106,8 @@ Projection project_onto_segment(LatLon p, LatLon a, LatLon b) {
   Projection out;
   out.t = t;
   out.point = {a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon)};
-  out.distance_m = haversine_m(p, out.point);
+  const double px = ax + t * dx, py = ay + t * dy;
+  out.distance_m = std::sqrt(px * px + py * py);
   return out;
 }
 

@@ -59,6 +59,13 @@ struct Projection {
   LatLon point;
 };
 [[nodiscard]] Projection project_onto_segment(LatLon p, LatLon a, LatLon b);
+// The same in a frame made once for many segments near `p` (snapping): `distance_m` is then the
+// planar distance in that frame, within a fraction of a millimetre per kilometre of the great-circle
+// one at the distances a snap considers, and needs no trigonometry.
+[[nodiscard]] Projection project_onto_segment(LatLon p, LatLon a, LatLon b, const LocalFrame& f);
+// Planar distance in a frame made once for a road's shape: for lengths along it (pieces of a few
+// hundred metres at most), where only their ratios matter.
+[[nodiscard]] double local_distance_m(LatLon a, LatLon b, const LocalFrame& f);
 
 // A polygon with an outer ring and optional holes, each ring a closed list of points.
 struct Polygon {

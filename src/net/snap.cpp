@@ -38,6 +38,9 @@ core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::str
                        std::clamp(p.lon, west, west + cell_lon * static_cast<double>(cols))};
   const double outside_m = core::haversine_m(p, clamped);
 
+  // Candidates are ranked by planar distance in one frame around the point (no trigonometry per
+  // candidate); the chosen one's distance is then the great-circle one.
+  const core::LocalFrame here(p.lat);
   Snap best;
   best.distance_m = std::numeric_limits<double>::infinity();
   std::uint32_t best_point = 0;
@@ -46,7 +49,7 @@ core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::str
     for (std::uint32_t i = a.grid_first[cell]; i < a.grid_first[cell + 1]; ++i) {
       const std::uint32_t pt = a.grid_items[i];
       const auto proj =
-          core::project_onto_segment(p, a.shape_coord[pt].to_double(), a.shape_coord[pt + 1].to_double());
+          core::project_onto_segment(p, a.shape_coord[pt].to_double(), a.shape_coord[pt + 1].to_double(), here);
       if (proj.distance_m < best.distance_m ||
           (proj.distance_m == best.distance_m && pt < best_point)) {
         best.distance_m = proj.distance_m;
@@ -83,8 +86,9 @@ core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::str
   const std::uint32_t first = a.segment_first_point[best.segment.value];
   best.piece = best_point - first;
   double before = 0, total = 0;
+  const core::LocalFrame along(shape.front().to_double().lat);
   for (std::size_t i = 1; i < shape.size(); ++i) {
-    const double len = core::haversine_m(shape[i - 1].to_double(), shape[i].to_double());
+    const double len = core::local_distance_m(shape[i - 1].to_double(), shape[i].to_double(), along);
     if (i - 1 < best.piece) before += len;
     if (i - 1 == best.piece) before += len * best.fraction;
     total += len;

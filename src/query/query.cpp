@@ -1,5 +1,7 @@
 #include "query/query.h"
 
+#include <cmath>
+
 #include <map>
 
 #include "access/critical.h"
@@ -81,26 +83,103 @@ Json info(const net::Graph& g, const std::string& name, std::int64_t file_bytes)
           {"largest_component_nodes", comps.largest}};
 }
 
+namespace {
+// Degrees to 7 decimals, OpenStreetMap's own precision (about 1 cm): a snapped point computed in
+// doubles carries no more information, and the shorter numbers are cheaper to print and to send.
+double osm_precision(double deg) {
+  const double v = std::round(deg * 1e7) / 1e7;
+  return v == 0 ? 0.0 : v;  // never "-0.0"
+}
+}  // namespace
+
 Json route_json(const route::Route& r) {
   Json coords = Json::array();
-  for (const auto& p : r.geometry) coords.push_back({p.lon, p.lat});
-  Json snapped = {r.snapped_m.front(), r.snapped_m.back()};
-  Json j = {{"distance_m", r.distance_m},
-            {"duration_s", r.duration_s},
-            {"roads", r.roads},
-            {"way_ids", r.way_ids},
-            {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
-            {"snapped", snapped}};
+  coords.get_ref<Json::array_t&>().reserve(r.geometry.size());
+  for (const auto& p : r.geometry) {
+    Json pair = Json::array();
+    pair.get_ref<Json::array_t&>().reserve(2);
+    pair.push_back(osm_precision(p.lon));
+    pair.push_back(osm_precision(p.lat));
+    coords.push_back(std::move(pair));
+  }
+  Json j = Json::object();
+  j["distance_m"] = r.distance_m;
+  j["duration_s"] = r.duration_s;
+  j["roads"] = r.roads;
+  j["way_ids"] = r.way_ids;
+  Json geometry = Json::object();
+  geometry["type"] = "LineString";
+  geometry["coordinates"] = std::move(coords);
+  j["geometry"] = std::move(geometry);
+  j["snapped"] = Json::array({r.snapped_m.front(), r.snapped_m.back()});
   if (r.snapped_m.size() > 2) j["snapped_via"] = std::vector<double>(r.snapped_m.begin() + 1, r.snapped_m.end() - 1);
   return j;
 }
 
+namespace {
+// Degrees at 1e-7 as decimal text ("7.4245317", "-0.5", "43.0"): exact, and no float formatting.
+void append_degrees(std::string& out, double deg) {
+  long long q = std::llround(deg * 1e7);
+  if (q < 0) {
+    out += '-';
+    q = -q;
+  }
+  out += std::to_string(q / 10000000);
+  char frac[8];
+  long long f = q % 10000000;
+  for (int i = 6; i >= 0; --i) {
+    frac[i] = static_cast<char>('0' + f % 10);
+    f /= 10;
+  }
+  int len = 7;
+  while (len > 1 && frac[len - 1] == '0') --len;
+  out += '.';
+  out.append(frac, static_cast<std::size_t>(len));
+}
+}  // namespace
+
+std::string route_json_text(const route::Route& r, const Network& n) {
+  // Members in the order nlohmann writes an object's (sorted), so that the text is route_json's.
+  std::string out;
+  out.reserve(64 + r.geometry.size() * 26);
+  out += "{\"closures\":";
+  out += closures_json(n).dump();
+  out += ",\"distance_m\":";
+  out += Json(r.distance_m).dump();
+  out += ",\"duration_s\":";
+  out += Json(r.duration_s).dump();
+  out += ",\"geometry\":{\"coordinates\":[";
+  for (std::size_t i = 0; i < r.geometry.size(); ++i) {
+    out += i == 0 ? "[" : ",[";
+    append_degrees(out, r.geometry[i].lon);
+    out += ',';
+    append_degrees(out, r.geometry[i].lat);
+    out += ']';
+  }
+  out += "],\"type\":\"LineString\"},\"roads\":";
+  out += Json(r.roads).dump();
+  out += ",\"snapped\":";
+  out += Json::array({r.snapped_m.front(), r.snapped_m.back()}).dump();
+  if (r.snapped_m.size() > 2) {
+    out += ",\"snapped_via\":";
+    out += Json(std::vector<double>(r.snapped_m.begin() + 1, r.snapped_m.end() - 1)).dump();
+  }
+  out += ",\"way_ids\":";
+  out += Json(r.way_ids).dump();
+  out += '}';
+  return out;
+}
+
 Json route_feature(const route::Route& r, const Network& n) {
   Json props = route_json(r);
-  Json geometry = props["geometry"];
+  Json geometry = std::move(props["geometry"]);
   props.erase("geometry");
   props["closures"] = closures_json(n);
-  return {{"type", "Feature"}, {"geometry", geometry}, {"properties", props}};
+  Json out = Json::object();
+  out["type"] = "Feature";
+  out["geometry"] = std::move(geometry);
+  out["properties"] = std::move(props);
+  return out;
 }
 
 Json no_route_json(const route::NoRoute& nr, const Network& n) {
@@ -226,7 +305,8 @@ Result<Json> capacity(const Network& n, const Sites& sources, const Sites& dests
   std::vector<std::int64_t> cap;
   std::vector<std::optional<std::size_t>> checkpoint_of;
   access::segment_capacities(g, o.classes, placed, cap, checkpoint_of);
-  CORRIDOR_TRY(const auto r, access::max_trucks(g, overlay.any() ? &overlay : nullptr, cap, checkpoint_of, from, to, o.routes));
+  CORRIDOR_TRY(const auto r,
+               access::max_trucks(g, overlay.any() ? &overlay : nullptr, cap, checkpoint_of, from, to, o.routes, o.cancel));
   const auto roads_of = [&](const std::vector<core::SegmentId>& segs) {
     std::vector<std::string> roads;
     std::vector<std::int64_t> ways;

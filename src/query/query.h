@@ -57,6 +57,9 @@ struct Sites {
 // as a Feature: the geometry, and the rest as properties.
 [[nodiscard]] Json route_json(const route::Route& r);
 [[nodiscard]] Json route_feature(const route::Route& r, const Network& n);
+// route_json(r) with "closures", as JSON text: the same value, written without building the
+// document (coordinates straight from their 1e-7 degree integers) — the HTTP API's hot path.
+[[nodiscard]] std::string route_json_text(const route::Route& r, const Network& n);
 // A no-route answer's extra fields: leg, cutting_closures, connected_without_closures, closures.
 [[nodiscard]] Json no_route_json(const route::NoRoute& nr, const Network& n);
 
@@ -73,6 +76,7 @@ struct CapacityOptions {
   access::ClassCapacity classes = access::ClassCapacity::defaults();
   std::size_t routes = 5;
   double snap_limit_m = net::kDefaultSnapLimitM;
+  const std::atomic<bool>* cancel = nullptr;  // set by another thread to stop the computation
 };
 // Trucks per day from the sources to the destinations: {"trucks_per_day", "bottleneck", "routes",
 // "other_routes_trucks_per_day", "checkpoints", "closures"}.

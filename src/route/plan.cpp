@@ -38,8 +38,9 @@ namespace {
 void append_geometry(const Graph& g, const Piece& p, std::vector<LatLon>& out) {
   const auto shape = g.shape(p.segment);
   std::vector<double> cum(shape.size(), 0);
+  const core::LocalFrame frame(shape.front().to_double().lat);
   for (std::size_t i = 1; i < shape.size(); ++i) {
-    cum[i] = cum[i - 1] + core::haversine_m(shape[i - 1].to_double(), shape[i].to_double());
+    cum[i] = cum[i - 1] + core::local_distance_m(shape[i - 1].to_double(), shape[i].to_double(), frame);
   }
   const double total = cum.back();
   auto at = [&](double frac) {

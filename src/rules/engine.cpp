@@ -103,6 +103,7 @@ Outcome genesis_change(const Event& e, const Genesis& g) {
   return accepted([e, g](State& s) {
     s.mode = Mode::kGoverned;
     s.name = g.name;
+    s.sequencer = g.sequencer;
     s.admitters.insert(g.admit.begin(), g.admit.end());
     for (const auto& p : g.parties) {
       s.members[p.name] = Member{p.name, p.role, p.display_name, p.public_key, p.public_key, e.seq, "", {}, "", {}};
@@ -349,7 +350,7 @@ Outcome consignment_step(const State& s, const Event& e, const json& p, const Me
     }
     auto expected = declaration_payload(s, d.dump(), e.time, "seq " + std::to_string(e.seq));
     if (!expected) return refused(e, expected.error().rule.empty() ? "L-PAYLOAD" : "C-REGIME", expected.error().message);
-    if (*expected != e.payload) {
+    if (*expected != p.dump()) {
       const json want = json::parse(*expected);
       std::string differs;
       for (const auto& [k, v] : want.items()) {
@@ -521,6 +522,14 @@ Result<Engine::Outcome> Engine::evaluate(const Event& e, bool verify_signature, 
   if (genesis) return genesis_change(e, *genesis);
   if (!payload_problem.empty()) return refused(e, "L-PAYLOAD", payload_problem);
   if (!p.is_object()) return refused(e, "L-PAYLOAD", "the payload is a JSON object");
+  // An event a node signed with a key it holds for the party (a web user's custodial key) says so:
+  // {"custody": "<the node's public key>"}. It is part of what was signed; the rules look past it.
+  if (p.contains("custody")) {
+    if (!p["custody"].is_string() || !ledger::from_hex<32>(p["custody"].get<std::string>(), "custody")) {
+      return refused(e, "L-PAYLOAD", "custody is the public key (64 hex digits) of the node holding the party's key");
+    }
+    p.erase("custody");
+  }
   if (e.type == kGenesis) return refused(e, "L-GENESIS", "only the first event of a ledger is its genesis");
   if (e.type == kPartyRegistered && !s_.members.contains(e.actor)) return party_joins(s_, e, p);
   const Member& actor = *s_.member(e.actor);

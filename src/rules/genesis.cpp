@@ -37,6 +37,9 @@ Result<void> check(const Genesis& g, const std::string& where) {
   if (g.name.empty()) return bad("the ledger needs a name");
   if (auto p = core::display_text_problem(g.name); !p.empty()) return bad("the ledger's name: " + p);
   if (g.parties.empty()) return bad("a genesis names its founding parties");
+  if (!g.sequencer.empty() && g.sequencer.rfind("http://", 0) != 0 && g.sequencer.rfind("https://", 0) != 0) {
+    return bad("sequencer '" + core::printable(g.sequencer) + "' is not an http:// or https:// URL");
+  }
   std::set<std::string> names;
   for (const auto& p : g.parties) {
     if (!core::valid_party_name(p.name)) {
@@ -95,6 +98,7 @@ Result<Genesis> read_genesis(const std::string& path) {
   CORRIDOR_CHECK(l.string("created", created, true));
   CORRIDOR_CHECK(l.strings("admit", g.admit));
   CORRIDOR_CHECK(l.string("places", places));
+  CORRIDOR_CHECK(l.string("sequencer", g.sequencer));
   CORRIDOR_CHECK(l.no_others());
   CORRIDOR_TRY(g.created, core::parse_iso8601(created, path + ": [ledger] created"));
   top.claim("party");
@@ -152,9 +156,10 @@ std::string genesis_document(const Genesis& g) {
     if (s.population) j["population"] = *s.population;
     settlements.push_back(j);
   }
-  return json{{"corridor_genesis", 1}, {"name", g.name},          {"created", g.created},      {"admit", g.admit},
-              {"parties", parties},    {"checkpoints", checkpoints}, {"settlements", settlements}}
-      .dump();
+  json doc = {{"corridor_genesis", 1}, {"name", g.name},          {"created", g.created},      {"admit", g.admit},
+              {"parties", parties},    {"checkpoints", checkpoints}, {"settlements", settlements}};
+  if (!g.sequencer.empty()) doc["sequencer"] = g.sequencer;
+  return doc.dump();
 }
 
 ledger::Digest genesis_digest(const Genesis& g) {
@@ -188,6 +193,10 @@ Result<Genesis> parse_genesis_document(const std::string& text, const std::strin
   }
   g.name = *name;
   g.created = j["created"].get<std::int64_t>();
+  if (j.contains("sequencer")) {
+    if (!j["sequencer"].is_string()) return bad("/sequencer: a URL");
+    g.sequencer = j["sequencer"].get<std::string>();
+  }
   g.admit = *admit;
   for (const char* list : {"parties", "checkpoints", "settlements"}) {
     if (!j.contains(list) || !j[list].is_array()) return bad(std::string("/") + list + ": missing or not an array");

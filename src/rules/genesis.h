@@ -40,6 +40,7 @@ struct Genesis {
   std::string name;
   core::UnixSeconds created = 0;
   std::vector<std::string> admit;  // parties that admit members and register checkpoints and settlements
+  std::string sequencer;           // the URL of the node that sequences the ledger ("" for none named)
   std::vector<GenesisParty> parties;
   std::vector<GenesisCheckpoint> checkpoints;
   std::vector<GenesisSettlement> settlements;

@@ -241,6 +241,39 @@ Result<Event> Ledger::append(const ledger::Signer& signer, Draft draft) {
   return events.front();
 }
 
+Result<Event> Ledger::prepare(const std::string& actor, const Draft& d) {
+  Event e;
+  CORRIDOR_CHECK(store_->read([&]() -> Result<void> {
+    CORRIDOR_CHECK(catch_up());
+    const State& s = engine_.state();
+    e.seq = s.size + 1;
+    e.time = d.time;
+    e.actor = actor;
+    e.type = d.type;
+    e.subject = d.subject;
+    e.prev_hash = s.last_hash;
+    CORRIDOR_TRY(e.payload, ledger::canonical_json(d.payload_json, "payload of " + d.type));
+    if (d.time > core::now_unix() + kClockSkew) {
+      return core::refuse(ErrorCode::kInvalidArgument, "L-TIME", "refused by rule L-TIME: dated " + core::format_iso8601(d.time) +
+                                                                     ", in the future of this node's clock");
+    }
+    if (s.member(actor) == nullptr && d.type != kPartyRegistered) {
+      return core::refuse(ErrorCode::kForbidden, "P-MEMBER", "party '" + core::printable(actor) + "' is not a member of this ledger");
+    }
+    ledger::set_hash(e);
+    CORRIDOR_TRY(const Engine::Outcome o, engine_.check(e, /*signed_here=*/true));
+    (void)o;
+    return {};
+  }));
+  return e;
+}
+
+Result<bool> Ledger::refresh() {
+  const std::uint64_t before = engine_.state().size;
+  CORRIDOR_CHECK(store_->read([&] { return catch_up(); }));
+  return engine_.state().size != before;
+}
+
 Result<Event> Ledger::append_signed(const Event& e) {
   CORRIDOR_CHECK(transact([&]() -> Result<void> {
     const std::uint64_t before = engine_.state().size;
@@ -342,6 +375,88 @@ Result<Ledger::ImportReport> Ledger::import(const std::vector<Event>& events, co
       engine_.apply(e, o);
     }
     if (head) CORRIDOR_CHECK(store_->set_note(head_key, ledger::head_json(*head)));
+    report.appended = fresh.size();
+    return commit(before, fresh);
+  }));
+  return report;
+}
+
+Result<std::optional<ledger::TreeHead>> Ledger::kept_head(const ledger::PublicKey& node) {
+  CORRIDOR_TRY(const auto saved, store_->note("peer_head:" + ledger::to_hex(node)));
+  if (!saved) return std::optional<ledger::TreeHead>();
+  CORRIDOR_TRY(auto h, ledger::parse_head(*saved, "the head last kept of that node"));
+  return std::optional<ledger::TreeHead>(std::move(h));
+}
+
+Result<Ledger::ExtendReport> Ledger::extend(const std::vector<Event>& fresh, const ledger::TreeHead& head,
+                                            const std::optional<std::vector<ledger::Digest>>& proof, std::string* evidence) {
+  const ledger::HeadSignature* node = ledger::node_signature(head);
+  if (node == nullptr) return fail(ErrorCode::kCorrupt, "the head served is not signed by its node");
+  CORRIDOR_CHECK(ledger::check_head(head, "the head served"));
+  const std::string key = "peer_head:" + ledger::to_hex(node->public_key);
+  ExtendReport report;
+  // Evidence of a truncation or a fork: the two heads the node signed, and where this node stands.
+  const auto refuse_with = [&](const std::optional<ledger::TreeHead>& kept, const std::string& why) -> Result<void> {
+    if (evidence != nullptr) {
+      json e = {{"served", json::parse(ledger::head_json(head))}, {"reason", why}};
+      if (kept) e["kept"] = json::parse(ledger::head_json(*kept));
+      const State& s = engine_.state();
+      e["local"] = {{"log", s.log_id}, {"size", s.size}, {"root", ledger::to_hex(s.tree.root())}};
+      *evidence = e.dump();
+    }
+    return fail(ErrorCode::kCorrupt, why + "; nothing appended");
+  };
+  CORRIDOR_CHECK(transact([&]() -> Result<void> {
+    const State& s = engine_.state();
+    if (s.size > 0 && head.log != s.log_id) return refuse_with(std::nullopt, "the node serves another ledger");
+    CORRIDOR_TRY(const auto saved, store_->note(key));
+    std::optional<ledger::TreeHead> kept;
+    if (saved) {
+      CORRIDOR_TRY(kept, ledger::parse_head(*saved, "the head last kept of that node"));
+    }
+    if (kept && kept->log == head.log) {
+      if (head.size < kept->size) {
+        return refuse_with(kept, "the node showed " + std::to_string(kept->size) + " events on " +
+                                     core::format_iso8601(kept->time) + " and now shows " + std::to_string(head.size) +
+                                     ": " + range_text(head.size + 1, kept->size) + " are gone (it cut its log short)");
+      }
+      if (!proof) return fail(ErrorCode::kInvalidArgument, "a consistency proof from the kept head is needed");
+      if (!ledger::merkle::verify_consistency(kept->size, head.size, kept->root, head.root, *proof)) {
+        return refuse_with(kept, "the node's head of size " + std::to_string(head.size) + " is not consistent with its head of " +
+                                     core::format_iso8601(kept->time) + " (size " + std::to_string(kept->size) +
+                                     "): it rewrote its log (a fork)");
+      }
+      report.proof_checked = true;
+    }
+    if (head.size < s.size) {
+      // The node is behind this one: fine if it holds the same prefix.
+      CORRIDOR_TRY(const ledger::Digest ours, root_at(head.size));
+      if (ours != head.root) {
+        return refuse_with(kept, "the node's first " + std::to_string(head.size) + " events differ from this node's (a fork)");
+      }
+      return {};
+    }
+    if (fresh.size() != head.size - s.size || (!fresh.empty() && fresh.front().seq != s.size + 1)) {
+      return fail(ErrorCode::kInvalidArgument, "the events served do not run from seq " + std::to_string(s.size + 1) +
+                                                   " to the head's size " + std::to_string(head.size));
+    }
+    if (!fresh.empty() && fresh.front().prev_hash != s.last_hash) {
+      return refuse_with(kept, "the node's log does not continue this node's: its event " + std::to_string(s.size + 1) +
+                                   " follows another history (a fork)");
+    }
+    const std::uint64_t before = s.size;
+    for (const Event& e : fresh) {
+      auto checked = engine_.check(e, /*signed_here=*/false);
+      if (!checked) {
+        if (checked.error().code == ErrorCode::kCorrupt) return refuse_with(kept, "the event served at " + checked.error().message);
+        return core::Unexpected{checked.error()};
+      }
+      engine_.apply(e, *checked);
+    }
+    if (engine_.state().tree.root() != head.root) {
+      return refuse_with(kept, "the events served do not give the root of the head served");
+    }
+    CORRIDOR_CHECK(store_->set_note(key, ledger::head_json(head)));
     report.appended = fresh.size();
     return commit(before, fresh);
   }));

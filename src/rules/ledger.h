@@ -56,6 +56,12 @@ class Ledger {
   [[nodiscard]] core::Result<ledger::Event> append(const ledger::Signer& signer, Draft draft);
   // Appends an event signed elsewhere (the genesis, an HTTP client's signed event) after checking it.
   [[nodiscard]] core::Result<ledger::Event> append_signed(const ledger::Event& e);
+  // The next event for `actor` from `draft`, checked against every rule but not signed: what a
+  // client that holds its own key signs (its `hash`) and sends back to append_signed. If the log
+  // moves on in between, append_signed refuses it (kConflict) and the client asks again.
+  [[nodiscard]] core::Result<ledger::Event> prepare(const std::string& actor, const Draft& draft);
+  // Folds what other writers appended since (another process on the same store). True if any.
+  [[nodiscard]] core::Result<bool> refresh();
 
   struct ImportReport {
     std::uint64_t appended = 0;
@@ -64,6 +70,22 @@ class Ledger {
   };
   [[nodiscard]] core::Result<ImportReport> import(const std::vector<ledger::Event>& events,
                                                   const std::optional<ledger::TreeHead>& head);
+
+  // Events another node served after this node's last one (a mirror syncing from its sequencer):
+  // `head` is that node's signed head and `fresh` the events up to its size; `proof` the
+  // consistency proof from the last head this node kept of that node to `head` (none when it kept
+  // none). Every event is folded under every rule, the result must give the head's root, and the
+  // head must be consistent with the one kept; else nothing is appended and `evidence` (when given)
+  // receives {"kept", "served", "local"} heads as JSON — what anyone can check later.
+  struct ExtendReport {
+    std::uint64_t appended = 0;
+    bool proof_checked = false;
+  };
+  [[nodiscard]] core::Result<ExtendReport> extend(const std::vector<ledger::Event>& fresh, const ledger::TreeHead& head,
+                                                  const std::optional<std::vector<ledger::Digest>>& proof,
+                                                  std::string* evidence);
+  // The head this node last kept of the node whose key signed it, if any.
+  [[nodiscard]] core::Result<std::optional<ledger::TreeHead>> kept_head(const ledger::PublicKey& node);
 
   // The tree head of the log as it is now, signed by the node's key.
   [[nodiscard]] core::Result<ledger::TreeHead> head(const ledger::KeyPair& node_key, core::UnixSeconds now);

@@ -80,6 +80,7 @@ struct Violation {
 struct State {
   Mode mode = Mode::kOpen;
   std::string name;    // the ledger's name (from its genesis)
+  std::string sequencer;  // the URL of the node that sequences it, if its genesis names one
   std::string log_id;  // hash of event 1: which ledger this is
   std::set<std::string> admitters;
   std::map<std::string, Member> members;

@@ -1,6 +1,7 @@
 #include "scenario/report.h"
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -191,7 +192,132 @@ json summary_json(const Scenario& s, const RunResult& r) {
   return sum;
 }
 
-json to_json(const Scenario& s, const RunResult& r) {
+json day_json(const Scenario& s, const RunResult& r, std::size_t day_index) {
+  const DayResult& d = r.days.at(day_index);
+  json status = json::object();
+  for (const auto& [t, e] : d.status) {
+    json j = effective_json(s, e);
+    json in_force = json::array();
+    for (const auto& c : s.claims) {
+      if (c.target == t && c.from <= d.day && d.day < c.ends) in_force.push_back(claim_json(c));
+    }
+    j["claims"] = in_force;
+    status[t] = j;
+  }
+  json conflicts = json::array();
+  for (const auto& c : d.conflicts) {
+    json claims = json::array();
+    for (std::size_t i : c.claims) claims.push_back(claim_json(s.claims[i]));
+    conflicts.push_back({{"target", c.target}, {"claims", claims}});
+  }
+  json convoys = json::array();
+  for (const auto& c : d.convoys) {
+    convoys.push_back({{"convoy", c.convoy},     {"party", c.party},   {"from", c.from},   {"to", c.to},
+                       {"set_out", supply::day_text(c.set_out)},   {"trucks", c.trucks}, {"tonnes", c.tonnes},
+                       {"kcal", c.kcal},         {"moved", c.moved},   {"waits", c.waits}, {"reasons", c.reasons},
+                       {"reason_kinds", c.reason_kinds},           {"roads", c.roads}});
+  }
+  json cut = json::array();
+  for (std::size_t i : d.cut_off) cut.push_back(s.places[i].id);
+  json fig = {{"need_kcal", d.supply.need_kcal},         {"delivered_kcal", d.supply.delivered_kcal},
+              {"consumed_kcal", d.supply.consumed_kcal}, {"shortfall_kcal", d.supply.shortfall_kcal},
+              {"stock_kcal", d.supply.stock_kcal},       {"coverage", d.supply.coverage},
+              {"days_of_supply", d.supply.days_of_supply}};
+  fig["runs_out"] = d.supply.runs_out ? json(supply::day_text(*d.supply.runs_out)) : json(nullptr);
+  return {{"date", supply::day_text(d.day)},
+          {"cut_off", cut},
+          {"cut_off_population", d.cut_off_population},
+          {"capacity_trucks_per_day", d.capacity_open},
+          {"capacity_trucks_per_day_with_restricted", d.capacity_with_restricted},
+          {"bottleneck", d.bottleneck},
+          {"status", status},
+          {"conflicts", conflicts},
+          {"convoys", convoys},
+          {"delivered_tonnes", d.delivered_tonnes},
+          {"supply", fig}};
+}
+
+json day_geojson(const Scenario& s, const RunResult& r, std::size_t day_index) {
+  const json day = day_json(s, r, day_index);
+  const net::Graph& g = s.graph();
+  json features = json::array();
+  std::set<std::string> conflicted;
+  for (const auto& c : day["conflicts"]) conflicted.insert(c["target"].get<std::string>());
+  for (const auto& [id, segs] : s.roads) {
+    json lines = json::array();
+    std::string name;
+    for (const auto seg : segs) {
+      json coords = json::array();
+      for (const auto& p : g.shape(seg)) {
+        const auto ll = p.to_double();
+        coords.push_back({ll.lon, ll.lat});
+      }
+      lines.push_back(coords);
+      if (name.empty()) name = g.label(seg);
+    }
+    json props = {{"kind", "road"}, {"id", id}, {"name", name}, {"conflict", conflicted.contains(id)}};
+    if (day["status"].contains(id)) {
+      props.update(day["status"][id]);
+    } else {
+      props["status"] = status_name(s.baseline.contains(id) ? s.baseline.at(id) : Status::kOpen);
+      props["by"] = "baseline";
+      props["claims"] = json::array();
+    }
+    props["bottleneck"] = std::find(day["bottleneck"].begin(), day["bottleneck"].end(), id) != day["bottleneck"].end();
+    features.push_back({{"type", "Feature"}, {"geometry", {{"type", "MultiLineString"}, {"coordinates", lines}}}, {"properties", props}});
+  }
+  std::set<std::string> cut;
+  for (const auto& id : day["cut_off"]) cut.insert(id.get<std::string>());
+  std::set<std::size_t> area(s.area.begin(), s.area.end()), sources(s.sources.begin(), s.sources.end());
+  for (std::size_t i = 0; i < s.places.size(); ++i) {
+    const auto& p = s.places[i];
+    json props = {{"kind", sources.contains(i) ? "source" : area.contains(i) ? "place" : "other_place"},
+                  {"id", p.id},
+                  {"name", p.name},
+                  {"names", p.names},
+                  {"population", p.population},
+                  {"cut_off", cut.contains(p.id)}};
+    features.push_back({{"type", "Feature"}, {"geometry", {{"type", "Point"}, {"coordinates", {p.point.lon, p.point.lat}}}},
+                        {"properties", props}});
+  }
+  for (const auto& c : s.checkpoints) {
+    json props = {{"kind", "checkpoint"},
+                  {"id", c.id},
+                  {"name", c.regime.checkpoint_name},
+                  {"operator", c.operator_party},
+                  {"road", c.road},
+                  {"capacity_per_day", c.capacity.per_day()},
+                  {"conflict", conflicted.contains(c.id)},
+                  {"in_force", c.in_force(r.days.at(day_index).day)}};
+    if (day["status"].contains(c.id)) props.update(day["status"][c.id]);
+    features.push_back({{"type", "Feature"},
+                        {"geometry", {{"type", "Point"}, {"coordinates", {c.regime.lon, c.regime.lat}}}},
+                        {"properties", props}});
+  }
+  json out = {{"type", "FeatureCollection"}, {"features", features}};
+  for (const char* k : {"date", "cut_off_population", "capacity_trucks_per_day", "capacity_trucks_per_day_with_restricted",
+                        "delivered_tonnes", "supply", "convoys", "conflicts"}) {
+    out[k] = day[k];
+  }
+  out["trust"] = r.trust.empty() ? json("operator") : json(r.trust);
+  return out;
+}
+
+json claims_json(const Scenario& s, const std::string& target, std::optional<Day> day) {
+  json out = json::array();
+  for (const auto& c : s.claims) {
+    if (!target.empty() && c.target != target) continue;
+    if (day && !(c.from <= *day && *day < c.ends)) continue;
+    json j = claim_json(c);
+    j["target"] = c.target;
+    j["note"] = c.note;
+    j["in_force_until"] = c.ends == INT64_MAX ? json(nullptr) : json(supply::day_text(c.ends));
+    out.push_back(j);
+  }
+  return out;
+}
+
+json to_json(const Scenario& s, const RunResult& r, bool with_days) {
   json area = json::array();
   for (std::size_t i : s.area) {
     area.push_back({{"id", s.places[i].id}, {"name", s.places[i].name}, {"names", s.places[i].names},
@@ -200,41 +326,7 @@ json to_json(const Scenario& s, const RunResult& r) {
   json sources = json::array();
   for (std::size_t i : s.sources) sources.push_back(s.places[i].id);
   json days = json::array();
-  for (const auto& d : r.days) {
-    json status = json::object();
-    for (const auto& [t, e] : d.status) status[t] = effective_json(s, e);
-    json conflicts = json::array();
-    for (const auto& c : d.conflicts) {
-      json claims = json::array();
-      for (std::size_t i : c.claims) claims.push_back(claim_json(s.claims[i]));
-      conflicts.push_back({{"target", c.target}, {"claims", claims}});
-    }
-    json convoys = json::array();
-    for (const auto& c : d.convoys) {
-      convoys.push_back({{"convoy", c.convoy},     {"party", c.party},   {"from", c.from},   {"to", c.to},
-                         {"set_out", supply::day_text(c.set_out)},   {"trucks", c.trucks}, {"tonnes", c.tonnes},
-                         {"kcal", c.kcal},         {"moved", c.moved},   {"waits", c.waits}, {"reasons", c.reasons},
-                         {"reason_kinds", c.reason_kinds},           {"roads", c.roads}});
-    }
-    json cut = json::array();
-    for (std::size_t i : d.cut_off) cut.push_back(s.places[i].id);
-    json fig = {{"need_kcal", d.supply.need_kcal},         {"delivered_kcal", d.supply.delivered_kcal},
-                {"consumed_kcal", d.supply.consumed_kcal}, {"shortfall_kcal", d.supply.shortfall_kcal},
-                {"stock_kcal", d.supply.stock_kcal},       {"coverage", d.supply.coverage},
-                {"days_of_supply", d.supply.days_of_supply}};
-    fig["runs_out"] = d.supply.runs_out ? json(supply::day_text(*d.supply.runs_out)) : json(nullptr);
-    days.push_back({{"date", supply::day_text(d.day)},
-                    {"cut_off", cut},
-                    {"cut_off_population", d.cut_off_population},
-                    {"capacity_trucks_per_day", d.capacity_open},
-                    {"capacity_trucks_per_day_with_restricted", d.capacity_with_restricted},
-                    {"bottleneck", d.bottleneck},
-                    {"status", status},
-                    {"conflicts", conflicts},
-                    {"convoys", convoys},
-                    {"delivered_tonnes", d.delivered_tonnes},
-                    {"supply", fig}});
-  }
+  for (std::size_t i = 0; with_days && i < r.days.size(); ++i) days.push_back(day_json(s, r, i));
   json changes = json::array();
   for (const auto& c : r.changes) {
     json j = effective_json(s, c.after);

@@ -3,13 +3,24 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "scenario/scenario.h"
 
 namespace corridor::scenario {
 
-[[nodiscard]] nlohmann::json to_json(const Scenario& s, const RunResult& r);
+// `with_days` false: "days" is left empty (a server writes them one at a time with day_json).
+[[nodiscard]] nlohmann::json to_json(const Scenario& s, const RunResult& r, bool with_days = true);
+// One day of a run (the elements of to_json's "days"), with, per road and checkpoint, every claim
+// in force that day beside the effective status.
+[[nodiscard]] nlohmann::json day_json(const Scenario& s, const RunResult& r, std::size_t day_index);
+// The same day as a GeoJSON FeatureCollection: a feature per road (its segments as a
+// MultiLineString) with its status and claims, a point per place (population, cut off or not) and
+// per checkpoint; the day's figures as foreign members.
+[[nodiscard]] nlohmann::json day_geojson(const Scenario& s, const RunResult& r, std::size_t day_index);
+// The claims about `target` (every target when empty) in force on `day` (every day when none).
+[[nodiscard]] nlohmann::json claims_json(const Scenario& s, const std::string& target, std::optional<Day> day);
 // The "summary" member of to_json: spans of cut-off, capacity, convoys, coverage, conflicts.
 [[nodiscard]] nlohmann::json summary_json(const Scenario& s, const RunResult& r);
 [[nodiscard]] std::string summary_text(const Scenario& s, const RunResult& r);

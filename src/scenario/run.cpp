@@ -333,6 +333,9 @@ struct Engine {
     std::map<std::string, Effective> previous;
     std::vector<std::size_t> in_force;
     for (Day d = s.start; d <= s.end; ++d) {
+      if (o.progress && !o.progress(static_cast<std::size_t>(d - s.start), static_cast<std::size_t>(s.end - s.start + 1))) {
+        return fail(ErrorCode::kUnavailable, "the run was cancelled at " + supply::day_text(d));
+      }
       DayResult day;
       day.day = d;
       for (const auto& t : targets) {

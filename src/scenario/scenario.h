@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -176,6 +177,8 @@ struct RunResult {
 
 struct RunOptions {
   std::string trust;  // a party id; "" = the operator of each road or checkpoint
+  // Called before each day with (days done, days in all); returning false cancels the run.
+  std::function<bool(std::size_t, std::size_t)> progress{};
 };
 
 [[nodiscard]] core::Result<RunResult> run(const Scenario& s, const RunOptions& o);

@@ -3,6 +3,7 @@
 
 #include "access/capacity.h"
 #include "access/critical.h"
+#include "access/places.h"
 #include "access/reach.h"
 #include "support/ascii_map.h"
 
@@ -36,6 +37,21 @@ std::vector<testing::AsciiWay> valley_ways() {
           {"CB", {{"highway", "secondary"}, {"name", "Link"}}},
           {"BV", {{"highway", "tertiary"}, {"name", "Valley road"}}},
           {"VW", {{"highway", "residential"}, {"name", "Village lane"}}}};
+}
+
+// Points given inline are named after where they came from: an option (--sources) or a JSON
+// pointer (/sources), never a mangled piece of either.
+TEST(Places, InlinePointsAreNamedAfterTheOptionOrThePointer) {
+  for (const std::string origin : {"--sources", "/sources", "sources"}) {
+    const auto p = places_from_list("43.7384,7.4246;43.7311,7.4197", origin);
+    ASSERT_TRUE(p) << p.error().message;
+    ASSERT_EQ(p->size(), 2u);
+    EXPECT_EQ((*p)[0].id, "sources1") << origin;
+    EXPECT_EQ((*p)[1].id, "sources2") << origin;
+    EXPECT_EQ((*p)[1].name, "43.7311,7.4197");
+  }
+  EXPECT_FALSE(places_from_list("", "/to"));
+  EXPECT_FALSE(places_from_list("43.7,7.4;nowhere", "/to"));
 }
 
 TEST(Reach, MultiSourceNearestAndCutOffByClosure) {

@@ -1,0 +1,85 @@
+#include "api/writes.h"
+
+#include "api/client.h"
+
+namespace corridor::api {
+
+using core::ErrorCode;
+using core::fail;
+using core::Result;
+
+Result<rules::Ledger::Draft> draft_of(const rules::State& s, const Intent& in, const std::string& custody) {
+  rules::Ledger::Draft d;
+  d.type = in.type;
+  d.subject = in.subject;
+  d.time = in.time;
+  Json payload = in.payload;
+  if (in.declaration) {
+    auto built = rules::declaration_payload(s, in.declaration->dump(), in.time, "/declaration");
+    if (!built) return core::Unexpected{in_member(built.error(), "/declaration", "/declaration: declaration")};
+    payload = Json::parse(*built);
+  }
+  if (!custody.empty()) payload["custody"] = custody;
+  d.payload_json = payload.dump();
+  return d;
+}
+
+Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in) {
+  Node& node = api.node();
+  const ledger::Signer* signer = node.custodial(r.who.party);
+  if (signer == nullptr) {
+    return core::refuse(ErrorCode::kForbidden, "P-KEY",
+                        "this node holds no key for '" + r.who.party + "': sign the event with your own key (POST "
+                        "/v1/ledger/drafts, then /v1/ledger/events; the CLI's --server URL does both)");
+  }
+  const std::string custody = ledger::to_hex(node.node_key().public_key);
+  if (node.upstream().empty()) {
+    return node.with_ledger([&](rules::Ledger& l) -> Result<ledger::Event> {
+      CORRIDOR_TRY(auto events, l.append(*signer, [&](const rules::State& s) -> Result<std::vector<rules::Ledger::Draft>> {
+        CORRIDOR_TRY(auto d, draft_of(s, in, custody));
+        return std::vector<rules::Ledger::Draft>{d};
+      }));
+      return events.front();
+    });
+  }
+  // A mirror: the sequencer builds and appends it; this node signs it.
+  RemoteDraft d{in.type, in.subject, (in.declaration ? Json::object() : in.payload).dump(), in.time,
+                in.declaration ? in.declaration->dump() : std::string()};
+  d.custody = custody;
+  auto e = submit(node.upstream(), *signer, d);
+  if (!e && e.error().code == ErrorCode::kUnavailable) {
+    return fail(ErrorCode::kUnavailable, "this node mirrors " + node.upstream() + ", which sequences the ledger, and cannot "
+                                         "reach it now: " + e.error().message);
+  }
+  if (!e) return core::Unexpected{e.error()};
+  (void)sync_from(node, node.upstream(), nullptr, node.upstream_token());
+  return *e;
+  return e;
+}
+
+Json event_json(const ledger::Event& e) { return Json::parse(ledger::to_json_line(e)); }
+
+Result<ledger::Event> event_of(const Json& j, const std::string& pointer) {
+  if (!j.is_object()) return bad_value(pointer, "an event is a JSON object");
+  auto e = ledger::from_json_line(j.dump(), pointer);
+  if (!e) return bad_value(pointer, e.error().message);
+  return e;
+}
+
+Result<DeclarationBody> declaration_body(const Request& r) {
+  CORRIDOR_TRY(const Json j, r.json_body());
+  Body b(j);
+  CORRIDOR_TRY(const auto decl, b.any("declaration", true));
+  CORRIDOR_TRY(const auto at, b.str("at"));
+  CORRIDOR_CHECK(b.no_others());
+  if (!decl->is_object()) return bad_value("/declaration", "a declaration object (docs/formats.md)");
+  if (!decl->contains("id") || !(*decl)["id"].is_string()) {
+    return bad_value("/declaration/id", "a declaration's id, a string (docs/formats.md)");
+  }
+  DeclarationBody out;
+  out.declaration = *decl;
+  CORRIDOR_TRY(out.at, time_or_now(at, "/at"));
+  return out;
+}
+
+}  // namespace corridor::api

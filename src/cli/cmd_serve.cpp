@@ -1,0 +1,88 @@
+// corridor serve: the HTTP API (src/api). corridor sync: pull another node's ledger into this one.
+#include <fstream>
+#include <iostream>
+
+#include "api/client.h"
+#include "api/server.h"
+#include "cli/common.h"
+#include "rules/ledger.h"
+
+namespace corridor::cli {
+
+Runner add_serve(CLI::App& app) {
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP JSON API under /v1 (docs/http.md)");
+  auto o = std::make_shared<api::ServerOptions>();
+  o->node.store = "sqlite:corridor.db";
+  auto custodial = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("--store", o->node.store, "the ledger: sqlite:PATH (default sqlite:corridor.db)");
+  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  cmd->add_option("--network", o->node.network, "a road network (.cgraph) for route, reach, critical, capacity");
+  cmd->add_option("--scenario", o->node.scenarios, "a scenario (TOML) to serve, repeatable");
+  cmd->add_option("--places", o->node.places, "settlements (CSV) for the supply figures");
+  cmd->add_option("--needs", o->node.needs, "needs profile (TOML) for the supply figures");
+  cmd->add_option("--commodities", o->node.commodities, "commodity table (CSV) for the supply figures");
+  cmd->add_option("--custodial", *custodial, "PARTY=KEYFILE: sign for PARTY's web users with this key, repeatable");
+  cmd->add_option("--sequencer", o->node.upstream, "follow this node (URL): a mirror, whose writes go there");
+  cmd->add_option("--sequencer-token", o->node.upstream_token, "a member's bearer token on the sequencer, to read its events");
+  cmd->add_option("--public-url", o->node.public_url, "this node's own URL (a governed ledger names its sequencer's)");
+  cmd->add_option("--web", o->web_root, "a folder of static files (the dashboard) served at /");
+  cmd->add_option("--threads", o->threads, "worker threads, each holding one connection (default 256)")->check(CLI::Range(2, 4096));
+  cmd->add_option("--max-jobs", o->max_jobs, "long jobs at once, beyond which 503 (default 2)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--busy-reads", o->busy_reads, "reads computing at once; the others wait their turn (default 2 per core)")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--body-limit", o->body_limit, "request body limit in bytes (default 4 MiB)");
+  cmd->add_option("--read-timeout", o->read_timeout_s, "seconds to read a request (default 10)");
+  cmd->add_option("--sync-interval-ms", o->sync_interval_ms, "a mirror pulls this often (default 1000)");
+  cmd->add_flag("--log", o->access_log, "log every request on stderr");
+  return [o, custodial] {
+    for (const auto& c : *custodial) {
+      const auto eq = c.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return report({core::ErrorCode::kInvalidArgument, "--custodial '" + c + "': PARTY=KEYFILE"}, false);
+      }
+      o->node.custodial[c.substr(0, eq)] = c.substr(eq + 1);
+    }
+    if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), false);
+    return api::serve(*o);
+  };
+}
+
+Runner add_sync(CLI::App& app) {
+  auto* cmd = app.add_subcommand("sync", "Pull what another node holds beyond this store's ledger, checked under every rule");
+  struct Opts {
+    std::string from, store = "corridor.db", token, evidence;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--from", o->from, "the node's URL (http://host:port)")->required();
+  cmd->add_option("--store", o->store, "this node's SQLite file (default corridor.db)");
+  cmd->add_option("--token", o->token, "a member's bearer token on that node (its events are for members)");
+  cmd->add_option("--evidence", o->evidence, "where to write both heads when the node forked or cut its log");
+  cmd->add_flag("--json", o->json, "print as JSON");
+  return [o] {
+    auto opened = open_ledger(o->store, StoreUse::kCreate);
+    if (!opened) return report(opened.error(), o->json);
+    warn_violations(opened->ledger->state());
+    std::string evidence;
+    auto r = api::sync_store(*opened->ledger, o->from, &evidence, o->token);
+    if (!r) {
+      if (!evidence.empty()) {
+        if (!o->evidence.empty()) {
+          std::ofstream(o->evidence, std::ios::trunc) << evidence << "\n";
+        } else {
+          std::cerr << "evidence: " << evidence << "\n";
+        }
+      }
+      return report(r.error(), o->json, evidence.empty() ? nlohmann::json::object() : nlohmann::json{{"evidence", nlohmann::json::parse(evidence)}});
+    }
+    if (o->json) {
+      print_json({{"appended", r->appended}, {"events", r->size}, {"consistency_proof_checked", r->proof_checked}});
+    } else {
+      std::cout << "synced from " << o->from << ": " << r->appended << " new events; the ledger now holds " << r->size
+                << (r->proof_checked ? "; consistent with the head kept of that node" : "") << "\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace corridor::cli

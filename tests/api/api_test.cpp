@@ -1,0 +1,189 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "api/http.h"
+#include "api/server.h"
+#include "ledger/crypto.h"
+
+namespace corridor::api {
+namespace {
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(ledger::crypto_init());
+    dir_ = std::filesystem::temp_directory_path() / ("corridor_api_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    NodeOptions o;
+    o.store = "sqlite:" + (dir_ / "c.db").string();
+    auto n = Node::open(o);
+    ASSERT_TRUE(n) << n.error().message;
+    node_ = std::move(*n);
+    api_ = std::make_unique<Api>(*node_, ServerOptions{});
+  }
+  void TearDown() override {
+    api_.reset();
+    node_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Reply call(const std::string& method, const std::string& path, const std::string& body = "",
+             const std::multimap<std::string, std::string>& query = {}) {
+    Request r;
+    r.method = method;
+    r.path = path;
+    r.body = body;
+    r.query = query;
+    return api_->handle(r);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<Api> api_;
+};
+
+// Every route the server dispatches is in the OpenAPI document, and every operation in the
+// document is a route the server dispatches: both come from one table, and this keeps it so.
+TEST_F(ApiTest, TheOpenApiDocumentIsExactlyTheRouteTable) {
+  const Json doc = api_->openapi();
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  std::set<std::pair<std::string, std::string>> served, documented;
+  for (const auto& r : api_->routes()) {
+    std::string m = r.method;
+    for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(served.insert({m, r.path}).second) << "twice: " << r.method << " " << r.path;
+  }
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    for (const auto& [m, op] : ops.items()) {
+      documented.insert({m, path});
+      EXPECT_TRUE(op.contains("responses") && op["responses"].contains("default")) << m << " " << path;
+      // Every schema an operation names exists.
+      const std::string text = op.dump();
+      for (std::size_t at = text.find("#/components/schemas/"); at != std::string::npos;
+           at = text.find("#/components/schemas/", at + 1)) {
+        const auto end = text.find('"', at);
+        const std::string name = text.substr(at + 21, end - at - 21);
+        EXPECT_TRUE(doc["components"]["schemas"].contains(name)) << name << " in " << m << " " << path;
+      }
+    }
+  }
+  EXPECT_EQ(served, documented);
+  EXPECT_GT(served.size(), 35u);
+}
+
+TEST_F(ApiTest, DispatchAuthenticatesAndNamesWhatIsWrong) {
+  Reply r = call("GET", "/v1/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Json::parse(r.body)["ledger"]["events"], 0);
+  r = call("GET", "/v1/no/such");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(Json::parse(r.body)["error"]["code"], "not_found");
+  r = call("DELETE", "/v1/health");
+  EXPECT_EQ(r.status, 405);
+  r = call("GET", "/v1/consignments");  // members only
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.headers.front().first, "WWW-Authenticate");
+  r = call("GET", "/v1/health", "", {{"__authorization", "Bearer " + std::string(64, 'a')}});
+  EXPECT_EQ(r.status, 401);  // a token this node never issued
+  r = call("GET", "/v1/health", "", {{"__authorization", "Basic x"}});
+  EXPECT_EQ(r.status, 401);
+  // A body that is not JSON, one of the wrong type, one with an unknown member, one too deep.
+  r = call("POST", "/v1/regimes/cp/check", "{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(Json::parse(r.body)["error"]["message"].get<std::string>().find("at byte"), std::string::npos);
+  r = call("POST", "/v1/regimes/cp/check", R"({"declaration": {}, "at": 5})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Json::parse(r.body)["error"]["pointer"], "/at");
+  r = call("POST", "/v1/regimes/cp/check", R"({"declaration": {}, "extra": 1})");
+  EXPECT_EQ(Json::parse(r.body)["error"]["pointer"], "/extra");
+  r = call("POST", "/v1/regimes/cp/check", std::string(100, '[') + std::string(100, ']'));
+  EXPECT_EQ(r.status, 413);
+  r = call("POST", "/v1/reach", R"({"sources": "1,1", "places": "2,2"})");
+  EXPECT_EQ(r.status, 404);  // no network on this node
+}
+
+TEST(Body, ReadsStrictlyAndPointsAtTheProblem) {
+  const Json j = Json::parse(R"({"a": "x", "n": "7", "list": ["a", 3], "inner": {"k": true}})");
+  Body b(j, "/top");
+  EXPECT_EQ(**b.str("a", true), "x");
+  auto n = b.num("n");
+  ASSERT_FALSE(n);
+  EXPECT_EQ(n.error().pointer, "/top/n");
+  auto l = b.strings("list");
+  ASSERT_FALSE(l);
+  EXPECT_EQ(l.error().pointer, "/top/list/1");
+  auto missing = b.str("gone", true);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().pointer, "/top/gone");
+  auto others = b.no_others();
+  ASSERT_FALSE(others);
+  EXPECT_EQ(others.error().pointer, "/top/inner");
+}
+
+// A long job learns that its client left: the stream probes the connection (write("")) every 50 ms,
+// the job's cancel flag is set, and the stream ends without a result.
+TEST_F(ApiTest, AStreamedJobIsCancelledWhenTheClientGoesAway) {
+  std::atomic<bool> saw_cancel{false};
+  Reply r = stream_job(*api_, [&](const std::atomic<bool>& cancel, const std::function<void(Json)>& report) -> core::Result<Writer> {
+    for (int i = 0; i < 2000 && !cancel.load(); ++i) {
+      report({{"step", i}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    saw_cancel = cancel.load();
+    return whole(Json{{"done", true}});
+  });
+  ASSERT_TRUE(r.stream);
+  int probes = 0, writes = 0;
+  const bool finished = r.stream([&](const std::string& chunk) {
+    if (chunk.empty()) return ++probes < 3;  // the client goes away after two probes
+    ++writes;
+    return true;
+  });
+  EXPECT_FALSE(finished);
+  EXPECT_TRUE(saw_cancel);
+  EXPECT_EQ(probes, 3);
+  EXPECT_EQ(writes, 0);  // no progress line (the first comes at 250 ms) and no result
+  // One whose client stays gets progress lines, then its result, written in pieces; a client that
+  // leaves in the middle of the result stops the writing.
+  Reply slow = stream_job(*api_, [](const std::atomic<bool>&, const std::function<void(Json)>& report) -> core::Result<Writer> {
+    report({{"step", 1}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    return Writer([](const std::function<bool(const std::string&)>& write) {
+      for (int i = 0; i < 5; ++i) {
+        if (!write(std::to_string(i))) return false;
+      }
+      return true;
+    });
+  });
+  std::string all;
+  EXPECT_TRUE(slow.stream([&](const std::string& c) {
+    all += c;
+    return true;
+  }));
+  EXPECT_NE(all.find("{\"progress\":{"), std::string::npos) << all;
+  EXPECT_NE(all.find("\"step\":1"), std::string::npos) << all;
+  EXPECT_EQ(all.substr(all.find("{\"result\"")), "{\"result\":01234}\n");
+  std::string part;
+  Reply again = stream_job(*api_, [](const std::atomic<bool>&, const std::function<void(Json)>&) -> core::Result<Writer> {
+    return Writer([](const std::function<bool(const std::string&)>& write) {
+      for (int i = 0; i < 5; ++i) {
+        if (!write(std::to_string(i))) return false;
+      }
+      return true;
+    });
+  });
+  int pieces = 0;
+  EXPECT_FALSE(again.stream([&](const std::string& c) {
+    if (c.empty()) return true;
+    part += c;
+    return ++pieces < 3;
+  }));
+  EXPECT_EQ(part, "{\"result\":01");
+}
+
+}  // namespace
+}  // namespace corridor::api
