@@ -192,6 +192,7 @@ Json schemas() {
   s["AdmitRequest"] = object({{"name", str()}, {"role", str()}, {"public_key", hex64()}, {"display_name", str()}, {"at", str()}},
                              {"name", "role", "public_key"});
   s["RevokeRequest"] = object({{"reason", str()}, {"at", str()}}, {"reason"});
+  s["CheckpointRequest"] = object({{"id", str()}, {"operator", str()}, {"name", str()}, {"at", str()}}, {"id", "operator"});
   s["SupplyStatus"] = object({{"from", str()},
                               {"to", str()},
                               {"profile", str()},

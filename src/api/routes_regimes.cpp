@@ -101,6 +101,25 @@ void add_regime_routes(Api& api) {
             return Reply::json({{"seq", e.seq}, {"hash", e.hash}, {"checkpoint", e.subject}}, 201);
           });
 
+  api.add({"POST", "/v1/checkpoints", "Register a checkpoint and its operator (an admitting party of a governed ledger)",
+           "regimes", Access::kMember, {}, "CheckpointRequest", {{201, {"application/json", "Appended"}}}},
+          [&api](Request& r) -> Result<Reply> {
+            CORRIDOR_TRY(const Json j, r.json_body());
+            Body b(j);
+            CORRIDOR_TRY(const auto id, b.str("id", true));
+            CORRIDOR_TRY(const auto op, b.str("operator", true));
+            CORRIDOR_TRY(const auto name, b.str("name"));
+            CORRIDOR_TRY(const auto at, b.str("at"));
+            CORRIDOR_CHECK(b.no_others());
+            Intent in;
+            in.type = rules::kCheckpointRegistered;
+            in.subject = *id;
+            CORRIDOR_TRY(in.time, time_or_now(at, "/at"));
+            in.payload = {{"id", *id}, {"operator", *op}, {"name", name.value_or("")}};
+            CORRIDOR_TRY(const ledger::Event e, write_as(api, r, in));
+            return Reply::json({{"seq", e.seq}, {"hash", e.hash}, {"checkpoint", e.subject}}, 201);
+          });
+
   api.add({"POST",
            "/v1/regimes/{checkpoint}/check",
            "The decision the regime in force would give a declaration (nothing is recorded)",

@@ -170,7 +170,11 @@ class Http(unittest.TestCase):
             self.assertEqual(status, 201 if p in ("local", "peacekeepers") else 403, f"{p}: {reply}")
             status, reply = n.call("POST", "/v1/supply/settlements", {"id": "hamlet-" + p.replace("-", ""), "population": 5}, p)
             self.assertEqual(status, 201 if p in ("local", "peacekeepers", "ocha") else 403, f"{p}: {reply}")
-        # An open ledger admits nobody; a governed one is tested by the sync test.
+        # An open ledger has no registered checkpoints (the first operator to publish holds one) and
+        # admits nobody; a governed one is tested by the sync test.
+        for p in parties:
+            status, reply = n.call("POST", "/v1/checkpoints", {"id": "new-bridge", "operator": "border-service"}, p)
+            self.assertEqual((status, reply["error"]["rule"]), (403, "K-CHECKPOINT"), f"{p}: {reply}")
         for p in parties:
             status, reply = n.call("POST", "/v1/parties", {"name": "newcomer", "role": "sender", "public_key": "ab" * 32}, p)
             self.assertEqual(status, 403, f"{p}: {reply}")

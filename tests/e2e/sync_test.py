@@ -107,7 +107,7 @@ class Sync(unittest.TestCase):
         run("regime", "publish", os.path.join(DATA, "regimes", "example.toml"), "--key", keys["border-service"],
             "--store", db["a"], "--at", "2023-06-01T00:00Z")
         a_token = run("party", "token", "ocha", "--store", db["a"]).stdout.strip()
-        a = self.serve("a", port_a, "--store", "sqlite:" + db["a"], "--public-url", url_a)
+        a = self.serve("a", port_a, "--store", "sqlite:" + db["a"], "--public-url", url_a, "--custodial", f"ocha={keys['ocha']}")
         # B and C start from A's log, then follow it.
         for n in "bc":
             r = run("sync", "--from", url_a, "--store", db[n], "--token", a_token, "--json")
@@ -148,6 +148,14 @@ class Sync(unittest.TestCase):
                 "--key", keys["local"], "--server", c.url, "--token", tokens["c"]["local"], "--json")
         delivered = json.loads(r.stdout)
         self.assertEqual(delivered["type"], "consignment.delivered")
+        # The admitting party registers a second checkpoint on the sequencer; nobody else may.
+        status, _, text = a.request("POST", "/v1/checkpoints", {"id": "second-bridge", "operator": "border-service",
+                                                              "name": "Second bridge"}, a_token)
+        self.assertEqual(status, 201, text)
+        status, _, text = b.request("POST", "/v1/checkpoints", {"id": "third-bridge", "operator": "border-service"},
+                                    tokens["b"]["icrc"])
+        self.assertEqual(status, 403, text)
+        self.assertIn("K-CHECKPOINT", text)
         # Governance through a mirror, signed by each party itself: ocha admits a newcomer, and the
         # receiver rotates its key (the new key is made here and never leaves this process).
         msf_key = self.path("msf.key")
@@ -174,6 +182,9 @@ class Sync(unittest.TestCase):
         with open(local2) as f:
             self.assertIn(members["local"]["public_key"], f.read())
         self.assertNotIn("msf2", members)
+        regimes = json.loads(c.request("GET", "/v1/regimes")[2])["checkpoints"]
+        self.assertIn("second-bridge", [r["checkpoint"] for r in regimes])
+        self.assertNotIn("third-bridge", [r["checkpoint"] for r in regimes])
         # The sequencer holds every event; those made with a node's custodial key say which node.
         status, _, text = a.request("GET", "/v1/ledger/events?after=0", token=a_token)
         events = [json.loads(line) for line in text.splitlines()]
