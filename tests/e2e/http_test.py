@@ -157,6 +157,42 @@ class Http(unittest.TestCase):
             status, reply = n.call("POST", path, body, who)
             self.assertEqual(status, 200, f"{who} on {path}: {reply}")
         self.assertEqual(n.call("GET", "/v1/consignments/roles-1", party="local")[1]["state"], "delivered")
+
+        def only(cid, path, body, allowed):
+            """Every party but `allowed` is refused the step (and changes nothing); then the first of
+            `allowed` takes it."""
+            for p in parties:
+                if p in allowed:
+                    continue
+                before = n.call("GET", f"/v1/consignments/{cid}", party="peacekeepers")[1]
+                status, reply = n.call("POST", f"/v1/consignments/{cid}/{path}", body, p)
+                self.assertIn(status, (403, 409), f"{p} on {cid}/{path}: {status} {reply}")
+                self.assertIn("rule", reply["error"])
+                self.assertEqual(before, n.call("GET", f"/v1/consignments/{cid}", party="peacekeepers")[1])
+            status, reply = n.call("POST", f"/v1/consignments/{cid}/{path}", body, allowed[0])
+            self.assertEqual(status, 200, f"{allowed[0]} on {cid}/{path}: {reply}")
+            return reply
+
+        # The other steps: hold and turn back (the operator); reject (an approver or the operator);
+        # override a regime's reject (the operator).
+        self.assertEqual(self.declare("roles-2")[0], 201)
+        for path, who, body in self.steps("roles-2")[:5]:
+            self.assertEqual(n.call("POST", path, body, who)[0], 200)
+        only("roles-2", "hold", {"reason": "seal broken", "at": "2023-07-03T07:10Z"}, ["border-service"])
+        turned = only("roles-2", "turn-back", {"whole": True, "reason": "seal broken", "at": "2023-07-03T07:20Z"},
+                      ["border-service"])
+        self.assertEqual(turned["state"], "turned back")
+        self.assertEqual(self.declare("roles-3")[0], 201)
+        self.assertEqual(n.call("POST", "/v1/consignments/roles-3/notify", {"at": "2023-06-25T09:00Z"}, "icrc")[0], 200)
+        rejected = only("roles-3", "reject", {"reason": "route unsafe", "at": "2023-06-26T08:00Z"},
+                        ["peacekeepers", "border-service"])
+        self.assertEqual(rejected["state"], "rejected")
+        arms = n.declaration("roles-4", items=[{"description": "rifles", "hs": "9301", "category": "other", "quantity": 1,
+                                                "unit": "piece", "net_kg": 5}])
+        status, reply = n.call("POST", "/v1/consignments", {"declaration": arms, "at": "2023-06-25T08:00Z"}, "icrc")
+        self.assertEqual((status, reply["decision"]["verdict"]), (201, "reject"), reply)
+        only("roles-4", "override", {"reason": "the items were declared in error and removed", "at": "2023-06-25T10:00Z"},
+             ["border-service"])
         # Regimes: only the checkpoint's operator publishes.
         with open(os.path.join(DATA, "regimes", "example.toml")) as f:
             toml = f.read()
