@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 
 all: build
 
-$(BUILD)/.bootstrap-stamp: scripts/bootstrap
+$(BUILD)/.bootstrap-stamp: scripts/bootstrap web/package-lock.json
 	scripts/bootstrap
 
 bootstrap:
@@ -26,12 +26,12 @@ test: build test-asan test-fuzz
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-asan: $(BUILD)/.bootstrap-stamp
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCORRIDOR_SANITIZE=ON -DCORRIDOR_BENCH=OFF
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCORRIDOR_SANITIZE=ON -DCORRIDOR_BENCH=OFF -DCORRIDOR_WEB=OFF
 	cmake --build build-asan -j $(JOBS) --target core_tests net_tests route_tests access_tests ledger_tests rules_tests api_tests regime_tests cargo_tests supply_tests scenario_tests
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
 
 test-fuzz: $(BUILD)/.bootstrap-stamp
-	CXX=clang++-16 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORRIDOR_FUZZ=ON
+	CXX=clang++-16 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORRIDOR_FUZZ=ON -DCORRIDOR_WEB=OFF
 	cmake --build build-fuzz -j $(JOBS)
 	scripts/run-fuzzers build-fuzz 30
 
@@ -46,4 +46,4 @@ bench: build
 	bench/run
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz web/node_modules

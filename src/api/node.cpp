@@ -116,7 +116,7 @@ Result<std::shared_ptr<const scenario::RunResult>> Node::run(const LoadedScenari
   }
   // Runs are pure functions of the scenario and the trusted party: two requests racing compute the
   // same thing, and the first stored wins.
-  CORRIDOR_TRY(auto r, scenario::run(sc.s, {trust, progress}));
+  CORRIDOR_TRY(auto r, scenario::run(sc.s, {.trust = trust, .progress = progress}));
   auto shared = std::make_shared<const scenario::RunResult>(std::move(r));
   std::lock_guard<std::mutex> lock(sc.mutex);
   return sc.runs.try_emplace(trust, shared).first->second;

@@ -164,7 +164,17 @@ Json schemas() {
                              {"entered", {{"type", "object"}}},
                              {"seq", integer()}},
                             {"id"});
-  s["History"] = object({{"id", str()}, {"head", ref("TreeHead")}, {"events", {{"type", "array"}}}}, {"id", "head", "events"});
+  s["History"] = object({{"id", str()},
+                         {"head", ref("TreeHead")},
+                         {"events", array(object({{"seq", integer()},
+                                                  {"hash", hex64()},
+                                                  {"signature", str()},
+                                                  {"canonical", str()},
+                                                  {"actor_public_key", nullable(hex64())},
+                                                  {"inclusion", object({{"leaf_index", integer()}, {"tree_size", integer()}, {"path", array(hex64())}},
+                                                                       {"leaf_index", "tree_size", "path"})}},
+                                                 {"seq", "hash", "signature", "canonical", "inclusion"}))}},
+                        {"id", "head", "events"});
   s["Stats"] = object({{"consignments", integer()}, {"by_state", {{"type", "object"}}}, {"by_verdict", {{"type", "object"}}},
                        {"dwell", {{"type", "array"}}}},
                       {"consignments", "by_state", "by_verdict", "dwell"});
@@ -220,6 +230,24 @@ Json schemas() {
                              {"convoys", {{"type", "array"}}},
                              {"supply", {{"type", "object"}}}},
                             {"date", "status", "cut_off", "cut_off_population", "capacity_trucks_per_day", "convoys", "supply"});
+  {
+    Json props = {{"trust", str()}, {"need_kcal_per_day", num()}, {"opening_stock_kcal", num()}, {"dates", array(str())}};
+    std::vector<std::string> req = {"trust", "dates"};
+    for (const char* k : {"cut_off_population", "capacity_trucks_per_day", "capacity_trucks_per_day_with_restricted",
+                          "convoys_moved", "convoys_blocked"}) {
+      props[k] = array(integer());
+      req.emplace_back(k);
+    }
+    for (const char* k : {"delivered_tonnes", "delivered_kcal", "need_kcal", "stock_kcal", "days_of_supply", "coverage"}) {
+      props[k] = array(num());
+      req.emplace_back(k);
+    }
+    props["places"] = {{"type", "object"},
+                       {"additionalProperties", object({{"days_cut_off", integer()}, {"first", str()}, {"last", str()}}, {"days_cut_off"})}};
+    s["Series"] = object(props, req);
+  }
+  s["Me"] = object({{"party", str()}, {"role", str()}, {"sees_all", boolean()}, {"custodial", boolean()}},
+                   {"party", "role", "sees_all", "custodial"});
   s["Compare"] = object({{"scenario", str()}, {"parties", array(object({{"trust", str()}}, {"trust"}))}}, {"scenario", "parties"});
   s["Claims"] = object({{"claims", array(object({{"target", str()}, {"party", str()}, {"status", str()}, {"from", str()},
                                                  {"source", str()}},

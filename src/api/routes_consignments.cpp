@@ -137,6 +137,9 @@ void add_consignment_routes(Api& api) {
                 Json p = Json::array();
                 for (const auto& d : path) p.push_back(ledger::to_hex(d));
                 Json ev = event_json(e);
+                // The exact bytes the hash covers, so that a browser can check the hash without
+                // re-implementing canonical JSON (it checks that they say what the fields say).
+                ev["canonical"] = ledger::canonical_bytes(e);
                 ev["inclusion"] = {{"leaf_index", e.seq - 1}, {"tree_size", head.size}, {"path", p}};
                 const rules::Member* m = l.state().member(e.actor);
                 ev["actor_public_key"] = m != nullptr ? Json(ledger::to_hex(m->key)) : Json(nullptr);

@@ -8,6 +8,15 @@ namespace corridor::api {
 using core::Result;
 
 void add_party_routes(Api& api) {
+  api.add({"GET", "/v1/me", "Who the bearer token speaks for: its party, role, and whether this node signs for it (custodial)",
+           "parties", Access::kMember, {}, "", {{200, {"application/json", "Me"}}}},
+          [&api](Request& r) -> Result<Reply> {
+            return Reply::json({{"party", r.who.party},
+                                {"role", r.who.role},
+                                {"sees_all", r.who.sees_all()},
+                                {"custodial", api.node().custodial(r.who.party) != nullptr}});
+          });
+
   api.add({"GET", "/v1/parties", "The ledger's members, their roles, keys and revocations", "parties", Access::kMember, {}, "",
            {{200, {"application/json", "PartyList"}}}},
           [&api](Request&) -> Result<Reply> {

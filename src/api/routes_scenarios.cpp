@@ -11,6 +11,7 @@ namespace corridor::api {
 using core::ErrorCode;
 using core::fail;
 using core::Result;
+using supply::Day;
 
 namespace {
 
@@ -77,6 +78,90 @@ Writer public_run(const LoadedScenario* sc, std::shared_ptr<const scenario::RunR
     }
     return write("}");
   };
+}
+
+// The reader's what-if: `close=ROAD[,ROAD...]`, for the days `close_from` to `close_to` (inclusive;
+// both default to the day asked for).
+Result<std::vector<scenario::WhatIf>> what_if_of(const scenario::Scenario& s, const Request& r, std::size_t day) {
+  std::vector<scenario::WhatIf> out;
+  const auto close = r.q("close");
+  if (!close) {
+    if (r.q("close_from") || r.q("close_to")) return bad_value("close_from", "a window needs close=ROAD");
+    return out;
+  }
+  const Day d = s.start + static_cast<Day>(day);
+  Day from = d, to = d;
+  if (const auto f = r.q("close_from")) {
+    CORRIDOR_TRY(const std::size_t i, day_index(s, *f, "close_from"));
+    from = s.start + static_cast<Day>(i);
+  }
+  if (const auto t = r.q("close_to")) {
+    CORRIDOR_TRY(const std::size_t i, day_index(s, *t, "close_to"));
+    to = s.start + static_cast<Day>(i);
+  }
+  if (to < from) return bad_value("close_to", "the window ends (" + supply::day_text(to) + ") before it starts (" + supply::day_text(from) + ")");
+  std::stringstream ss(*close);
+  for (std::string t; std::getline(ss, t, ',');) {
+    if (!t.empty()) out.push_back({t, from, to});
+  }
+  if (out.empty()) return bad_value("close", "a road or checkpoint id, or several separated by commas");
+  if (out.size() > 64) return bad_value("close", "at most 64 roads at once");
+  return out;
+}
+
+// Per day, the figures a chart needs, as columns: a year of days is a few kilobytes.
+Json series_json(const scenario::Scenario& s, const scenario::RunResult& run) {
+  std::map<std::size_t, std::tuple<std::int64_t, Day, Day>> cut_days;  // place -> days cut off, first, last
+  Json dates = Json::array(), cut = Json::array(), cap = Json::array(), cap_r = Json::array(), tonnes = Json::array(),
+       delivered = Json::array(), need = Json::array(), stock = Json::array(), dos = Json::array(), coverage = Json::array(),
+       moved = Json::array(), blocked = Json::array();
+  for (const auto& d : run.days) {
+    dates.push_back(supply::day_text(d.day));
+    cut.push_back(d.cut_off_population);
+    cap.push_back(d.capacity_open);
+    cap_r.push_back(d.capacity_with_restricted);
+    tonnes.push_back(d.delivered_tonnes);
+    delivered.push_back(d.supply.delivered_kcal);
+    need.push_back(d.supply.need_kcal);
+    stock.push_back(d.supply.stock_kcal);
+    dos.push_back(d.supply.days_of_supply);
+    coverage.push_back(d.supply.coverage);
+    std::int64_t m = 0, b = 0;
+    for (const auto& c : d.convoys) (c.moved ? m : b) += 1;
+    moved.push_back(m);
+    blocked.push_back(b);
+    for (const std::size_t p : d.cut_off) {
+      auto [it, fresh] = cut_days.try_emplace(p, 0, d.day, d.day);
+      ++std::get<0>(it->second);
+      std::get<2>(it->second) = d.day;
+    }
+  }
+  Json places = Json::object();
+  for (const std::size_t p : s.area) {
+    const auto it = cut_days.find(p);
+    Json j = {{"days_cut_off", it == cut_days.end() ? 0 : std::get<0>(it->second)}};
+    if (it != cut_days.end()) {
+      j["first"] = supply::day_text(std::get<1>(it->second));
+      j["last"] = supply::day_text(std::get<2>(it->second));
+    }
+    places[s.places[p].id] = j;
+  }
+  return {{"trust", run.trust.empty() ? "operator" : run.trust},
+          {"need_kcal_per_day", run.need_kcal_per_day},
+          {"opening_stock_kcal", run.opening_stock_kcal},
+          {"dates", dates},
+          {"cut_off_population", cut},
+          {"capacity_trucks_per_day", cap},
+          {"capacity_trucks_per_day_with_restricted", cap_r},
+          {"delivered_tonnes", tonnes},
+          {"delivered_kcal", delivered},
+          {"need_kcal", need},
+          {"stock_kcal", stock},
+          {"days_of_supply", dos},
+          {"coverage", coverage},
+          {"convoys_moved", moved},
+          {"convoys_blocked", blocked},
+          {"places", places}};
 }
 
 std::vector<std::string> trust_list(const LoadedScenario& sc, const Request& r) {
@@ -154,14 +239,32 @@ void add_scenario_routes(Api& api) {
            {{"id", "path", "string", "scenario id", true},
             {"date", "path", "string", "YYYY-MM-DD", true},
             {"trust", "query", "string", "a party whose claims decide (default: each road's operator)"},
-            {"format", "query", "string", "json (default) or geojson (roads, places, checkpoints for a map)"}},
+            {"format", "query", "string", "json (default) or geojson (roads, places, checkpoints for a map)"},
+            {"close", "query", "string", "what-if: close these roads or checkpoints (ids, comma-separated) on top of the claims"},
+            {"close_from", "query", "string", "first day of the what-if closure (default: the day asked for)"},
+            {"close_to", "query", "string", "last day of the what-if closure, inclusive (default: the day asked for)"}},
            "",
            {{200, {"application/json", "ScenarioDay"}}}},
           [&api](Request& r) -> Result<Reply> {
             CORRIDOR_TRY(const LoadedScenario* sc, scenario_of(api, r));
             CORRIDOR_TRY(const std::size_t i, day_index(sc->s, r.p("date"), "date"));
-            CORRIDOR_TRY(const auto run, api.node().run(*sc, trust_of(r)));
+            CORRIDOR_TRY(const auto what_if, what_if_of(sc->s, r, i));
             const bool geo = r.format() == "geojson";
+            if (!what_if.empty()) {
+              // Not cached: a what-if is one reader's question.
+              const std::string trust = trust_of(r);
+              if (!trust.empty() && !sc->s.parties.contains(trust)) {
+                return fail(ErrorCode::kNotFound, "trust: '" + trust + "' is not a party of scenario '" + sc->id + "'");
+              }
+              CORRIDOR_TRY(const auto run, scenario::run(sc->s, {.trust = trust, .what_if = what_if, .progress = {}}));
+              Json j = relative(geo ? scenario::day_geojson(sc->s, run, i) : scenario::day_json(sc->s, run, i), sc->s.dir);
+              j["trust"] = trust.empty() ? Json("operator") : Json(trust);
+              Json closed = Json::array();
+              for (const auto& w : what_if) closed.push_back(w.target);
+              j["what_if"] = {{"close", closed}, {"from", supply::day_text(what_if[0].from)}, {"to", supply::day_text(what_if[0].to)}};
+              return geo ? Reply::geojson(j) : Reply::json(j);
+            }
+            CORRIDOR_TRY(const auto run, api.node().run(*sc, trust_of(r)));
             const std::string key = run->trust + "\n" + r.p("date") + (geo ? "\ngeojson" : "\njson");
             std::shared_ptr<const std::string> body;
             {
@@ -186,6 +289,21 @@ void add_scenario_routes(Api& api) {
             out.content_type = geo ? "application/geo+json" : "application/json";
             out.body = *body;
             return out;
+          });
+
+  api.add({"GET",
+           "/v1/scenarios/{id}/series",
+           "The run's daily figures as columns (cut off, capacity, deliveries, need, stock, days of supply, convoys) for charts",
+           "scenarios",
+           Access::kPublic,
+           {{"id", "path", "string", "scenario id", true},
+            {"trust", "query", "string", "take each road's status from this party's claims (default: its operator's)"}},
+           "",
+           {{200, {"application/json", "Series"}}}},
+          [&api](Request& r) -> Result<Reply> {
+            CORRIDOR_TRY(const LoadedScenario* sc, scenario_of(api, r));
+            CORRIDOR_TRY(const auto run, api.node().run(*sc, trust_of(r)));
+            return Reply::json(series_json(sc->s, *run));
           });
 
   api.add({"GET",

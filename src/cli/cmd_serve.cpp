@@ -1,4 +1,5 @@
 // corridor serve: the HTTP API (src/api). corridor sync: pull another node's ledger into this one.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -25,7 +26,7 @@ Runner add_serve(CLI::App& app) {
   cmd->add_option("--sequencer", o->node.upstream, "follow this node (URL): a mirror, whose writes go there");
   cmd->add_option("--sequencer-token", o->node.upstream_token, "a member's bearer token on the sequencer, to read its events");
   cmd->add_option("--public-url", o->node.public_url, "this node's own URL (a governed ledger names its sequencer's)");
-  cmd->add_option("--web", o->web_root, "a folder of static files (the dashboard) served at /");
+  cmd->add_option("--web", o->web_root, "a folder of static files served at / (default: the dashboard built next to this program, if any; 'none' for none)");
   cmd->add_option("--threads", o->threads, "worker threads, each holding one connection (default 256)")->check(CLI::Range(2, 4096));
   cmd->add_option("--max-jobs", o->max_jobs, "long jobs at once, beyond which 503 (default 2)")->check(CLI::Range(1, 1024));
   cmd->add_option("--busy-reads", o->busy_reads, "reads computing at once; the others wait their turn (default 2 per core)")
@@ -41,6 +42,16 @@ Runner add_serve(CLI::App& app) {
         return report({core::ErrorCode::kInvalidArgument, "--custodial '" + c + "': PARTY=KEYFILE"}, false);
       }
       o->node.custodial[c.substr(0, eq)] = c.substr(eq + 1);
+    }
+    if (o->web_root.empty()) {
+      // `make` builds the dashboard into build/web, next to build/corridor.
+      std::error_code ec;
+      const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+      if (!ec && std::filesystem::is_regular_file(exe.parent_path() / "web" / "index.html", ec)) {
+        o->web_root = (exe.parent_path() / "web").string();
+      }
+    } else if (o->web_root == "none") {
+      o->web_root.clear();
     }
     if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), false);
     return api::serve(*o);

@@ -38,9 +38,10 @@ json effective_json(const Scenario& s, const Effective& e) {
     j["claim"] = c.origin;
     j["since"] = supply::day_text(c.from);
   } else {
-    j["by"] = e.baseline ? json("baseline") : json(nullptr);
+    j["by"] = e.what_if ? json("what-if") : e.baseline ? json("baseline") : json(nullptr);
   }
   if (e.fallback) j["fallback"] = true;
+  if (e.what_if) j["what_if"] = true;
   return j;
 }
 

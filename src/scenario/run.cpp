@@ -40,6 +40,7 @@ struct Engine {
     for (const auto& c : s.claims) targets.insert(c.target);
     for (const auto& c : s.checkpoints) targets.insert(c.id);
     for (const auto& [t, st] : s.baseline) targets.insert(t);
+    for (const auto& w : o.what_if) targets.insert(w.target);
     for (const auto& [road, segs] : s.roads) {
       for (SegmentId sid : segs) road_of_way[s.graph().segment(sid).way_id] = road;
     }
@@ -85,6 +86,14 @@ struct Engine {
       e.allowed = s.claims[*best].allowed;
       e.claim = best;
     }
+    for (const auto& w : o.what_if) {
+      if (w.target == target && w.from <= d && d <= w.to) {
+        Effective closed;
+        closed.status = Status::kClosed;
+        closed.what_if = true;
+        return closed;
+      }
+    }
     return e;
   }
 
@@ -125,6 +134,7 @@ struct Engine {
       out += who.empty() ? " (no party named)" : " to " + who;
     }
     if (e.baseline) out += " (the scenario's baseline: no claim in force)";
+    if (e.what_if) out += " (what-if: closed by the reader, not by any claim)";
     if (e.claim) {
       const Claim& c = s.claims[*e.claim];
       out += " (" + std::string(e.fallback ? "no claim in force from its operator; most restrictive: " : "") +
@@ -316,6 +326,12 @@ struct Engine {
     for (const auto& l : sources) {
       if (!l.end) return fail(ErrorCode::kSnapFailed, "source " + l.place.id + " (" + l.place.origin + "): " + l.snap_error);
     }
+    for (const auto& w : o.what_if) {
+      if (!s.roads.contains(w.target) && checkpoint(w.target) == nullptr) {
+        return fail(ErrorCode::kNotFound, "close: '" + w.target + "' is neither a road nor a checkpoint of the scenario");
+      }
+      if (w.to < w.from) return fail(ErrorCode::kInvalidArgument, "close: the window ends before it starts");
+    }
     RunResult out;
     out.trust = o.trust;
     CORRIDOR_TRY(const supply::DailyNeed need, supply::daily_need(s.needs, s.area_groups(), s.path));
@@ -353,7 +369,8 @@ struct Engine {
         const auto prev = previous.find(t);
         const bool changed = prev == previous.end() ? (e.claim.has_value() || d == s.start)
                                                     : (prev->second.status != e.status || prev->second.allowed != e.allowed ||
-                                                       prev->second.claim != e.claim || prev->second.baseline != e.baseline);
+                                                       prev->second.claim != e.claim || prev->second.baseline != e.baseline ||
+                                                       prev->second.what_if != e.what_if);
         if (changed) out.changes.push_back({d, t, prev == previous.end() ? Effective{} : prev->second, e});
         previous[t] = e;
         day.status[t] = std::move(e);

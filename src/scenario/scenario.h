@@ -124,6 +124,7 @@ struct Effective {
   std::optional<std::size_t> claim;  // the claim it comes from; none: no claim in force
   bool fallback = false;             // the trusted party said nothing: the most restrictive claim in force
   bool baseline = false;             // no claim in force: the scenario's baseline status
+  bool what_if = false;              // closed by the run's what-if, not by any claim
 };
 
 struct Conflict {
@@ -175,8 +176,16 @@ struct RunResult {
   double opening_stock_kcal = 0;
 };
 
+// A closure the reader imagines ("what if this road were closed from .. to .."): it overrides every
+// claim on its target for its days, and is reported as a what-if, never as anybody's claim.
+struct WhatIf {
+  std::string target;  // a road id or a checkpoint id
+  Day from = 0, to = 0;  // inclusive
+};
+
 struct RunOptions {
   std::string trust;  // a party id; "" = the operator of each road or checkpoint
+  std::vector<WhatIf> what_if{};
   // Called before each day with (days done, days in all); returning false cancels the run.
   std::function<bool(std::size_t, std::size_t)> progress{};
 };
