@@ -1,8 +1,10 @@
 #include "scenario/report.h"
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <sstream>
 
@@ -437,24 +439,34 @@ struct Series {
   bool bars = false;
 };
 
-std::string chart(const RunResult& r, const std::vector<Series>& series, const std::string& unit, double scale) {
+// `asinh`: an axis linear near zero and logarithmic beyond, so that 0, 120 and 10,000 trucks a day
+// are all readable on one chart (a linear 10,000 scale flattens the decisive 0 against 120).
+std::string chart(const RunResult& r, const std::vector<Series>& series, const std::string& unit, double scale, bool asinh = false,
+                  const std::string& title = "") {
   const double w = 900, h = 220, left = 60, bottom = 24, top = 10;
+  const auto f = [&](double v) { return asinh ? std::asinh(v / scale) : v / scale; };
   double hi = 0;
   for (const auto& se : series) {
-    for (double v : se.values) hi = std::max(hi, v / scale);
+    for (double v : se.values) hi = std::max(hi, f(v));
   }
   if (hi <= 0) hi = 1;
   const double n = static_cast<double>(std::max<std::size_t>(1, r.days.size() - 1));
   auto x = [&](std::size_t i) { return left + (w - left - 10) * static_cast<double>(i) / n; };
-  auto y = [&](double v) { return top + (h - top - bottom) * (1 - v / scale / hi); };
+  auto y = [&](double v) { return top + (h - top - bottom) * (1 - f(v) / hi); };
   std::ostringstream o;
-  o << "<svg viewBox='0 0 " << w << " " << h << "' class='chart' role='img'>";
-  for (int k = 0; k <= 4; ++k) {
-    const double v = hi * k / 4;
-    const double yy = top + (h - top - bottom) * (1 - static_cast<double>(k) / 4);
+  o << "<svg viewBox='0 0 " << w << " " << h << "' class='chart' role='img' aria-label='" << esc(title.empty() ? unit : title) << "'>";
+  std::vector<double> ticks;
+  if (asinh) {
+    ticks.push_back(0);
+    for (double t = 1; f(t * scale) <= hi * 1.0001; t *= 10) ticks.push_back(t);
+  } else {
+    for (int k = 0; k <= 4; ++k) ticks.push_back(hi * k / 4);
+  }
+  for (const double v : ticks) {
+    const double yy = asinh ? y(v * scale) : top + (h - top - bottom) * (1 - v / hi);
     o << "<line x1='" << left << "' x2='" << w - 10 << "' y1='" << fixed(yy, 1) << "' y2='" << fixed(yy, 1)
       << "' stroke='#ddd'/><text x='" << left - 4 << "' y='" << fixed(yy + 4, 1) << "' text-anchor='end'>"
-      << esc(fixed(v, v < 10 ? 1 : 0)) << "</text>";
+      << esc(asinh ? thousands(v) : fixed(v, v < 10 ? 1 : 0)) << "</text>";
   }
   for (std::size_t i = 0; i < r.days.size(); ++i) {
     const std::string d = supply::day_text(r.days[i].day);
@@ -478,11 +490,58 @@ std::string chart(const RunResult& r, const std::vector<Series>& series, const s
       o << "'/>";
     }
   }
-  o << "<text x='" << left << "' y='" << top + 2 << "' dy='8' dx='4'>" << esc(unit) << "</text></svg><p class='legend'>";
+  o << "<text x='" << left << "' y='" << top + 2 << "' dy='8' dx='4'>" << esc(unit) << (asinh ? " (asinh scale)" : "")
+    << "</text></svg><p class='legend'>";
   for (const auto& se : series) o << "<span style='color:" << se.colour << "'>&#9632;</span> " << esc(se.name) << " &nbsp; ";
   o << "</p>";
   return o.str();
 }
+
+
+// Names, never ids: a road by its name, a checkpoint by its regime's name, a party by its description.
+std::string target_name(const Scenario& s, const std::string& id) {
+  for (const auto& c : s.checkpoints) {
+    if (c.id == id) return c.regime.checkpoint_name.empty() ? id : c.regime.checkpoint_name;
+  }
+  const auto it = s.roads.find(id);
+  if (it != s.roads.end() && !it->second.empty()) {
+    const std::string name(s.graph().label(it->second.front()));
+    if (!name.empty()) return name;
+  }
+  return id;
+}
+
+std::string party_name(const Scenario& s, const std::string& id) {
+  const auto it = s.parties.find(id);
+  if (it == s.parties.end()) return id;
+  const auto paren = it->second.find(" (");
+  return paren == std::string::npos ? it->second : it->second.substr(0, paren);
+}
+
+// A source is a link when it is a URL; several are separated by " | " in the scenario's files.
+std::string source_links(const std::string& source) {
+  std::string out;
+  std::size_t from = 0;
+  while (from <= source.size()) {
+    std::size_t bar = source.find(" | ", from);
+    if (bar == std::string::npos) bar = source.size();
+    const std::string one = source.substr(from, bar - from);
+    if (!one.empty()) {
+      if (!out.empty()) out += " &middot; ";
+      const bool url = one.rfind("https://", 0) == 0 || one.rfind("http://", 0) == 0;
+      out += url ? "<a href='" + esc(one) + "' rel='noopener noreferrer'>" + esc(one) + "</a>" : esc(one);
+    }
+    from = bar + 3;
+  }
+  return out;
+}
+
+// A label beside its point, in the first of four positions (right, left, above, below) that covers
+// no label already placed: the most important first (checkpoints, sources, then by population).
+struct LabelBox {
+  double x, y, w, h;
+  [[nodiscard]] bool overlaps(const LabelBox& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
+};
 
 }  // namespace
 
@@ -492,19 +551,31 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
   for (const auto& d : r.days) {
     if (d.day == map_day) mday = &d;
   }
+  // The report names the scenario's files relative to its folder: the machine's paths are nobody's business.
+  const auto rel = [&s](std::string text) {
+    if (s.dir.empty()) return text;
+    const std::string prefix = s.dir + "/";
+    for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) text.erase(at, prefix.size());
+    return text;
+  };
   std::ostringstream o;
-  o << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>" << esc(s.name) << "</title><style>"
-    << "body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1000px;color:#222}"
-    << "table{border-collapse:collapse;font-size:13px;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
-    << "th{background:#f3f3f3}td{overflow-wrap:anywhere;max-width:360px}.chart text{font-size:11px;fill:#444}.map text{font-size:20px;fill:#222;paint-order:stroke;stroke:#fafafa;stroke-width:4px}.chart{width:100%;height:auto}.map{width:100%;max-height:680px}.legend{font-size:13px;margin:0}"
-    << ".note{color:#555;font-size:13px}</style></head><body>";
+  o << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>"
+    << esc(s.name) << "</title><style>"
+    << "body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1000px;padding:0 10px;color:#222}"
+    << "table{border-collapse:collapse;font-size:14px;margin:.5em 0;display:block;overflow-x:auto;max-width:100%}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
+    << "th{background:#f3f3f3}td{overflow-wrap:anywhere;max-width:360px}.chart text{font-size:12px;fill:#444}"
+    << ".map text{font-size:15px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:4px}.map text.cut{fill:#b2182b;font-weight:600}"
+    << ".map text.other{fill:#555;font-size:13px}.chart{width:100%;height:auto}.map{width:100%;max-height:720px;border:1px solid #ccc}"
+    << ".legend{font-size:14px;margin:0}.note{color:#555;font-size:14px}"
+    << "@media (max-width:600px){body{margin:.5em auto}.map text{font-size:22px}.map text.other{font-size:20px}.chart text{font-size:22px}}"
+    << "</style></head><body>";
   o << "<h1>" << esc(s.name) << "</h1><p class='note'>" << esc(s.note) << "</p>";
   o << "<p>" << supply::day_text(s.start) << " to " << supply::day_text(s.end) << " &middot; "
     << thousands(static_cast<double>(s.area_population())) << " people in " << s.area.size() << " places &middot; status: "
-    << (r.trust.empty() ? "each road's and checkpoint's operator" : "claims of " + esc(r.trust))
+    << (r.trust.empty() ? "each road's and checkpoint's operator" : "claims of " + esc(party_name(s, r.trust)))
     << " (conflicting claims are listed below, whichever is trusted)</p>";
 
-  // Map: framed on the area and the sources, with a margin; longer roads run off its edge.
+  // Map: framed on every place and every road with its approaches.
   double minlat = 90, maxlat = -90, minlon = 180, maxlon = -180;
   auto extend = [&](core::LatLon ll) {
     minlat = std::min(minlat, ll.lat);
@@ -512,9 +583,13 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     minlon = std::min(minlon, ll.lon);
     maxlon = std::max(maxlon, ll.lon);
   };
-  for (std::size_t i : s.area) extend(s.places[i].point);
-  for (std::size_t i : s.sources) extend(s.places[i].point);
-  const double margin_lat = std::max(0.01, (maxlat - minlat) * 0.08), margin_lon = std::max(0.01, (maxlon - minlon) * 0.3);
+  for (const auto& p : s.places) extend(p.point);
+  for (const auto& [road, segs] : s.roads) {
+    for (const auto sid : segs) {
+      for (const auto& p : s.graph().shape(sid)) extend(p.to_double());
+    }
+  }
+  const double margin_lat = std::max(0.01, (maxlat - minlat) * 0.06), margin_lon = std::max(0.01, (maxlon - minlon) * 0.06);
   minlat -= margin_lat;
   maxlat += margin_lat;
   minlon -= margin_lon;
@@ -524,55 +599,121 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
   auto px = [&](double lon) { return (lon - minlon) * kx * sc; };
   auto py = [&](double lat) { return (maxlat - lat) * sc; };
   o << "<h2>Network on " << supply::day_text(mday->day) << "</h2><svg viewBox='0 0 " << mw << " " << fixed(mh, 0)
-    << "' class='map' role='img'><defs><clipPath id='frame'><rect width='" << mw << "' height='" << fixed(mh, 0)
-    << "'/></clipPath></defs><g clip-path='url(#frame)' font-size='20'><rect width='100%' height='100%' fill='#fafafa'/>";
+    << "' class='map' role='img' aria-label='Map of the roads, places and checkpoints on " << supply::day_text(mday->day)
+    << "'><defs><clipPath id='frame'><rect width='" << mw << "' height='" << fixed(mh, 0)
+    << "'/></clipPath></defs><g clip-path='url(#frame)'><rect width='100%' height='100%' fill='#f3f0e8'/>";
   std::map<core::SegmentId, std::string> road_of;
   for (const auto& [road, segs] : s.roads) {
     for (auto sid : segs) road_of[sid] = road;
   }
+  std::set<std::string> contested;
+  for (const auto& c : mday->conflicts) contested.insert(c.target);
   for (std::uint32_t i = 0; i < s.graph().segment_count(); ++i) {
     const core::SegmentId sid(i);
     const std::string& road = road_of[sid];
-    std::string colour = "#9e9e9e", what = "no claim";
+    std::string colour = "#9e9e9e", what = "no claim", by;
+    Status status = Status::kOpen;
     const auto st = mday->status.find(road);
     if (st != mday->status.end()) {
       colour = status_colour(st->second.status);
       what = status_name(st->second.status);
+      status = st->second.status;
+      if (st->second.claim) by = party_name(s, s.claims[*st->second.claim].party);
     }
-    for (const auto& cp : s.checkpoints) {
-      const auto cst = mday->status.find(cp.id);
-      if (cp.road == road && cst != mday->status.end() && cst->second.status > (st == mday->status.end() ? Status::kOpen : st->second.status)) {
-        colour = status_colour(cst->second.status);
-        what = std::string("checkpoint ") + status_name(cst->second.status);
-      }
-    }
-    o << "<polyline fill='none' stroke='" << colour << "' stroke-width='7' stroke-linecap='round' points='";
+    std::string points;
     for (const auto& p : s.graph().shape(sid)) {
       const core::LatLon ll = p.to_double();
-      o << fixed(px(ll.lon), 1) << "," << fixed(py(ll.lat), 1) << " ";
+      points += fixed(px(ll.lon), 1) + "," + fixed(py(ll.lat), 1) + " ";
     }
-    o << "'><title>" << esc(road) << ": " << esc(std::string(s.graph().name(sid))) << " — " << esc(what) << "</title></polyline>";
+    if (contested.contains(road)) {
+      o << "<polyline fill='none' stroke='#762a83' stroke-opacity='0.4' stroke-width='14' points='" << points << "'/>";
+    }
+    const char* dash = status == Status::kClosed ? " stroke-dasharray='4 7'" : status == Status::kRestricted ? " stroke-dasharray='14 6'" : "";
+    o << "<polyline fill='none' stroke='" << colour << "' stroke-width='6'" << dash << " points='" << points << "'><title>"
+      << esc(target_name(s, road.empty() ? std::string(s.graph().name(sid)) : road)) << " — " << esc(what)
+      << (by.empty() ? "" : " according to " + esc(by)) << (contested.contains(road) ? " (contested)" : "") << "</title></polyline>";
   }
+  // Places, checkpoints, then their labels.
+  struct Point {
+    double x, y, r;
+    std::string text, cls;
+    double priority;
+  };
+  std::vector<Point> points;
   for (std::size_t i = 0; i < s.places.size(); ++i) {
     const auto& p = s.places[i];
     const bool in_area = std::find(s.area.begin(), s.area.end(), i) != s.area.end();
     const bool source = std::find(s.sources.begin(), s.sources.end(), i) != s.sources.end();
     const bool cut = std::find(mday->cut_off.begin(), mday->cut_off.end(), i) != mday->cut_off.end();
-    if (!in_area && !source) continue;
-    const double rr = in_area ? 6 + std::sqrt(static_cast<double>(p.population)) / 15 : 10;
-    o << "<circle cx='" << fixed(px(p.point.lon), 1) << "' cy='" << fixed(py(p.point.lat), 1) << "' r='" << fixed(rr, 1)
-      << "' fill='" << (source ? "#1565c0" : cut ? "#c62828" : "#fff") << "' stroke='#333'><title>" << esc(label(s, i))
-      << (in_area ? ", population " + thousands(static_cast<double>(p.population)) : ", supply source")
+    const double rr = in_area ? 4 + std::sqrt(static_cast<double>(p.population)) / 20 : source ? 7 : 4;
+    const double x = px(p.point.lon), y = py(p.point.lat);
+    o << "<circle cx='" << fixed(x, 1) << "' cy='" << fixed(y, 1) << "' r='" << fixed(rr, 1) << "' fill='"
+      << (source ? "#1565c0" : cut ? "#c62828" : in_area ? "#2e7d32" : "#9e9e9e") << "' stroke='#fff' stroke-width='1.5'><title>"
+      << esc(label(s, i)) << (in_area ? ", population " + thousands(static_cast<double>(p.population)) : source ? ", supply source" : "")
       << (cut ? ", CUT OFF" : "") << "</title></circle>";
-    if (source || p.population >= 2000) {
-      o << "<text x='" << fixed(px(p.point.lon) + rr + 2, 1) << "' y='" << fixed(py(p.point.lat) + 4, 1) << "'>"
-        << esc(p.name) << "</text>";
-    }
+    points.push_back({x, y, rr, p.name, cut ? "cut" : (in_area || source) ? "" : "other",
+                      (source ? 5e8 : 0) + static_cast<double>(p.population) + (in_area ? 1 : 0)});
   }
-  o << "</g></svg><p class='legend'><span style='color:#2e7d32'>&#9632;</span> open <span style='color:#ef6c00'>&#9632;</span> "
-       "restricted <span style='color:#c62828'>&#9632;</span> closed <span style='color:#9e9e9e'>&#9632;</span> no claim "
-       "&middot; <span style='color:#1565c0'>&#9679;</span> supply source, &#9675; place (red: cut off) &middot; geometry "
-       "drawn through waypoints, not surveyed</p>";
+  for (const auto& c : s.checkpoints) {
+    const double x = px(c.regime.lon), y = py(c.regime.lat);
+    const auto cst = mday->status.find(c.id);
+    o << "<g transform='translate(" << fixed(x, 1) << "," << fixed(y, 1) << ")'><title>" << esc(target_name(s, c.id))
+      << ": operated by " << esc(party_name(s, c.operator_party)) << ", " << thousands(static_cast<double>(c.capacity.per_day()))
+      << " trucks a day (the regime's figure)" << (cst != mday->status.end() ? std::string(", ") + status_name(cst->second.status) : "")
+      << "</title><rect x='-11' y='-11' width='22' height='22' fill='#fff' stroke='#222' stroke-width='2'/>"
+         "<rect x='-7' y='-6' width='3' height='13' fill='#222'/><rect x='-4' y='-4' width='12' height='5' fill='#b2182b' stroke='#222'/></g>";
+    points.push_back({x, y, 12,
+                      target_name(s, c.id) + ": " + (c.in_force(mday->day) ? thousands(static_cast<double>(c.capacity.per_day())) + " trucks/day" : "not in force"),
+                      "", 1e9});
+  }
+  std::vector<std::size_t> order(points.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return points[a].priority > points[b].priority; });
+  std::vector<LabelBox> placed;
+  std::size_t waiting = 0;
+  for (const std::size_t k : order) {
+    const Point& p = points[k];
+    const double fs = p.cls == "other" ? 13 : 15, w = 0.56 * fs * static_cast<double>(p.text.size()) + 4, h = fs + 3, gap = p.r + 3;
+    const LabelBox cand[] = {{p.x + gap, p.y - h / 2, w, h}, {p.x - gap - w, p.y - h / 2, w, h}, {p.x - w / 2, p.y - gap - h, w, h},
+                             {p.x - w / 2, p.y + gap, w, h}};
+    const LabelBox* spot = nullptr;
+    for (const auto& c : cand) {
+      if (c.x < 0 || c.y < 0 || c.x + c.w > mw || c.y + c.h > mh) continue;
+      bool clear = std::none_of(placed.begin(), placed.end(), [&](const LabelBox& b) { return b.overlaps(c); });
+      for (std::size_t j = 0; clear && j < points.size() && p.priority < 1e9; ++j) {
+        if (j != k && LabelBox{points[j].x - points[j].r, points[j].y - points[j].r, 2 * points[j].r, 2 * points[j].r}.overlaps(c)) clear = false;
+      }
+      if (clear) {
+        spot = &c;
+        break;
+      }
+    }
+    if (spot == nullptr) {
+      ++waiting;
+      continue;
+    }
+    placed.push_back(*spot);
+    o << "<text x='" << fixed(spot->x + 2, 1) << "' y='" << fixed(spot->y + h - 4, 1) << "'" << (p.cls.empty() ? "" : " class='" + p.cls + "'")
+      << ">" << esc(p.text) << "</text>";
+  }
+  // A scale bar: a round number of kilometres about 120 px long.
+  const double km_per_px = (maxlon - minlon) * kx * 111.32 / mw;
+  double bar_km = 1;
+  for (const double step : {1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0}) {
+    if (step / km_per_px <= 160) bar_km = step;
+  }
+  const double bar_px = bar_km / km_per_px;
+  o << "<g transform='translate(16," << fixed(mh - 20, 0) << ")'><rect x='-6' y='-22' width='" << fixed(bar_px + 12, 0)
+    << "' height='30' fill='#fff' opacity='0.8'/><path d='M0,-6 V0 H" << fixed(bar_px, 1) << " V-6' fill='none' stroke='#222' stroke-width='2'/>"
+    << "<text x='0' y='-9'>" << thousands(bar_km) << " km</text></g>";
+  o << "</g></svg><p class='legend'><span style='color:#2e7d32'>&#9644;</span> open <span style='color:#ef6c00'>&#9644; &#9644;</span> "
+       "restricted <span style='color:#c62828'>&#183;&#183;&#183;</span> closed <span style='color:#762a83'>&#9644;</span> contested "
+       "<span style='color:#9e9e9e'>&#9644;</span> no claim &middot; <span style='color:#1565c0'>&#9679;</span> supply source, "
+       "<span style='color:#2e7d32'>&#9679;</span> place (size: population; <span style='color:#c62828'>&#9679;</span> cut off), "
+       "&#9635; checkpoint (throughput) &middot; geometry drawn through waypoints, not surveyed; no country outlines here (the "
+       "dashboard of <code>corridor serve</code> has them)"
+    << (waiting > 0 ? " &middot; " + std::to_string(waiting) + " labels left out where places crowd (every place is in the table below)" : "")
+    << "</p>";
   o << "<p>On this day: " << thousands(static_cast<double>(mday->cut_off_population)) << " people cut off; capacity "
     << thousands(static_cast<double>(mday->capacity_open)) << " trucks a day open to all, "
     << thousands(static_cast<double>(mday->capacity_with_restricted)) << " counting restricted roads.</p>";
@@ -602,7 +743,8 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     << fixed(r.need_kcal_per_day > 0 ? r.opening_stock_kcal / r.need_kcal_per_day : 0, 0) << " days (" << esc(s.opening_stock_note)
     << ").</p>";
   o << "<h2>Days of supply</h2>" << chart(r, {dos}, "days", 1);
-  o << "<h2>Capacity and cut-off</h2>" << chart(r, {cap, capr}, "trucks per day", 1) << chart(r, {cut}, "thousand people", 1);
+  o << "<h2>Capacity and cut-off</h2>" << chart(r, {cap, capr}, "trucks per day", 1, true, "Trucks a day through the corridor")
+    << chart(r, {cut}, "thousand people", 1, false, "People cut off");
 
   // Tables.
   o << "<h2>Conflicting claims</h2><table><tr><th>road or checkpoint</th><th>days</th><th>party</th><th>status</th><th>claimed by</th><th>source</th></tr>";
@@ -611,7 +753,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     for (std::size_t k = 0; k < cl.size(); ++k) {
       o << "<tr>";
       if (k == 0) {
-        o << "<td rowspan='" << cl.size() << "'>" << esc(c["target"].get<std::string>()) << "</td><td rowspan='" << cl.size()
+        o << "<td rowspan='" << cl.size() << "'>" << esc(target_name(s, c["target"].get<std::string>())) << "</td><td rowspan='" << cl.size()
           << "'>" << c["first"].get<std::string>() << " .. " << c["last"].get<std::string>() << " (" << c["days"].get<std::int64_t>()
           << ")</td>";
       }
@@ -621,8 +763,8 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
         for (const auto& a : cl[k]["allowed"]) who += (who.empty() ? "" : ", ") + a.get<std::string>();
         st += " (" + (who.empty() ? std::string("no party named") : who) + ")";
       }
-      o << "<td>" << esc(cl[k]["party"].get<std::string>()) << "</td><td>" << esc(st) << "</td><td>"
-        << esc(cl[k]["claimed_by"].get<std::string>()) << "</td><td>" << esc(cl[k]["source"].get<std::string>()) << "</td></tr>";
+      o << "<td>" << esc(party_name(s, cl[k]["party"].get<std::string>())) << "</td><td>" << esc(st) << "</td><td>"
+        << esc(cl[k]["claimed_by"].get<std::string>()) << "</td><td>" << source_links(cl[k]["source"].get<std::string>()) << "</td></tr>";
     }
   }
   o << "</table>";
@@ -634,17 +776,17 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
       for (const auto& a : c.after.allowed) who += (who.empty() ? "" : ", ") + a;
       st += " (" + (who.empty() ? std::string("no party named") : who) + ")";
     }
-    o << "<tr><td>" << supply::day_text(c.day) << "</td><td>" << esc(c.target) << "</td><td>" << esc(st) << "</td><td>"
-      << (c.after.claim ? esc(s.claims[*c.after.claim].party + (c.after.fallback ? " (most restrictive; operator silent)" : "") +
-                              ", " + s.claims[*c.after.claim].origin)
+    o << "<tr><td>" << supply::day_text(c.day) << "</td><td>" << esc(target_name(s, c.target)) << "</td><td>" << esc(st) << "</td><td>"
+      << (c.after.claim ? esc(party_name(s, s.claims[*c.after.claim].party) + (c.after.fallback ? " (most restrictive; operator silent)" : "") +
+                              ", " + rel(s.claims[*c.after.claim].origin))
                         : c.after.baseline ? "the scenario's baseline" : "no claim")
       << "</td></tr>";
   }
   o << "</table><h2>Convoys</h2><table><tr><th>convoy</th><th>party</th><th>moved</th><th>tonnes</th><th>blocked days</th><th>first reason blocked</th></tr>";
   for (const auto& c : sum["convoys"]) {
-    o << "<tr><td>" << esc(c["id"].get<std::string>()) << "</td><td>" << esc(c["party"].get<std::string>()) << "</td><td>"
+    o << "<tr><td>" << esc(c["id"].get<std::string>()) << "</td><td>" << esc(party_name(s, c["party"].get<std::string>())) << "</td><td>"
       << c["moved"].get<std::int64_t>() << "</td><td>" << fixed(c["tonnes_delivered"].get<double>(), 0) << "</td><td>"
-      << c["blocked_days"].get<std::int64_t>() << "</td><td>" << esc(c.value("first_blocked", std::string())) << "</td></tr>";
+      << c["blocked_days"].get<std::int64_t>() << "</td><td>" << esc(rel(c.value("first_blocked", std::string()))) << "</td></tr>";
   }
   o << "</table><h2>Places</h2><table><tr><th>place (all names)</th><th>population</th><th>cut off</th></tr>";
   for (const auto& p : sum["places"]) {
@@ -659,7 +801,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     o << "<tr><td>" << esc(label(s, idx)) << "</td><td>" << thousands(p["population"].get<double>()) << "</td><td>"
       << esc(spans_text.empty() ? "never" : spans_text) << "</td></tr>";
   }
-  o << "</table><p class='note'>Made by corridor from " << esc(s.path) << ". Every status is a claim attributed to its "
+  o << "</table><p class='note'>Made by corridor from " << esc(std::filesystem::path(s.path).filename().string()) << ". Every status is a claim attributed to its "
        "source; figures marked ASSUMED in the scenario's files are assumptions, not data.</p></body></html>\n";
   return o.str();
 }

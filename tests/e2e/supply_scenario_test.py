@@ -203,7 +203,15 @@ class Scenario(unittest.TestCase):
             html = f.read()
         self.assertTrue(html.startswith("<!DOCTYPE html>"))
         self.assertGreaterEqual(html.count("<svg"), 4)  # the map and the charts
-        self.assertNotRegex(html, r"(src|href)=['\"]?https?:")  # nothing fetched from elsewhere
+        self.assertNotRegex(html, r"src=['\"]?https?:")  # nothing fetched from elsewhere
+        self.assertRegex(html, r"<a href='https://")  # sources are links
+        self.assertNotIn(os.path.dirname(os.path.abspath(self.case)), html)  # no local path leaks
+        self.assertIn("name='viewport'", html)  # readable on a phone
+        self.assertIn("asinh scale", html)  # 0 and 120 trucks a day readable beside 10,000
+        self.assertIn("Hakari bridge checkpoint (Lachin border checkpoint): 120 trucks/day", html)  # the checkpoint, by name
+        self.assertIn(" km</text>", html)  # a scale bar
+        for place in ("Yerevan", "Vardenis", "Yevlakh", "Goris", "Barda"):  # the approaches are in the frame, labelled
+            self.assertIn(f">{place}</text>", html)
         self.assertIn("Khankendi", html)  # every name kept
         self.assertIn("Conflicting claims", html)
 

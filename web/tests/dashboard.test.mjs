@@ -302,3 +302,32 @@ test('keyboard navigation and accessible names (axe-core, WCAG 2 A and AA)', asy
   await page.waitForFunction((d) => document.body.dataset.day !== d && document.body.dataset.state === 'ready', day);
   await page.close();
 });
+
+test('what-if windows: inclusive at both ends, checked, never cached into the plain day', async () => {
+  const get = async (q) => {
+    const r = await fetch(`${world.url}${SC}/days/${q}`);
+    return [r.status, await r.json()];
+  };
+  const road = 'rd_hakari_bridge';
+  const [s1, first] = await get(`2022-12-05?close=${road}&close_from=2022-12-05&close_to=2022-12-07`);
+  const [, last] = await get(`2022-12-07?close=${road}&close_from=2022-12-05&close_to=2022-12-07`);
+  const [, after] = await get(`2022-12-08?close=${road}&close_from=2022-12-05&close_to=2022-12-07`);
+  const [, before] = await get(`2022-12-04?close=${road}&close_from=2022-12-05&close_to=2022-12-07`);
+  assert.equal(s1, 200);
+  assert.equal(first.status[road].by, 'what-if');
+  assert.equal(last.status[road].by, 'what-if', 'the last day of the window is closed');
+  assert.notEqual(after.status[road]?.by, 'what-if', 'the day after the window is not');
+  assert.notEqual(before.status[road]?.by, 'what-if', 'the day before the window is not');
+  const [, plain] = await get('2022-12-05');
+  assert.notEqual(plain.status[road]?.by, 'what-if', 'a what-if never leaks into the plain day');
+  const [bad, e1] = await get('2022-12-05?close=no_such_road');
+  assert.equal(bad, 404);
+  assert.match(e1.error.message, /no_such_road/);
+  const [inverted, e2] = await get(`2022-12-05?close=${road}&close_from=2022-12-07&close_to=2022-12-05`);
+  assert.equal(inverted, 400);
+  assert.match(e2.error.message, /ends .* before it starts/);
+  const [outside] = await get(`2022-12-05?close=${road}&close_to=2030-01-01`);
+  assert.equal(outside, 404);
+  const [empty] = await get('2022-12-05?close=');
+  assert.equal(empty, 400);
+});
