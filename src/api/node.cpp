@@ -63,7 +63,9 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& o) {
   for (const auto& file : o.scenarios) {
     auto sc = std::make_unique<LoadedScenario>();
     CORRIDOR_TRY(sc->s, scenario::load_scenario(file));
-    const std::filesystem::path p(file);
+    // Absolute first: "scenario.toml" given from its own folder has no parent in its text.
+    std::error_code ec;
+    const std::filesystem::path p = std::filesystem::absolute(file, ec).lexically_normal();
     sc->id = p.filename() == "scenario.toml" ? p.parent_path().filename().string() : p.stem().string();
     sc->file = file;
     for (const auto& other : n->scenarios_) {

@@ -46,6 +46,28 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<Api> api_;
 };
 
+// A scenario named by a relative path from its own folder ("scenario.toml") is served under its
+// folder's name, as from anywhere else, never under an empty id.
+TEST(ApiNode, ScenarioIdFromItsFolderEvenWhenGivenRelative) {
+  ASSERT_TRUE(ledger::crypto_init());
+  const auto dir = std::filesystem::temp_directory_path() / ("corridor_api_scenario_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(std::string(CORRIDOR_DATA_DIR) + "/scenarios/karabakh-2023");
+  NodeOptions o;
+  o.store = "sqlite:" + (dir / "c.db").string();
+  o.scenarios = {"scenario.toml"};
+  auto n = Node::open(o);
+  std::filesystem::current_path(cwd);
+  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_EQ((*n)->scenarios().size(), 1U);
+  EXPECT_EQ((*n)->scenarios()[0]->id, "karabakh-2023");
+  EXPECT_NE((*n)->scenario("karabakh-2023"), nullptr);
+  n->reset();
+  std::filesystem::remove_all(dir);
+}
+
 // Every route the server dispatches is in the OpenAPI document, and every operation in the
 // document is a route the server dispatches: both come from one table, and this keeps it so.
 TEST_F(ApiTest, TheOpenApiDocumentIsExactlyTheRouteTable) {

@@ -8,7 +8,7 @@ import { dayChart, sparkline } from './charts';
 import type { DayChart } from './charts';
 import { layoutLabels } from './labels';
 import type { LabelItem } from './labels';
-import { createMap, fit, placeRadius, setDay, setRoute, STATUS_COLOUR, CONTESTED, ROUTE } from './map';
+import { createMap, fit, placeRadius, setDay, setNetwork, setRoute, STATUS_COLOUR, CONTESTED, ROUTE } from './map';
 import { byId, days, el, errorBox, fill, int, pct, short, sourceLinks, table } from './ui';
 import { checkEvent, checkHead, engine } from './verify';
 import type { HistoryEvent, TreeHead } from './verify';
@@ -28,6 +28,9 @@ const state = {
   dayIdx: 0,
   day: null as DayGeo | null,
   baseDay: null as DayGeo | null,
+  roads: [] as GeoJSON.Feature[], // every road of the scenario's network, geometry only (loaded once)
+  points: [] as GeoJSON.Feature[], // places and checkpoints, their fixed properties
+  byId: new Map<string, GeoJSON.Feature>(),
   series: null as Series | null,
   selectedRoad: null as string | null,
   closures: [] as Closure[],
@@ -62,7 +65,7 @@ function partyLabel(id: string): HTMLElement {
 }
 
 function featureName(id: string): string {
-  const f = state.day?.features.find((x) => x.properties?.id === id);
+  const f = state.byId.get(id);
   if (!f) return id;
   const p = f.properties!;
   if (p.kind === 'road' || p.kind === 'checkpoint') return String(p.name || id);
@@ -76,11 +79,11 @@ function placeName(p: GeoJSON.GeoJsonProperties): string {
 
 // Reasons come from the engine with ids in them; the reader gets names.
 function named(text: string): string {
-  if (!state.day) return text;
   let out = text;
-  const ids = state.day.features
+  // Only the ids the text can hold: those of the day's roads with a status, and the points.
+  const ids = (state.day?.features ?? [])
     .map((f) => String(f.properties?.id ?? ''))
-    .filter((id) => id.length > 2)
+    .filter((id) => id.length > 2 && text.includes(id))
     .sort((a, b) => b.length - a.length);
   for (const id of ids) out = out.split(id).join(featureName(id));
   for (const p of Object.keys(state.sc?.parties ?? {}).sort((a, b) => b.length - a.length)) {
@@ -173,7 +176,9 @@ function tooltip(e: maplibregl.MapMouseEvent | null, f: GeoJSON.Feature | undefi
   }
   const p = f.properties!;
   let lines: string[];
-  if (p.kind === 'road') {
+  if (p.kind === 'road' && p.status === undefined) {
+    lines = [String(p.name), 'open — no claim about it (the scenario’s baseline)'];
+  } else if (p.kind === 'road') {
     const by = String(p.by ?? '');
     lines = [
       String(p.name),
@@ -224,26 +229,30 @@ async function loadDay(): Promise<void> {
   const started = performance.now();
   document.body.dataset.state = 'loading';
   try {
-    const [day, base] = await Promise.all([
-      get<DayGeo>(dayUrl(state.closures), ctl.signal),
-      state.closures.length ? get<DayGeo>(dayUrl([]), ctl.signal) : Promise.resolve(null),
+    const [j, base] = await Promise.all([
+      get<DayJson>(dayUrl(state.closures, 'json'), ctl.signal),
+      state.closures.length ? get<DayJson>(dayUrl([], 'json'), ctl.signal) : Promise.resolve(null),
     ]);
     if (ctl.signal.aborted) return;
+    const day = buildDay(j);
     state.day = day;
-    state.baseDay = base;
+    state.baseDay = base ? buildDay(base) : null;
     setDay(map, day);
     if (!state.fitted) {
       // Time from navigation to the first frame with the day's layers drawn (bench/).
       map.once('idle', () => {
         document.body.dataset.firstFrameMs ??= String(Math.round(performance.now()));
       });
-      fit(map, day);
+      fit(map, { type: 'FeatureCollection', features: [...state.roads, ...state.points] });
       state.fitted = true;
     }
     renderDay();
     labels();
     state.charts.forEach((c) => c.setDay(state.dayIdx));
     renderMultiples();
+    await new Promise<void>((r) => requestAnimationFrame(() => r()));
+    // The map and the day's figures are drawn: the part of a step the reader waits for first.
+    document.body.dataset.mapMs = String(Math.round(performance.now() - started));
     await Promise.all([renderClaims(), renderTrustDay()]);
     if (ctl.signal.aborted) return;
     await new Promise<void>((r) => requestAnimationFrame(() => r()));
@@ -257,6 +266,59 @@ async function loadDay(): Promise<void> {
     document.body.dataset.state = 'error';
     fill(byId('figures'), errorBox(e));
   }
+}
+
+// The day's layer from the day's JSON (a few kilobytes, whatever the network's size): the roads
+// with a status, a conflict or in the bottleneck, over the network drawn once; places and checkpoints.
+interface DayJson extends Omit<DayGeo, 'type' | 'features'> {
+  status: Record<string, Record<string, unknown>>;
+  cut_off: string[];
+  bottleneck: string[];
+}
+
+function buildDay(j: DayJson): DayGeo {
+  const conflicted = new Set(j.conflicts.map((c) => c.target));
+  const neck = new Set(j.bottleneck);
+  const cut = new Set(j.cut_off);
+  const roads = state.roads
+    .filter((f) => {
+      const id = String(f.properties!.id);
+      return id in j.status || conflicted.has(id) || neck.has(id);
+    })
+    .map((f): GeoJSON.Feature => {
+      const id = String(f.properties!.id);
+      return {
+        ...f,
+        properties: { ...f.properties, status: 'open', by: 'baseline', claims: [], ...j.status[id], conflict: conflicted.has(id), bottleneck: neck.has(id) },
+      };
+    });
+  const points = state.points.map((f): GeoJSON.Feature => {
+    const p = f.properties!;
+    const id = String(p.id);
+    if (p.kind === 'checkpoint') {
+      return { ...f, properties: { ...p, ...(j.status[id] ?? {}), in_force: id in j.status, conflict: conflicted.has(id) } };
+    }
+    return { ...f, properties: { ...p, cut_off: cut.has(id) } };
+  });
+  const { status: _s, cut_off: _c, bottleneck: _b, ...figures } = j;
+  return { ...figures, type: 'FeatureCollection', features: [...roads, ...points] };
+}
+
+// The scenario's roads, places and checkpoints, once: their geometry does not change with the day.
+async function loadNetwork(): Promise<void> {
+  const fc = await get<DayGeo>(`${scPath()}/days/${state.sc!.start}?format=geojson`);
+  const fixed = (f: GeoJSON.Feature): GeoJSON.Feature => {
+    const { claims: _c, status: _s, by: _b, since: _n, claim: _l, allowed: _a, fallback: _f, conflict: _x, bottleneck: _k, cut_off: _o, in_force: _i, ...p } = f.properties!;
+    return { ...f, properties: p };
+  };
+  state.roads = fc.features.filter((f) => f.properties?.kind === 'road').map(fixed);
+  state.points = fc.features.filter((f) => f.properties?.kind !== 'road').map(fixed);
+  state.byId = new Map();
+  for (const f of [...state.points, ...state.roads]) {
+    if (f.properties!.kind !== 'checkpoint' || !state.byId.has(String(f.properties!.id))) state.byId.set(String(f.properties!.id), f);
+  }
+  for (const f of state.points) if (f.properties!.kind === 'checkpoint') state.byId.set(String(f.properties!.id), f);
+  setNetwork(map, { type: 'FeatureCollection', features: state.roads });
 }
 
 function renderDay(): void {
@@ -557,6 +619,48 @@ function showSettlement(id: string): void {
   );
 }
 
+// Stocks and deliveries the parties recorded in the ledger, per settlement (the node's supply
+// tables: serve --places --needs --commodities), as of the slider's day.
+interface LedgerSettlement {
+  id: string;
+  name?: string;
+  population: number;
+  need_kcal_per_day: number;
+  delivered_kcal: number;
+  coverage: number;
+  days_of_supply: number;
+  runs_out?: string | null;
+}
+
+async function renderLedgerSupply(): Promise<void> {
+  const box = byId('ledger-supply');
+  try {
+    const r = await get<{ settlements: LedgerSettlement[] }>(`/v1/supply/status${query({ from: date(), to: date() })}`);
+    fill(
+      box,
+      r.settlements.length
+        ? table(
+            `Per settlement on ${date()}, from the stocks and deliveries recorded in the ledger`,
+            [
+              { head: 'Settlement', cell: (x: LedgerSettlement) => x.name || x.id },
+              { head: 'Population', cell: (x) => int(x.population), numeric: true },
+              { head: 'Need a day', cell: (x) => `${short(x.need_kcal_per_day)} kcal`, numeric: true },
+              { head: 'Delivered', cell: (x) => `${short(x.delivered_kcal)} kcal`, numeric: true },
+              { head: 'Coverage', cell: (x) => pct(x.coverage), numeric: true },
+              { head: 'Days of supply', cell: (x) => days(x.days_of_supply), numeric: true },
+              { head: 'Runs out', cell: (x) => x.runs_out ?? '—' },
+            ],
+            r.settlements,
+            (x) => ({ 'data-settlement': x.id }),
+          )
+        : el('p', { class: 'none' }, 'No settlement is registered in this ledger.'),
+    );
+  } catch (e) {
+    const err = e as ApiError;
+    fill(box, err.status === 404 ? el('p', { class: 'hint' }, `This node keeps no supply tables: ${err.body.message}.`) : errorBox(e));
+  }
+}
+
 // ---- consignments -------------------------------------------------------------------------------
 
 interface ConsignmentRow {
@@ -803,7 +907,10 @@ function goTo(i: number): void {
   const slider = byId<HTMLInputElement>('slider');
   slider.value = String(state.dayIdx);
   byId('date').textContent = date();
-  void loadDay().then(renderSettlements);
+  void loadDay().then(() => {
+    renderSettlements();
+    void renderLedgerSupply();
+  });
 }
 
 async function loadScenario(id: string): Promise<void> {
@@ -823,6 +930,7 @@ async function loadScenario(id: string): Promise<void> {
   const slider = byId<HTMLInputElement>('slider');
   slider.max = String(state.dates.length - 1);
   const report = state.dates.indexOf(sc.report_day);
+  await loadNetwork();
   renderCharts();
   renderClosures();
   goTo(report >= 0 ? report : 0);

@@ -58,6 +58,7 @@ export async function createMap(container: HTMLElement, handlers: MapHandlers): 
       sources: {
         land: { type: 'geojson', data: land as GeoJSON.GeoJSON },
         borders: { type: 'geojson', data: borders },
+        network: { type: 'geojson', data: empty },
         day: { type: 'geojson', data: empty },
         route: { type: 'geojson', data: empty },
       },
@@ -65,6 +66,14 @@ export async function createMap(container: HTMLElement, handlers: MapHandlers): 
         { id: 'sea', type: 'background', paint: { 'background-color': '#dbe6ef' } },
         { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#f3f0e8' } },
         { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': '#7d7390', 'line-width': 1.2, 'line-dasharray': [4, 2] } },
+        {
+          // Every road, drawn once; the day's layers below draw over those with a status.
+          id: 'network',
+          type: 'line',
+          source: 'network',
+          layout: { 'line-cap': 'round', 'line-join': 'round' },
+          paint: { 'line-color': STATUS_COLOUR.open, 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 2, 12, 4] },
+        },
         {
           id: 'roads-casing',
           type: 'line',
@@ -161,7 +170,7 @@ export async function createMap(container: HTMLElement, handlers: MapHandlers): 
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
   map.once('styledata', () => map.addImage('checkpoint', checkpointIcon()));
-  const roadLayers = ['roads-open', 'roads-restricted', 'roads-closed', 'roads-contested'];
+  const roadLayers = ['roads-open', 'roads-restricted', 'roads-closed', 'roads-contested', 'network'];
   map.on('click', (e) => {
     const f = map.queryRenderedFeatures(e.point, { layers: roadLayers })[0];
     handlers.click(e, f);
@@ -189,6 +198,10 @@ export function placeRadius(zoom: number, population: number): number {
 
 export function setDay(map: maplibregl.Map, day: DayGeo): void {
   (map.getSource('day') as maplibregl.GeoJSONSource).setData(day);
+}
+
+export function setNetwork(map: maplibregl.Map, fc: GeoJSON.FeatureCollection): void {
+  (map.getSource('network') as maplibregl.GeoJSONSource).setData(fc);
 }
 
 export function setRoute(map: maplibregl.Map, fc: GeoJSON.FeatureCollection | null): void {

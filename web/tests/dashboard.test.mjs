@@ -129,6 +129,21 @@ test('moving the slider changes the cut-off list and capacity as the API says fo
   await page.close();
 });
 
+test('the stocks recorded in the ledger, per settlement, as the API says for the day', async () => {
+  const page = await open();
+  for (const date of ['2023-01-09', '2023-01-15']) {
+    await goTo(page, date);
+    await page.waitForFunction((d) => document.querySelector('#ledger-supply caption')?.textContent.includes(d), date);
+    const api = await world.json(`/v1/supply/status?from=${date}&to=${date}`);
+    const rows = await page.$$eval('#ledger-supply tbody tr', (trs) => trs.map((tr) => [tr.dataset.settlement, tr.children[5].textContent]));
+    const days = (x) => (x >= 100 ? `${Math.round(x)} days` : `${x.toFixed(1)} days`);
+    assert.deepEqual(rows, api.settlements.map((s) => [s.id, days(s.days_of_supply)]));
+  }
+  const town = (await world.json('/v1/supply/status?from=2023-01-15&to=2023-01-15')).settlements.find((s) => s.id === 'town');
+  assert.ok(town.days_of_supply > 0, 'the opening stock of 2023-01-10 counts');
+  await page.close();
+});
+
 test('the trust table equals the API runs, for the day and for the whole run', async () => {
   const page = await open();
   const date = '2023-01-15';
@@ -161,10 +176,16 @@ test('closing a road on the map changes isolation and capacity as the API says; 
   const road = 'rd_hakari_bridge';
   const geo = await world.json(`${SC}/days/${date}?format=geojson`);
   const f = geo.features.find((x) => x.properties.id === road);
+  // The middle of the road's longest piece: the bridge is short, and its neighbours are drawn wide.
   const line = f.geometry.coordinates[0];
-  const mid = line[Math.floor(line.length / 2)];
+  let best = 0;
+  for (let i = 1; i < line.length; i++) {
+    const d = Math.hypot(line[i][0] - line[i - 1][0], line[i][1] - line[i - 1][1]);
+    if (d > Math.hypot(line[best + 1]?.[0] - line[best][0], line[best + 1]?.[1] - line[best][1]) || i === 1) best = i - 1;
+  }
+  const mid = [(line[best][0] + line[best + 1][0]) / 2, (line[best][1] + line[best + 1][1]) / 2];
   await page.check('input[name=mode][value=whatif]');
-  await page.evaluate((c) => window.corridor.map.jumpTo({ center: c, zoom: 14 }), mid);
+  await page.evaluate((c) => window.corridor.map.jumpTo({ center: c, zoom: 17 }), mid);
   await page.waitForTimeout(300);
   const box = await page.$eval('#map', (m) => m.getBoundingClientRect().toJSON());
   const px = await page.evaluate((c) => window.corridor.map.project(c), mid);

@@ -36,6 +36,9 @@ export async function startWorld({ network, scenario = SCENARIO, extra = [] } = 
   corridor('regime', 'publish', join(DATA, 'regimes/example.toml'), '--store', db, '--key', key('border-service'), '--at', '2023-06-01T00:00Z');
   writeFileSync(join(dir, 'places.csv'), 'id,name,population\ntown,Town,1000\nvillage,Village,200\n');
   corridor('supply', 'register', join(dir, 'places.csv'), '--store', db, '--key', key('local'));
+  const commodities = join(DATA, 'supply/commodities.csv');
+  corridor('supply', 'record', 'opening', 'town', '--commodity', 'wheat_flour', '--tonnes', '12', '--commodities', commodities,
+    '--date', '2023-01-10', '--key', key('local'), '--store', db);
   const decl = {
     id: 'c-1', type: 'food-aid', sender: 'icrc', receiver: 'local', origin: 'goris', destination: 'town',
     checkpoint: 'example-bridge', planned_arrival: '2023-07-03T08:00Z', declared_at: '2023-06-25T08:00Z',
@@ -58,6 +61,7 @@ export async function startWorld({ network, scenario = SCENARIO, extra = [] } = 
   const proc = spawn(
     CORRIDOR,
     ['serve', '--listen', '127.0.0.1:0', '--store', `sqlite:${db}`, '--network', net, '--scenario', scenario, '--web', WEB,
+      '--places', join(dir, 'places.csv'), '--needs', join(DATA, 'supply/needs-sphere.toml'), '--commodities', commodities,
       ...PARTIES.flatMap(([name]) => ['--custodial', `${name}=${key(name)}`]), ...extra],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
