@@ -11,6 +11,7 @@ export interface LabelItem {
   priority: number;
   radius: number;
   cls: string;
+  short?: string; // tried when the whole text fits nowhere (a narrow screen)
 }
 
 interface Box {
@@ -55,10 +56,8 @@ export function layoutLabels(map: maplibregl.Map, layer: HTMLElement, items: Lab
       layer.append(div);
     }
     div.className = `label ${it.cls}`;
-    if (div.textContent !== it.text) div.textContent = it.text;
-    const w = width(it.text);
     const r = it.radius + 2;
-    const candidates: Box[] = [
+    const around = (w: number): Box[] => [
       { x: p.x + r, y: p.y - H / 2, w, h: H },
       { x: p.x - r - w, y: p.y - H / 2, w, h: H },
       { x: p.x - w / 2, y: p.y - r - H, w, h: H },
@@ -72,8 +71,17 @@ export function layoutLabels(map: maplibregl.Map, layer: HTMLElement, items: Lab
       c.y + c.h <= Hh &&
       !placed.some((b) => overlaps(b, c)) &&
       (!strict || !obstacles.some((o, i) => points[i].it.id !== it.id && overlaps(o, c)));
-    // The most important labels (checkpoints) may cover a point rather than go unlabelled.
-    const spot = inside ? (candidates.find((c) => fits(c, true)) ?? (it.priority >= 1e9 ? candidates.find((c) => fits(c, false)) : undefined)) : undefined;
+    // The most important labels (checkpoints) may cover a point, or shorten, rather than go unlabelled.
+    const texts = it.short ? [it.text, it.short] : [it.text];
+    let spot: Box | undefined;
+    let text = it.text;
+    for (const t of inside ? texts : []) {
+      const candidates = around(width(t));
+      spot = candidates.find((c) => fits(c, true)) ?? (it.priority >= 1e9 ? candidates.find((c) => fits(c, false)) : undefined);
+      text = t;
+      if (spot) break;
+    }
+    if (div.textContent !== text) div.textContent = text;
     if (spot) {
       placed.push(spot);
       div.style.transform = `translate(${Math.round(spot.x)}px, ${Math.round(spot.y)}px)`;

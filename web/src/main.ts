@@ -132,6 +132,7 @@ function labels(): void {
       items.push({
         id: `checkpoint:${p.id}`,
         text: `${p.name}: ${p.in_force === false ? 'not yet in force' : `${int(Number(p.capacity_per_day))} trucks/day`}${q ? `, ${q} waiting` : ''}`,
+        short: `${p.in_force === false ? 'checkpoint not in force' : `${int(Number(p.capacity_per_day))} trucks/day`}${q ? `, ${q} waiting` : ''}`,
         lngLat: c,
         priority: 1e9,
         radius: 15,

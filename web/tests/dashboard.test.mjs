@@ -290,6 +290,9 @@ test('screenshots at 1400 and 400 px; at 400 px nothing overflows sideways', asy
     await page.screenshot({ path: join(OUT, `dashboard-${width}-full.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${width} px: the page is ${overflow} px wider than the window`);
+    const cp = await page.$eval('#labels .label[data-id="checkpoint:hakari_checkpoint"]', (l) => ({ placed: l.dataset.placed, text: l.textContent }));
+    assert.equal(cp.placed, '1', `${width} px: the checkpoint is labelled`);
+    assert.match(cp.text, /trucks\/day/);
     const size = await page.$eval('#figures dd', (d) => parseFloat(getComputedStyle(d).fontSize));
     assert.ok(size >= 14, `text is ${size} px`);
     await page.close();
