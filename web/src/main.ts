@@ -374,20 +374,24 @@ function renderDay(): void {
   }
 }
 
+// One block per convoy, its reasons at full width: in the day's narrow column a table squeezed them
+// to a word per line.
 function convoyTable(convoys: ConvoyJson[]): Node {
   if (!convoys.length) return el('p', { class: 'none' }, 'No convoy sets out or waits on this day.');
-  return table(
-    'Convoys on this day',
-    [
-      { head: 'Convoy', cell: (c: ConvoyJson) => c.convoy },
-      { head: 'Party', cell: (c) => partyLabel(c.party) },
-      { head: 'From → to', cell: (c) => `${featureName(c.from)} → ${featureName(c.to)}` },
-      { head: 'Trucks', cell: (c) => c.trucks, numeric: true },
-      { head: 'Moved', cell: (c) => (c.moved ? 'moved' : c.waits ? 'waits' : 'did not move') },
-      { head: 'Why not', cell: (c) => el('ul', { class: 'reasons' }, ...c.reasons.map((r) => el('li', {}, named(r)))) },
-    ],
-    convoys,
-    (c) => ({ class: c.moved ? 'moved' : 'blocked' }),
+  return el(
+    'ul',
+    { class: 'convoys' },
+    ...convoys.map((c) =>
+      el(
+        'li',
+        { class: c.moved ? 'moved' : 'blocked', 'data-convoy': c.convoy },
+        el('strong', {}, c.moved ? 'Moved' : c.waits ? 'Waits' : 'Did not move'),
+        `: ${c.convoy}, `,
+        partyLabel(c.party),
+        `, ${featureName(c.from)} → ${featureName(c.to)}, ${int(c.trucks)} trucks, ${int(c.tonnes)} t`,
+        c.reasons.length ? el('ul', { class: 'reasons' }, ...c.reasons.map((r) => el('li', {}, named(r)))) : null,
+      ),
+    ),
   );
 }
 
