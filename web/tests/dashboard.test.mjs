@@ -144,6 +144,29 @@ test('the stocks recorded in the ledger, per settlement, as the API says for the
   await page.close();
 });
 
+test('choosing whose claims decide and which names to show changes the map as the API says', async () => {
+  const page = await open();
+  const date = '2023-06-20';
+  await goTo(page, date);
+  const step = Number(await page.evaluate(() => document.body.dataset.step));
+  await page.selectOption('#trust', 'az_gov');
+  await page.waitForFunction((n) => Number(document.body.dataset.step) > n && document.body.dataset.state === 'ready', step);
+  const api = await world.json(`${SC}/days/${date}?trust=az_gov`);
+  assert.equal(api.trust, 'az_gov');
+  assert.deepEqual(await cutOffShown(page), [...api.cut_off].sort());
+  assert.match(await figure(page, 'Statuses as claimed by'), /^Government of Azerbaijan$/);
+  // Every place keeps all its names; the reader picks the convention.
+  const sc = (await world.json('/v1/scenarios')).scenarios[0];
+  const geo = await world.json(`${SC}/days/${date}?format=geojson`);
+  const stepanakert = geo.features.find((f) => f.properties.kind === 'place' && f.properties.id === 'stepanakert').properties;
+  for (const [i, column] of sc.name_columns.entries()) {
+    await page.selectOption('#names', String(i));
+    const label = await page.$eval('#labels .label[data-id="place:stepanakert"]', (l) => l.textContent);
+    assert.equal(label, stepanakert.names[i], `label in ${column}`);
+  }
+  await page.close();
+});
+
 test('the trust table equals the API runs, for the day and for the whole run', async () => {
   const page = await open();
   const date = '2023-01-15';
