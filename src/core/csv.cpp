@@ -39,6 +39,7 @@ Result<void> CsvTable::check_columns(const std::vector<std::string>& required,
 }
 
 Result<CsvTable> parse_csv(const std::string& text, const std::string& name) {
+  CORRIDOR_CHECK(check_utf8(text, name));
   CsvTable t;
   t.name = name;
   std::vector<std::vector<std::string>> records;

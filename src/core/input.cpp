@@ -258,6 +258,30 @@ bool valid_utf8(std::string_view text) {
   return true;
 }
 
+Result<void> check_utf8(std::string_view text, const std::string& name) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    const std::size_t len = decode(text, i, cp);
+    if (len == 0) {
+      static const char* hex = "0123456789abcdef";
+      const auto b = static_cast<unsigned char>(text[i]);
+      return fail(ErrorCode::kParse, name + ":" + std::to_string(line) + ":" + std::to_string(column) + ": not UTF-8 (byte 0x" +
+                                         hex[b >> 4] + hex[b & 15] +
+                                         "); the file may be Windows-1252 or Latin-1, as spreadsheet software saves CSV: save it "
+                                         "as \"CSV UTF-8\" or convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8");
+    }
+    if (cp == U'\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += len;
+  }
+  return {};
+}
+
 std::string display_text_problem(std::string_view text) {
   if (text.size() > 200) return "longer than 200 bytes";
   for (std::size_t i = 0; i < text.size();) {

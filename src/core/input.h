@@ -47,6 +47,10 @@ inline constexpr std::size_t kMaxTableBytes = 256 * 1024 * 1024;    // CSV and G
 // reader sees).
 [[nodiscard]] std::string display_text_problem(std::string_view text);
 [[nodiscard]] bool valid_utf8(std::string_view text);
+// An input file's text must be UTF-8: else a parse error naming NAME:LINE:COLUMN (columns counted in
+// characters) of the first bad byte, the byte, and how to convert a file saved as Windows-1252 or
+// Latin-1 (what spreadsheet software often writes).
+[[nodiscard]] Result<void> check_utf8(std::string_view text, const std::string& name);
 
 // Free text as it may be printed on a terminal: control characters, bidirectional controls and
 // invalid UTF-8 bytes are shown as \xNN or \u{NNNN} escapes, so that stored text can neither move

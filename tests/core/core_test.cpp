@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "core/csv.h"
+
 #include <set>
 
 #include "core/error.h"
@@ -9,6 +11,33 @@
 
 namespace corridor::core {
 namespace {
+
+// A table that is not UTF-8 (Windows-1252, as spreadsheets save it) is refused at read, naming the
+// file, line and column of the first bad byte and how to convert it; never passed on as mojibake.
+TEST(Csv, RefusesInvalidUtf8AtTheFirstBadByteWithItsPlace) {
+  const auto at = [](const std::string& text) {
+    auto t = core::parse_csv(text, "places.csv");
+    EXPECT_FALSE(t) << "accepted: " << text;
+    return t ? std::string() : t.error().message;
+  };
+  // In a field on line 2, column 4 (the 'é' of "Café" in Windows-1252).
+  std::string m = at("id,name\ncaf,Caf\xe9\n");
+  EXPECT_NE(m.find("places.csv:2:8"), std::string::npos) << m;
+  EXPECT_NE(m.find("0xe9"), std::string::npos) << m;
+  EXPECT_NE(m.find("UTF-8"), std::string::npos) << m;
+  EXPECT_NE(m.find("iconv"), std::string::npos) << m;
+  // The very first byte; the very last byte; a sequence cut short by the end of the file; a
+  // character counted as one column however many bytes it takes.
+  EXPECT_NE(at("\xff,name\n").find("places.csv:1:1"), std::string::npos);
+  EXPECT_NE(at("id,name\nx,y\x80").find("places.csv:2:4"), std::string::npos);
+  EXPECT_NE(at("id,name\nx,\xc3").find("places.csv:2:3"), std::string::npos);
+  EXPECT_NE(at("id,name\n\xc3\xa9\xc3\xa9,\xe9\n").find("places.csv:2:4"), std::string::npos);
+  // UTF-8 itself, with or without a byte-order mark, reads.
+  auto ok = core::parse_csv("\xEF\xBB\xBFid,name\nst,Ստեփանակերտ / Xankəndi\n", "places.csv");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->header[0], "id");
+  EXPECT_EQ(ok->rows[0].fields[1], "Ստեփանակերտ / Xankəndi");
+}
 
 TEST(ErrorCatalogue, CodesHaveDistinctNamesAndNonZeroExits) {
   std::set<std::string_view> names;

@@ -298,6 +298,25 @@ class Access(unittest.TestCase):
             f.write(text)
         return path
 
+    def test_a_places_file_that_is_not_utf8_is_refused_where_it_goes_wrong(self):
+        # Windows-1252, as spreadsheet software saves CSV: refused with file:line:column and a
+        # hint, in JSON too, by every command that reads places; never printed as mojibake.
+        bad = os.path.join(self.tmp, "cp1252.csv")
+        with open(bad, "wb") as f:
+            f.write("id,name,lat,lon,population\ncafe,Caf\xe9 town,40.01,46.01,100\n".encode("cp1252"))
+        for cmd in ("reach", "critical"):
+            r = corridor(cmd, self.graph, "--sources", self.sources, "--places", bad, "--json")
+            self.assertEqual(r.returncode, EXIT_PARSE, r.stdout + r.stderr)
+            err = json.loads(r.stdout or r.stderr)["error"]
+            self.assertEqual(err["code"], "parse_error")
+            self.assertIn("cp1252.csv:2:9", err["message"])
+            self.assertIn("not UTF-8", err["message"])
+            r = corridor(cmd, self.graph, "--sources", self.sources, "--places", bad)
+            self.assertEqual(r.returncode, EXIT_PARSE, r.stdout + r.stderr)
+            self.assertIn("cp1252.csv:2:9", r.stderr)
+            self.assertIn("iconv", r.stderr)
+            self.assertNotIn("\ufffd", r.stdout + r.stderr)
+
     def test_reach_and_cut_off(self):
         r = corridor("reach", self.graph, "--sources", self.sources, "--places", self.places, "--json")
         self.assertEqual(r.returncode, 0, r.stderr)
