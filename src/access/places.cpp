@@ -50,8 +50,7 @@ Result<std::vector<Place>> read_csv_places(const std::string& path, bool need_po
       return fail(ErrorCode::kParse, path + ":" + std::to_string(row.line) + ": coordinates out of range");
     }
     if (t.column("population") && (need_population || !core::csv_string(t, row, "population").empty())) {
-      CORRIDOR_TRY(p.population, core::csv_int(t, row, "population"));
-      if (p.population < 0) return fail(ErrorCode::kParse, t.where(row, "population") + "negative population");
+      CORRIDOR_TRY(p.population, core::csv_population(t, row, "population"));
     }
     p.origin = path + ":" + std::to_string(row.line);
     for (const auto& q : out) {
@@ -118,8 +117,9 @@ Result<std::vector<Place>> parse_geojson_places(const std::string& text, const s
       }
     }
     if (props.contains("population")) {
-      if (!props["population"].is_number_integer() || props["population"].get<std::int64_t>() < 0) {
-        return fail(ErrorCode::kParse, ptr + "/properties/population: not a whole, non-negative number");
+      if (!props["population"].is_number_integer() || props["population"].get<std::int64_t>() < 0 ||
+          props["population"].get<std::int64_t>() > core::kMaxPopulation) {
+        return fail(ErrorCode::kParse, ptr + "/properties/population: not a population, a whole number from 0 to 10,000,000,000");
       }
       p.population = props["population"].get<std::int64_t>();
     } else if (need_population) {

@@ -146,3 +146,18 @@ Result<std::int64_t> csv_int(const CsvTable& t, const CsvRow& r, const std::stri
 }
 
 }  // namespace corridor::core
+
+namespace corridor::core {
+
+Result<std::int64_t> csv_population(const CsvTable& t, const CsvRow& r, const std::string& col) {
+  const std::string s = csv_string(t, r, col);
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0 || v > kMaxPopulation) {
+    return fail(ErrorCode::kParse, t.where(r, col) + "'" + printable(s) +
+                                       "' is not a population: a whole number from 0 to 10,000,000,000 (more than live on Earth)");
+  }
+  return v;
+}
+
+}  // namespace corridor::core

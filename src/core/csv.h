@@ -37,6 +37,8 @@ struct CsvTable {
 // Field parsers that name the place on failure.
 [[nodiscard]] Result<double> csv_double(const CsvTable& t, const CsvRow& r, const std::string& col);
 [[nodiscard]] Result<std::int64_t> csv_int(const CsvTable& t, const CsvRow& r, const std::string& col);
+// A count of people: a whole number from 0 to kMaxPopulation (core/input.h).
+[[nodiscard]] Result<std::int64_t> csv_population(const CsvTable& t, const CsvRow& r, const std::string& col);
 [[nodiscard]] std::string csv_string(const CsvTable& t, const CsvRow& r, const std::string& col);
 
 }  // namespace corridor::core

@@ -21,7 +21,10 @@ inline constexpr std::size_t kMaxFieldBytes = 256 * 1024;   // one JSON string v
 inline constexpr std::size_t kMaxEventBytes = 1024 * 1024;  // one ledger event (a line of an export)
 inline constexpr std::size_t kMaxDocumentBytes = 4 * 1024 * 1024;   // declarations, genesis, heads, regimes
 inline constexpr std::size_t kMaxKeyFileBytes = 16 * 1024;
-inline constexpr std::size_t kMaxTableBytes = 256 * 1024 * 1024;    // CSV and GeoJSON tables
+inline constexpr std::size_t kMaxTableBytes = 256 * 1024 * 1024;
+// A place's population, at most: more people than live on Earth. With tables bounded in size, no
+// sum of populations can overflow.
+inline constexpr std::int64_t kMaxPopulation = 10'000'000'000;    // CSV and GeoJSON tables
 
 // The whole file, or kNotFound (cannot open), kInvalidArgument (a directory), kLimit (longer than
 // max_bytes). `what` names the input ("declaration", "key file").

@@ -250,7 +250,7 @@ Outcome settlement_registration(const State& s, const Event& e, const json& p, c
   std::optional<std::int64_t> population;
   if (p.contains("population")) {
     if (!p["population"].is_number_integer() || p["population"].get<std::int64_t>() < 0 ||
-        p["population"].get<std::int64_t>() > 10'000'000'000) {
+        p["population"].get<std::int64_t>() > core::kMaxPopulation) {
       return refused(e, "L-PAYLOAD", "population is a whole number from 0 to 10,000,000,000");
     }
     population = p["population"].get<std::int64_t>();

@@ -70,7 +70,7 @@ Result<void> check(const Genesis& g, const std::string& where) {
     if (!core::valid_identifier(s.id)) return bad("settlement id '" + core::printable(s.id) + "' is not a valid identifier");
     if (!places.insert(s.id).second) return bad("settlement '" + s.id + "' is listed twice");
     if (auto why = core::display_text_problem(s.name); !why.empty()) return bad("settlement '" + s.id + "': name: " + why);
-    if (s.population && (*s.population < 0 || *s.population > 10'000'000'000)) {
+    if (s.population && (*s.population < 0 || *s.population > core::kMaxPopulation)) {
       return bad("settlement '" + s.id + "': population must be between 0 and 10,000,000,000");
     }
     for (const auto& r : s.reporters) {

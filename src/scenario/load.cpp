@@ -118,15 +118,13 @@ struct Loader {
       CORRIDOR_TRY(p.point.lon, core::csv_double(csv, r, "lon"));
       if (!core::valid_lat_lon(p.point)) return fail(ErrorCode::kParse, csv.where(r, "lat") + "coordinates out of range");
       if (!core::csv_string(csv, r, population_col).empty()) {
-        CORRIDOR_TRY(p.population, core::csv_int(csv, r, population_col));
-        if (p.population < 0) return fail(ErrorCode::kParse, csv.where(r, population_col) + "negative population");
+        CORRIDOR_TRY(p.population, core::csv_population(csv, r, population_col));
       }
       std::map<std::string, std::int64_t> counts;
       std::int64_t in_groups = 0;
       for (const auto& [g, c] : group_columns) {
         if (core::csv_string(csv, r, c).empty()) continue;
-        CORRIDOR_TRY(const std::int64_t n, core::csv_int(csv, r, c));
-        if (n < 0) return fail(ErrorCode::kParse, csv.where(r, c) + "negative population");
+        CORRIDOR_TRY(const std::int64_t n, core::csv_population(csv, r, c));
         counts[g] = n;
         in_groups += n;
       }

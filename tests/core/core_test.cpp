@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/csv.h"
+#include "core/input.h"
 
 #include <set>
 
@@ -37,6 +38,25 @@ TEST(Csv, RefusesInvalidUtf8AtTheFirstBadByteWithItsPlace) {
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->header[0], "id");
   EXPECT_EQ(ok->rows[0].fields[1], "Ստեփանակերտ / Xankəndi");
+}
+
+// A population is a count of people: 0 up to 10^10 (more than live on Earth). Beyond that it is a
+// typo or an attack, and sums of such figures overflowed into negative totals.
+TEST(Csv, PopulationIsACountOfPeopleWithinTheWorldsAndNoMore) {
+  auto t = core::parse_csv("id,population\na,0\nb,10000000000\nc,10000000001\nd,-1\ne,9000000000000000000\nf,1e9\n", "p.csv");
+  ASSERT_TRUE(t) << t.error().message;
+  auto v = [&](std::size_t i) { return core::csv_population(*t, t->rows[i], "population"); };
+  ASSERT_TRUE(v(0));
+  EXPECT_EQ(*v(0), 0);
+  ASSERT_TRUE(v(1));
+  EXPECT_EQ(*v(1), core::kMaxPopulation);
+  for (std::size_t i = 2; i < 6; ++i) {
+    const auto r = v(i);
+    ASSERT_FALSE(r) << i;
+    EXPECT_EQ(r.error().code, ErrorCode::kParse);
+    EXPECT_NE(r.error().message.find("p.csv:" + std::to_string(i + 2) + ": column 'population'"), std::string::npos) << r.error().message;
+  }
+  EXPECT_NE(v(2).error().message.find("10,000,000,000"), std::string::npos) << v(2).error().message;
 }
 
 TEST(ErrorCatalogue, CodesHaveDistinctNamesAndNonZeroExits) {

@@ -317,6 +317,16 @@ class Access(unittest.TestCase):
             self.assertIn("iconv", r.stderr)
             self.assertNotIn("\ufffd", r.stdout + r.stderr)
 
+    def test_a_population_beyond_the_worlds_is_refused_not_summed_into_nonsense(self):
+        big = os.path.join(self.tmp, "big.csv")
+        with open(big, "w") as f:
+            f.write("id,name,lat,lon,population\na,A,40.01,46.01,9000000000000000000\nb,B,40.02,46.02,9000000000000000000\n")
+        for cmd in ("reach", "critical"):
+            r = corridor(cmd, self.graph, "--sources", self.sources, "--places", big)
+            self.assertEqual(r.returncode, EXIT_PARSE, r.stdout + r.stderr)
+            self.assertIn("big.csv:2: column 'population'", r.stderr)
+            self.assertNotIn("-4467", r.stdout)
+
     def test_reach_and_cut_off(self):
         r = corridor("reach", self.graph, "--sources", self.sources, "--places", self.places, "--json")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -383,7 +393,7 @@ class Access(unittest.TestCase):
         bad_pop = self.write("badpop.csv", "id,name,lat,lon,population\nx,X,40.0,46.05,many\n")
         r = corridor("reach", self.graph, "--sources", self.sources, "--places", bad_pop)
         self.assertEqual(r.returncode, EXIT_PARSE)
-        self.assertIn("badpop.csv:2: column 'population': 'many' is not a whole number", r.stderr)
+        self.assertIn("badpop.csv:2: column 'population': 'many' is not a population: a whole number from 0 to 10,000,000,000", r.stderr)
         neg = self.write("neg.csv", "id,name,lat,lon,vehicles_per_hour,hours,lanes,status\n"
                                     "v,V,40.02,46.15,-5,24h,1,open\n")
         r = corridor("capacity", self.graph, "--sources", self.sources, "--to", "40.04,46.20", "--checkpoints", neg)
