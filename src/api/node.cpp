@@ -106,6 +106,23 @@ const LoadedScenario* Node::scenario(const std::string& id) const {
   return nullptr;
 }
 
+namespace {
+
+Result<void> check_trust(const LoadedScenario& sc, const std::string& trust) {
+  if (!trust.empty() && !sc.s.parties.contains(trust)) {
+    return fail(ErrorCode::kNotFound, "trust: '" + trust + "' is not a party of scenario '" + sc.id + "'");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<scenario::RunResult> Node::what_if(const LoadedScenario& sc, const std::string& trust, const std::vector<scenario::WhatIf>& closures,
+                                          scenario::Day through) {
+  CORRIDOR_CHECK(check_trust(sc, trust));
+  return scenario::run(sc.s, {.trust = trust, .what_if = closures, .through = through, .progress = {}});
+}
+
 Result<std::shared_ptr<const scenario::RunResult>> Node::run(const LoadedScenario& sc, const std::string& trust,
                                                              const std::function<bool(std::size_t, std::size_t)>& progress) {
   {
@@ -113,9 +130,7 @@ Result<std::shared_ptr<const scenario::RunResult>> Node::run(const LoadedScenari
     const auto it = sc.runs.find(trust);
     if (it != sc.runs.end()) return it->second;
   }
-  if (!trust.empty() && !sc.s.parties.contains(trust)) {
-    return fail(ErrorCode::kNotFound, "trust: '" + trust + "' is not a party of scenario '" + sc.id + "'");
-  }
+  CORRIDOR_CHECK(check_trust(sc, trust));
   // Runs are pure functions of the scenario and the trusted party: two requests racing compute the
   // same thing, and the first stored wins.
   CORRIDOR_TRY(auto r, scenario::run(sc.s, {.trust = trust, .progress = progress}));

@@ -68,6 +68,9 @@ class Node {
   // A run of `sc` trusting `trust` ("" = each road's operator), computed once.
   [[nodiscard]] core::Result<std::shared_ptr<const scenario::RunResult>> run(const LoadedScenario& sc, const std::string& trust,
                                                                              const std::function<bool(std::size_t, std::size_t)>& progress = {});
+  // A reader's what-if, through one day: checked like a run, never cached (it is one reader's question).
+  [[nodiscard]] core::Result<scenario::RunResult> what_if(const LoadedScenario& sc, const std::string& trust,
+                                                          const std::vector<scenario::WhatIf>& closures, scenario::Day through);
   [[nodiscard]] const std::optional<rules::SupplyInputs>& supply() const { return supply_; }
 
   // Tokens: issued by `corridor party token`, stored hashed in the store's notes.

@@ -36,22 +36,6 @@ Result<std::size_t> day_index(const scenario::Scenario& s, const std::string& te
   return static_cast<std::size_t>(*d - s.start);
 }
 
-// What is served names the scenario's files relative to its folder ("claims.csv:18"): the server's
-// own paths are nobody's business.
-Json relative(Json j, const std::string& dir) {
-  if (dir.empty()) return j;
-  const std::string prefix = dir + "/";
-  if (j.is_string()) {
-    std::string s = j.get<std::string>();
-    for (std::size_t at = s.find(prefix); at != std::string::npos; at = s.find(prefix, at)) s.erase(at, prefix.size());
-    return s;
-  }
-  if (j.is_array() || j.is_object()) {
-    for (auto& v : j) v = relative(std::move(v), dir);
-  }
-  return j;
-}
-
 // A whole run, written member by member and its days one at a time (ten years of days are tens of
 // megabytes): the client that leaves stops the writing.
 Writer public_run(const LoadedScenario* sc, std::shared_ptr<const scenario::RunResult> run) {
@@ -66,13 +50,13 @@ Writer public_run(const LoadedScenario* sc, std::shared_ptr<const scenario::RunR
       if (!write(Json(key).dump()) || !write(":")) return false;
       first = false;
       if (key != "days") {
-        if (!write(dump(relative(value, sc->s.dir)))) return false;
+        if (!write(dump(scenario::relative(value, sc->s.dir)))) return false;
         continue;
       }
       if (!write("[")) return false;
       for (std::size_t i = 0; i < run->days.size(); ++i) {
         if (i > 0 && !write(",")) return false;
-        if (!write(dump(relative(scenario::day_json(sc->s, *run, i), sc->s.dir)))) return false;
+        if (!write(dump(scenario::relative(scenario::day_json(sc->s, *run, i), sc->s.dir)))) return false;
       }
       if (!write("]")) return false;
     }
@@ -251,13 +235,9 @@ void add_scenario_routes(Api& api) {
             CORRIDOR_TRY(const auto what_if, what_if_of(sc->s, r, i));
             const bool geo = r.format() == "geojson";
             if (!what_if.empty()) {
-              // Not cached: a what-if is one reader's question.
               const std::string trust = trust_of(r);
-              if (!trust.empty() && !sc->s.parties.contains(trust)) {
-                return fail(ErrorCode::kNotFound, "trust: '" + trust + "' is not a party of scenario '" + sc->id + "'");
-              }
-              CORRIDOR_TRY(const auto run, scenario::run(sc->s, {.trust = trust, .what_if = what_if, .progress = {}}));
-              Json j = relative(geo ? scenario::day_geojson(sc->s, run, i) : scenario::day_json(sc->s, run, i), sc->s.dir);
+              CORRIDOR_TRY(const auto run, api.node().what_if(*sc, trust, what_if, sc->s.start + static_cast<Day>(i)));
+              Json j = scenario::relative(geo ? scenario::day_geojson(sc->s, run, i) : scenario::day_json(sc->s, run, i), sc->s.dir);
               j["trust"] = trust.empty() ? Json("operator") : Json(trust);
               Json closed = Json::array();
               for (const auto& w : what_if) closed.push_back(w.target);
@@ -274,9 +254,9 @@ void add_scenario_routes(Api& api) {
             if (!body) {
               Reply made;
               if (geo) {
-                made = Reply::geojson(relative(scenario::day_geojson(sc->s, *run, i), sc->s.dir));
+                made = Reply::geojson(scenario::relative(scenario::day_geojson(sc->s, *run, i), sc->s.dir));
               } else {
-                Json j = relative(scenario::day_json(sc->s, *run, i), sc->s.dir);
+                Json j = scenario::relative(scenario::day_json(sc->s, *run, i), sc->s.dir);
                 j["trust"] = run->trust.empty() ? Json("operator") : Json(run->trust);
                 made = Reply::json(j);
               }
@@ -351,7 +331,7 @@ void add_scenario_routes(Api& api) {
                 row["mean_capacity_trucks_per_day"] = capacity_days > 0 ? capacity / static_cast<double>(capacity_days) : 0.0;
                 row["coverage"] = run->whole.coverage;
                 row["days_short"] = run->whole.days_short;
-                row["summary"] = relative(scenario::summary_json(sc->s, *run), sc->s.dir);
+                row["summary"] = scenario::relative(scenario::summary_json(sc->s, *run), sc->s.dir);
               }
               rows.push_back(row);
             }
@@ -375,7 +355,7 @@ void add_scenario_routes(Api& api) {
               CORRIDOR_TRY(const std::size_t i, day_index(sc->s, *d, "date"));
               day = sc->s.start + static_cast<supply::Day>(i);
             }
-            return Reply::json({{"claims", relative(scenario::claims_json(sc->s, r.q("target").value_or(""), day), sc->s.dir)}});
+            return Reply::json({{"claims", scenario::relative(scenario::claims_json(sc->s, r.q("target").value_or(""), day), sc->s.dir)}});
           });
 }
 

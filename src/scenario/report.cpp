@@ -545,19 +545,29 @@ struct LabelBox {
 
 }  // namespace
 
+std::string relative(std::string text, const std::string& dir) {
+  if (dir.empty()) return text;
+  const std::string prefix = dir + "/";
+  for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) text.erase(at, prefix.size());
+  return text;
+}
+
+json relative(json j, const std::string& dir) {
+  if (dir.empty()) return j;
+  if (j.is_string()) return relative(j.get<std::string>(), dir);
+  if (j.is_array() || j.is_object()) {
+    for (auto& v : j) v = relative(std::move(v), dir);
+  }
+  return j;
+}
+
 std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
   const json sum = summary_json(s, r);
   const DayResult* mday = &r.days.front();
   for (const auto& d : r.days) {
     if (d.day == map_day) mday = &d;
   }
-  // The report names the scenario's files relative to its folder: the machine's paths are nobody's business.
-  const auto rel = [&s](std::string text) {
-    if (s.dir.empty()) return text;
-    const std::string prefix = s.dir + "/";
-    for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) text.erase(at, prefix.size());
-    return text;
-  };
+  const auto rel = [&s](const std::string& text) { return relative(text, s.dir); };
   std::ostringstream o;
   o << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>"
     << esc(s.name) << "</title><style>"

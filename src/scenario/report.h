@@ -24,6 +24,11 @@ namespace corridor::scenario {
 // The "summary" member of to_json: spans of cut-off, capacity, convoys, coverage, conflicts.
 [[nodiscard]] nlohmann::json summary_json(const Scenario& s, const RunResult& r);
 [[nodiscard]] std::string summary_text(const Scenario& s, const RunResult& r);
+// Every mention of the scenario's folder taken out of the text (or of every string in a JSON
+// document): what is shown names the scenario's files relative to it ("claims.csv:18"), never the
+// machine's own paths.
+[[nodiscard]] std::string relative(std::string text, const std::string& dir);
+[[nodiscard]] nlohmann::json relative(nlohmann::json j, const std::string& dir);
 // `map_day`: the day whose statuses colour the map.
 [[nodiscard]] std::string html_report(const Scenario& s, const RunResult& r, Day map_day);
 

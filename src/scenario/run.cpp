@@ -348,8 +348,9 @@ struct Engine {
     std::vector<Waiting> waiting;
     std::map<std::string, Effective> previous;
     std::vector<std::size_t> in_force;
-    for (Day d = s.start; d <= s.end; ++d) {
-      if (o.progress && !o.progress(static_cast<std::size_t>(d - s.start), static_cast<std::size_t>(s.end - s.start + 1))) {
+    const Day last = o.through ? std::min(*o.through, s.end) : s.end;
+    for (Day d = s.start; d <= last; ++d) {
+      if (o.progress && !o.progress(static_cast<std::size_t>(d - s.start), static_cast<std::size_t>(last - s.start + 1))) {
         return fail(ErrorCode::kUnavailable, "the run was cancelled at " + supply::day_text(d));
       }
       DayResult day;
@@ -417,7 +418,7 @@ struct Engine {
       }
       out.days.push_back(std::move(day));
     }
-    const std::vector<supply::DayFigures> figures = account.run(s.start, s.end);
+    const std::vector<supply::DayFigures> figures = account.run(s.start, last);
     for (std::size_t i = 0; i < figures.size(); ++i) out.days[i].supply = figures[i];
     out.whole = supply::period(figures);
     std::vector<supply::DayFigures> month;

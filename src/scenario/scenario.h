@@ -186,6 +186,8 @@ struct WhatIf {
 struct RunOptions {
   std::string trust;  // a party id; "" = the operator of each road or checkpoint
   std::vector<WhatIf> what_if{};
+  // Stop after this day (a day's figures depend only on the days before it); none: the horizon.
+  std::optional<Day> through{};
   // Called before each day with (days done, days in all); returning false cancels the run.
   std::function<bool(std::size_t, std::size_t)> progress{};
 };

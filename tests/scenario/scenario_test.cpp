@@ -171,6 +171,25 @@ TEST(Karabakh, WithBothClosedTheWholeAreaIsCutOffAndAghdamAloneReconnectsItThrou
   EXPECT_TRUE(roads.contains("rd_askeran_khojaly"));
 }
 
+// A run stopped after a day (a what-if for that day) gives that day and every day before exactly as
+// the whole run does: a day depends only on the days before it. Through the first and the last day.
+TEST(Karabakh, ARunThroughADayAgreesWithTheWholeRunUpToIt) {
+  const Scenario& s = bundled();
+  auto whole = run(s, {});
+  ASSERT_TRUE(whole) << whole.error().message;
+  for (const Day through : {s.start, s.report_day, s.end}) {
+    auto part = run(s, {.trust = "", .what_if = {}, .through = through, .progress = {}});
+    ASSERT_TRUE(part) << part.error().message;
+    ASSERT_EQ(part->days.size(), static_cast<std::size_t>(through - s.start + 1));
+    for (std::size_t i = 0; i < part->days.size(); ++i) {
+      EXPECT_EQ(part->days[i].cut_off_population, whole->days[i].cut_off_population) << i;
+      EXPECT_EQ(part->days[i].capacity_open, whole->days[i].capacity_open) << i;
+      EXPECT_EQ(part->days[i].delivered_tonnes, whole->days[i].delivered_tonnes) << i;
+      EXPECT_EQ(part->days[i].supply.stock_kcal, whole->days[i].supply.stock_kcal) << i;
+    }
+  }
+}
+
 TEST(Karabakh, TheRunListsConflictsAndTrustChangesTheEffectiveStatus) {
   const Scenario& s = bundled();
   auto by_operator = run(s, {});

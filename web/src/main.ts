@@ -118,11 +118,15 @@ function legend(): void {
   );
 }
 
-function labels(): void {
-  if (!state.day) return;
-  const items: LabelItem[] = [];
+// The day's labels, made once per day and name convention; the map's moves only lay them out again.
+type PlaceLabel = LabelItem & { population: number };
+const labelCache = { day: null as DayGeo | null, names: -1, items: [] as PlaceLabel[] };
+
+function labelItems(): PlaceLabel[] {
+  if (labelCache.day === state.day && labelCache.names === state.nameIdx) return labelCache.items;
+  const items: PlaceLabel[] = [];
   const queue = checkpointQueues();
-  for (const f of state.day.features) {
+  for (const f of state.day?.features ?? []) {
     const p = f.properties!;
     if (f.geometry.type !== 'Point') continue;
     const c = f.geometry.coordinates as [number, number];
@@ -136,6 +140,7 @@ function labels(): void {
         lngLat: c,
         priority: 1e9,
         radius: 15,
+        population: 0,
         cls: 'checkpoint',
       });
     } else {
@@ -144,11 +149,20 @@ function labels(): void {
         text: placeName(p),
         lngLat: c,
         priority: (p.kind === 'source' ? 5e8 : 0) + pop + (p.kind === 'place' ? 1 : 0),
-        radius: placeRadius(map.getZoom(), pop),
+        radius: 0,
+        population: pop,
         cls: `${p.kind}${p.cut_off ? ' cut' : ''}`,
       });
     }
   }
+  Object.assign(labelCache, { day: state.day, names: state.nameIdx, items });
+  return items;
+}
+
+function labels(): void {
+  if (!state.day) return;
+  const zoom = map.getZoom();
+  const items = labelItems().map((it) => (it.cls === 'checkpoint' ? it : { ...it, radius: placeRadius(zoom, it.population) }));
   const r = layoutLabels(map, byId('labels'), items);
   byId('map-wrap').dataset.labelsWaiting = String(r.waiting);
   const note = byId('labels-note');
