@@ -27,7 +27,7 @@ test: build test-asan test-fuzz
 
 test-asan: $(BUILD)/.bootstrap-stamp
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCORRIDOR_SANITIZE=ON -DCORRIDOR_BENCH=OFF -DCORRIDOR_WEB=OFF
-	cmake --build build-asan -j $(JOBS) --target core_tests net_tests route_tests access_tests ledger_tests rules_tests api_tests regime_tests cargo_tests supply_tests scenario_tests
+	cmake --build build-asan -j $(JOBS) --target core_tests net_tests route_tests access_tests ledger_tests store_tests rules_tests api_tests regime_tests cargo_tests supply_tests scenario_tests
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
 
 test-fuzz: $(BUILD)/.bootstrap-stamp

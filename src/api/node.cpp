@@ -15,15 +15,6 @@ using core::ErrorCode;
 using core::fail;
 using core::Result;
 
-Result<std::string> store_path_of(const std::string& url) {
-  if (url.rfind("sqlite:", 0) == 0) return url.substr(7);
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return fail(ErrorCode::kInvalidArgument, "--store " + url + ": this build stores ledgers in SQLite only (sqlite:PATH)");
-  }
-  if (url.find("://") != std::string::npos) return fail(ErrorCode::kInvalidArgument, "--store " + url + ": not a store URL");
-  return url;
-}
-
 std::string new_token() {
   std::array<std::uint8_t, 32> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
@@ -41,11 +32,15 @@ Result<std::string> issue_token(store::Store& store, const std::string& party, c
 
 Result<std::unique_ptr<Node>> Node::open(const NodeOptions& o) {
   std::unique_ptr<Node> n(new Node());
-  CORRIDOR_TRY(n->store_path_, store_path_of(o.store));
-  CORRIDOR_TRY(n->store_, store::open_sqlite(n->store_path_, store::OpenMode::kCreate));
+  CORRIDOR_TRY(n->store_, store::open(o.store, store::OpenMode::kCreate));
+  n->store_path_ = n->store_->name();
   CORRIDOR_TRY(auto l, rules::Ledger::open(*n->store_));
   n->ledger_ = std::make_unique<rules::Ledger>(std::move(l));
-  CORRIDOR_TRY(n->node_key_, rules::node_key(n->store_path_, true));
+  if (o.node_key.empty()) {
+    CORRIDOR_TRY(n->node_key_, rules::node_key(o.store, true));
+  } else {
+    CORRIDOR_TRY(n->node_key_, rules::node_key_file(o.node_key, true));
+  }
   if (!o.network.empty()) {
     CORRIDOR_TRY(auto g, net::load_graph(o.network));
     n->graph_ = std::make_unique<net::Graph>(std::move(g));

@@ -24,7 +24,8 @@
 namespace corridor::api {
 
 struct NodeOptions {
-  std::string store;                      // "sqlite:PATH" or a path
+  std::string store;                      // a path, sqlite:PATH or postgresql://...
+  std::string node_key;                   // the node's key file; default rules::node_key_path(store)
   std::string network;                    // .cgraph, optional
   std::vector<std::string> scenarios;     // scenario TOML files
   std::string places, needs, commodities;  // supply tables, optional
@@ -78,6 +79,7 @@ class Node {
   // The key this node holds for `party`, if any.
   [[nodiscard]] const ledger::Signer* custodial(const std::string& party) const;
   [[nodiscard]] const ledger::KeyPair& node_key() const { return node_key_; }
+  // The store as it may be shown (a password in its URL replaced).
   [[nodiscard]] const std::string& store_path() const { return store_path_; }
   // Empty when this node sequences the ledger; else the URL of the node that does.
   [[nodiscard]] const std::string& upstream() const { return upstream_; }
@@ -108,7 +110,5 @@ class Node {
 // Issues a token for `party` in the store: returns the token (shown once).
 [[nodiscard]] core::Result<std::string> issue_token(store::Store& store, const std::string& party, const std::string& label);
 
-// "sqlite:PATH" or a bare path -> PATH; "postgresql://..." is refused until that backend exists.
-[[nodiscard]] core::Result<std::string> store_path_of(const std::string& url);
 
 }  // namespace corridor::api

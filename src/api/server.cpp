@@ -404,9 +404,10 @@ int serve(const ServerOptions& o) {
   // reconnecting together) overflows it, and a dropped SYN is retried a second later. The socket is
   // kept here, and listen() called again with a deep backlog once it is bound (Linux updates it).
   int listen_fd = -1;
-  svr.set_socket_options([&listen_fd](int sock) {
+  svr.set_socket_options([&listen_fd, &o](int sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (o.reuse_port) ::setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
     listen_fd = sock;
   });
   int port = hp->second;

@@ -80,6 +80,7 @@ struct ServerOptions {
   std::size_t keep_alive_max = 1000;    // requests per connection
   std::string web_root;                 // static files served at / (the dashboard)
   bool access_log = false;
+  bool reuse_port = false;  // SO_REUSEPORT: several processes listen on one port, the kernel spreads connections
   int sync_interval_ms = 1000;          // a mirror pulls from its sequencer this often
 };
 

@@ -20,62 +20,6 @@ namespace corridor::cli {
 
 using nlohmann::json;
 
-Runner add_store(CLI::App& app) {
-  auto* cmd = app.add_subcommand("store", "The store's derived state");
-  cmd->require_subcommand(1);
-  struct Opts {
-    std::string store = "corridor.db";
-    bool check = false, json = false;
-  };
-  auto o = std::make_shared<Opts>();
-  auto* rebuild = cmd->add_subcommand("rebuild", "Recompute every projection (consignment states) from the events alone");
-  rebuild->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
-  rebuild->add_flag("--check", o->check, "only compare the stored projection with a fresh one; exit 7 if they differ");
-  rebuild->add_flag("--json", o->json, "print as JSON");
-  return [o] {
-    auto opened = open_ledger(o->store);
-    if (!opened) return report(opened.error(), o->json);
-    const rules::State& state = opened->ledger->state();
-    warn_violations(state);
-    store::Store& st = *opened->store;
-    const auto fresh = rules::projection_rows(state);
-    const std::uint64_t seq = state.size;
-    auto stored = st.rows(rules::kConsignmentProjection);
-    if (!stored) return report(stored.error(), o->json);
-    auto stored_seq = st.projected_seq(rules::kConsignmentProjection);
-    if (!stored_seq) return report(stored_seq.error(), o->json);
-    std::size_t differing = 0;
-    std::map<std::string, const store::ProjectionRow*> by_id;
-    for (const auto& r : *stored) by_id[r.id] = &r;
-    for (const auto& r : fresh) {
-      const auto it = by_id.find(r.id);
-      differing += it == by_id.end() || !(*it->second == r);
-    }
-    differing += stored->size() > fresh.size() ? stored->size() - fresh.size() : 0;
-    const bool same = differing == 0;
-    if (o->check) {
-      if (!same) {
-        return report({core::ErrorCode::kCorrupt, o->store + ": the stored projection differs from the events in " +
-                                                      std::to_string(differing) + " rows (projected to seq " +
-                                                      std::to_string(*stored_seq) + " of " + std::to_string(seq) +
-                                                      "); run corridor store rebuild"},
-                      o->json, {{"differing_rows", differing}});
-      }
-    } else if (auto ok = st.replace_all(rules::kConsignmentProjection, fresh, seq); !ok) {
-      return report(ok.error(), o->json);
-    }
-    if (o->json) {
-      print_json({{"consignments", fresh.size()}, {"seq", seq}, {"identical", same}, {"rewritten", !o->check},
-                  {"violations", state.violations.size()}});
-    } else {
-      std::cout << fresh.size() << " consignments projected from " << seq << " events; the stored projection "
-                << (same ? "was identical" : "differed (" + std::to_string(differing) + " rows)")
-                << (o->check ? "" : "; rewritten") << "\n";
-    }
-    return 0;
-  };
-}
-
 namespace {
 
 // --server URL: the step goes to that node's API; this process builds what it asks for, checks the
@@ -139,7 +83,7 @@ Runner add_consign(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   std::map<std::string, CLI::App*> steps;
   auto common = [&](CLI::App* s, bool signed_step) {
-    s->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+    add_store_option(s, o->store);
     s->add_flag("--json", o->json, "print as JSON");
     if (signed_step) {
       s->add_option("--key", o->key, "the acting party's key file")->required();

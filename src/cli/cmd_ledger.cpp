@@ -188,7 +188,7 @@ Runner add_party(CLI::App& app) {
     c->add_option("--token", o->token, "a bearer token of that node, when it asks for one");
   };
   auto store_opt = [o](CLI::App* c) {
-    c->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+    add_store_option(c, o->store);
     c->add_flag("--json", o->json, "print as JSON");
   };
   auto* add = party->add_subcommand("add", "Create a key pair and register the party (open ledgers: no genesis)");
@@ -251,7 +251,7 @@ Runner add_party(CLI::App& app) {
       const rules::State& s = opened->ledger->state();
       if (s.mode == rules::Mode::kGoverned) {
         return report({core::ErrorCode::kForbidden,
-                       o->store + " is a governed ledger ('" + s.name + "'): parties are admitted, not self-registered; "
+                       store::redact(o->store) + " is a governed ledger ('" + s.name + "'): parties are admitted, not self-registered; "
                                   "create a key with corridor party keygen and ask an admitting party to run corridor "
                                   "party admit",
                        "P-JOIN"},
@@ -392,14 +392,14 @@ Runner add_ledger(CLI::App& app) {
   init->add_option("--genesis", o->genesis, "the genesis (TOML)")->required();
   init->add_option("--signature", o->signatures, "a founding party's signature file (from sign-genesis); one per founder");
   init->add_option("--key", o->key, "the key file of the founding party that starts the store")->required();
-  init->add_option("--store", o->store, "the new store (default corridor.db)");
+  add_store_option(init, o->store);
   init->add_flag("--json", o->json, "print as JSON");
   auto* sign_genesis = cmd->add_subcommand("sign-genesis", "Sign a genesis as one of its founding parties");
   sign_genesis->add_option("GENESIS", o->genesis, "the genesis (TOML)")->required();
   sign_genesis->add_option("--key", o->key, "your key file")->required();
   sign_genesis->add_option("-o,--out", o->out, "write the signature here (default: print it)");
   auto* verify = cmd->add_subcommand("verify", "Recompute the chain, every signature and every rule; name the first bad seq");
-  verify->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  add_store_option(verify, o->store);
   verify->add_option("--file", o->file, "verify an export (JSON lines) instead of a store");
   verify->add_option("--keys", o->keys, "JSON {party: public key hex} to pin keys from outside the log");
   verify->add_option("--head", o->heads, "a tree head kept earlier: the log must still hold it (repeatable)");
@@ -407,18 +407,18 @@ Runner add_ledger(CLI::App& app) {
   verify->add_flag("--json", o->json, "print as JSON");
   auto* exp = cmd->add_subcommand("export", "Write every event as JSON lines, and the node's signed tree head last");
   exp->add_option("FILE", o->file, "export file")->required();
-  exp->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  add_store_option(exp, o->store);
   auto* imp = cmd->add_subcommand("import", "Append a verified export from another node (refusing a fork or a broken rule)");
   imp->add_option("FILE", o->file, "export file")->required();
-  imp->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  add_store_option(imp, o->store);
   imp->add_flag("--json", o->json, "print as JSON");
   auto* head = cmd->add_subcommand("head", "The log's signed tree head (size, root, time); --key countersigns one");
-  head->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  add_store_option(head, o->store);
   head->add_option("--key", o->key, "countersign as this party (after checking the head against this store)");
   head->add_option("--cosign", o->cosign, "the head to countersign (default: this store's head now)");
   head->add_option("-o,--out", o->out, "write the head here (default: print it)");
   auto* prove = cmd->add_subcommand("prove", "An inclusion proof of one event, or a consistency proof between two sizes");
-  prove->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  add_store_option(prove, o->store);
   prove->add_option("--seq", o->seq, "the event to prove included");
   prove->add_option("--size", o->size, "in the tree of this many events (default: all)");
   prove->add_option("--from-size", o->from_size, "prove the tree of this size is a prefix of ...");
@@ -461,12 +461,18 @@ Runner add_ledger(CLI::App& app) {
       }
       auto payload = rules::genesis_payload(*g, sigs);
       if (!payload) return report(payload.error(), o->json);
+      const bool shared = store::is_postgres_url(o->store);
       struct stat st {};
-      if (::stat(o->store.c_str(), &st) == 0) {
-        return report({core::ErrorCode::kConflict, o->store + ": exists already; a genesis starts a new store"}, o->json);
+      if (!shared && ::stat(o->store.c_str(), &st) == 0) {
+        return report({core::ErrorCode::kConflict, store::redact(o->store) + ": exists already; a genesis starts a new store"}, o->json);
       }
       auto opened = open_ledger(o->store, StoreUse::kCreate);
       if (!opened) return report(opened.error(), o->json);
+      if (opened->ledger->state().size > 0) {  // a database: it exists either way, it must hold no events
+        return report({core::ErrorCode::kConflict, store::redact(o->store) + ": holds " +
+                                                       std::to_string(opened->ledger->state().size) +
+                                                       " events already; a genesis starts a new store"}, o->json);
+      }
       ledger::Event e;
       e.seq = 1;
       e.time = g->created;
@@ -479,7 +485,7 @@ Runner add_ledger(CLI::App& app) {
       auto appended = opened->ledger->append_signed(e);
       if (!appended) {
         opened.value().store.reset();
-        std::filesystem::remove(o->store);
+        if (!shared) std::filesystem::remove(o->store);
         return report(appended.error(), o->json);
       }
       auto nk = rules::node_key(o->store, true);
@@ -488,7 +494,7 @@ Runner add_ledger(CLI::App& app) {
         print_json({{"ledger", g->name}, {"mode", "governed"}, {"genesis_sha256", ledger::to_hex(d)},
                     {"founders", g->parties.size()}, {"log", e.hash}});
       } else {
-        std::cout << "started the governed ledger '" << core::printable(g->name) << "' in " << o->store << ": "
+        std::cout << "started the governed ledger '" << core::printable(g->name) << "' in " << store::redact(o->store) << ": "
                   << g->parties.size() << " founding parties, " << g->checkpoints.size() << " checkpoints, "
                   << g->settlements.size() << " settlements; genesis SHA-256 " << ledger::to_hex(d) << "\n";
       }
@@ -611,7 +617,7 @@ Runner add_ledger(CLI::App& app) {
         tree_checked = true;
         for (std::size_t i = 0; i < heads.size(); ++i) {
           if (auto ok = l.check_head(heads[i]); !ok) {
-            return fail_with({core::ErrorCode::kCorrupt, o->store + ": " + o->heads[i] + ": " + ok.error().message});
+            return fail_with({core::ErrorCode::kCorrupt, store::redact(o->store) + ": " + o->heads[i] + ": " + ok.error().message});
           }
         }
         state = l.state();

@@ -13,9 +13,12 @@ namespace corridor::cli {
 Runner add_serve(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP JSON API under /v1 (docs/http.md)");
   auto o = std::make_shared<api::ServerOptions>();
-  o->node.store = "sqlite:corridor.db";
+  o->node.store = "corridor.db";
   auto custodial = std::make_shared<std::vector<std::string>>();
-  cmd->add_option("--store", o->node.store, "the ledger: sqlite:PATH (default sqlite:corridor.db)");
+  add_store_option(cmd, o->node.store);
+  cmd->add_option("--node-key", o->node.node_key,
+                  "the node's signing key (created if missing; default: beside an SQLite store, or $CORRIDOR_NODE_KEY; "
+                  "needed for PostgreSQL: every process of one node uses the same file)");
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
   cmd->add_option("--network", o->node.network, "a road network (.cgraph) for route, reach, critical, capacity");
   cmd->add_option("--scenario", o->node.scenarios, "a scenario (TOML) to serve, repeatable");
@@ -35,6 +38,9 @@ Runner add_serve(CLI::App& app) {
   cmd->add_option("--read-timeout", o->read_timeout_s, "seconds to read a request (default 10)");
   cmd->add_option("--sync-interval-ms", o->sync_interval_ms, "a mirror pulls this often (default 1000)");
   cmd->add_flag("--log", o->access_log, "log every request on stderr");
+  cmd->add_flag("--reuse-port", o->reuse_port,
+                "let other processes listen on the same port (SO_REUSEPORT; the kernel spreads connections among them): "
+                "several processes of one node on a shared store, without a load balancer");
   return [o, custodial] {
     for (const auto& c : *custodial) {
       const auto eq = c.find('=');
@@ -66,7 +72,7 @@ Runner add_sync(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--from", o->from, "the node's URL (http://host:port)")->required();
-  cmd->add_option("--store", o->store, "this node's SQLite file (default corridor.db)");
+  add_store_option(cmd, o->store);
   cmd->add_option("--token", o->token, "a member's bearer token on that node (its events are for members)");
   cmd->add_option("--evidence", o->evidence, "where to write both heads when the node forked or cut its log");
   cmd->add_flag("--json", o->json, "print as JSON");

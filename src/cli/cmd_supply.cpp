@@ -43,7 +43,7 @@ Runner add_supply(CLI::App& app) {
   cmd->require_subcommand(1);
   auto o = std::make_shared<Opts>();
   auto common = [o](CLI::App* s) {
-    s->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+    add_store_option(s, o->store);
     s->add_option("--places", o->places, "settlements: CSV id,population[,name,pop_<group>...]")->required();
     s->add_option("--needs", o->needs, "needs profile (TOML)")->required();
     s->add_option("--commodities", o->commodities, "commodity table (CSV)")->required();
@@ -66,7 +66,7 @@ Runner add_supply(CLI::App& app) {
   reg->add_option("PLACES", o->places, "settlements: CSV id,population[,name,pop_<group>...]")->required();
   reg->add_option("--reporters", o->note, "parties (receivers or monitors) that record these settlements' stocks, comma-separated");
   reg->add_option("--key", o->key, "the registering party's key file")->required();
-  reg->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+  add_store_option(reg, o->store);
   reg->add_flag("--json", o->json, "print as JSON");
 
   // Stock entries as signed ledger events: whoever counted says so under their key.
@@ -83,7 +83,7 @@ Runner add_supply(CLI::App& app) {
     k->add_option("--date", o->date, "the day it refers to (default today)");
     k->add_option("--note", o->note, "how it was counted, by whom");
     k->add_option("--key", o->key, "the recording party's key file")->required();
-    k->add_option("--store", o->store, "the ledger's SQLite file (default corridor.db)");
+    add_store_option(k, o->store);
     k->add_flag("--json", o->json, "print as JSON");
     kinds[kind] = k;
   }

@@ -36,11 +36,17 @@ core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use
                                      const std::map<std::string, std::array<std::uint8_t, 32>>* pinned) {
   CORRIDOR_CHECK(ledger::crypto_init());
   OpenLedger o;
-  CORRIDOR_TRY(o.store, store::open_sqlite(store_path, use == StoreUse::kCreate ? store::OpenMode::kCreate
-                                                                                 : store::OpenMode::kExisting));
+  CORRIDOR_TRY(o.store, store::open(store_path, use == StoreUse::kCreate ? store::OpenMode::kCreate
+                                                                          : store::OpenMode::kExisting));
   CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, {verify_all, pinned}));
   o.ledger = std::make_unique<rules::Ledger>(std::move(l));
   return o;
+}
+
+void add_store_option(CLI::App* cmd, std::string& store) {
+  cmd->add_option("--store", store,
+                  "the ledger's store: a file (SQLite; default corridor.db), sqlite:PATH, or postgresql://... "
+                  "(docs/postgresql.md)");
 }
 
 void warn_violations(const rules::State& s) {

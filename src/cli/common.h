@@ -66,6 +66,8 @@ struct OpenLedger {
   ~OpenLedger();
 };
 enum class StoreUse : std::uint8_t { kExisting, kCreate };
+// --store: the ledger's store, a file (SQLite), sqlite:PATH or postgresql://... (default corridor.db).
+void add_store_option(CLI::App* cmd, std::string& store);
 [[nodiscard]] core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use = StoreUse::kExisting,
                                                    bool verify_all = false,
                                                    const std::map<std::string, std::array<std::uint8_t, 32>>* pinned = nullptr);

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -577,10 +579,18 @@ Result<void> Ledger::check_stored_tree() {
   });
 }
 
-std::string node_key_path(const std::string& store_path) { return store_path + ".node.key"; }
+Result<std::string> node_key_path(const std::string& store_url) {
+  if (const char* env = std::getenv("CORRIDOR_NODE_KEY"); env != nullptr && *env != '\0') return std::string(env);
+  if (store::is_postgres_url(store_url)) {
+    return fail(ErrorCode::kInvalidArgument,
+                store::redact(store_url) + ": a shared store keeps no key file beside it: give the node's signing key "
+                                           "as CORRIDOR_NODE_KEY=FILE (or corridor serve --node-key FILE); the same "
+                                           "file for every process of this node");
+  }
+  return (store_url.rfind("sqlite:", 0) == 0 ? store_url.substr(7) : store_url) + ".node.key";
+}
 
-Result<ledger::KeyPair> node_key(const std::string& store_path, bool create) {
-  const std::string path = node_key_path(store_path);
+Result<ledger::KeyPair> node_key_file(const std::string& path, bool create) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     CORRIDOR_TRY(const ledger::Signer s, ledger::read_key_file(path));
@@ -590,6 +600,11 @@ Result<ledger::KeyPair> node_key(const std::string& store_path, bool create) {
   const ledger::Signer s{"node", "node", ledger::generate_keypair()};
   CORRIDOR_CHECK(ledger::write_key_file(s, path));
   return s.keys;
+}
+
+Result<ledger::KeyPair> node_key(const std::string& store_url, bool create) {
+  CORRIDOR_TRY(const std::string path, node_key_path(store_url));
+  return node_key_file(path, create);
 }
 
 }  // namespace corridor::rules

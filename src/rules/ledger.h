@@ -117,8 +117,11 @@ class Ledger {
   bool stale_ = false;               // a refused batch left the engine ahead of the store: fold again
 };
 
-// The node's own key: `PATH.node.key` beside a store at PATH, created on first use.
-[[nodiscard]] std::string node_key_path(const std::string& store_path);
-[[nodiscard]] core::Result<ledger::KeyPair> node_key(const std::string& store_path, bool create);
+// The node's own key, which signs its tree heads: $CORRIDOR_NODE_KEY if set, else `PATH.node.key`
+// beside an SQLite store at PATH; a PostgreSQL store needs one of the two (every process serving
+// one shared store is one node and signs with the same key). Created on first use when `create`.
+[[nodiscard]] core::Result<std::string> node_key_path(const std::string& store_url);
+[[nodiscard]] core::Result<ledger::KeyPair> node_key_file(const std::string& path, bool create);
+[[nodiscard]] core::Result<ledger::KeyPair> node_key(const std::string& store_url, bool create);
 
 }  // namespace corridor::rules

@@ -62,7 +62,6 @@ CREATE TRIGGER tree_nodes_no_delete BEFORE DELETE ON tree_nodes
 CREATE TABLE notes (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"};
 
-constexpr const char* kTreeSize = "tree_size";
 // How long a writer waits for others before giving up: each attempt waits up to the busy timeout.
 constexpr int kBusyTimeoutMs = 10000;
 constexpr int kWriteAttempts = 6;
@@ -81,7 +80,7 @@ class SqliteStore final : public Store {
       return fail(ErrorCode::kNotFound, path + ": no such store (a ledger starts with corridor party add or corridor "
                                                "ledger init)");
     }
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (mode == OpenMode::kCreate ? SQLITE_OPEN_CREATE : 0);
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (mode != OpenMode::kExisting ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) return error("cannot open");
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     CORRIDOR_CHECK(exec("PRAGMA journal_mode=WAL"));
@@ -292,6 +291,19 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<std::pair<std::string, std::string>>> notes() override {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT key, value FROM notes ORDER BY key", -1, &s, nullptr) != SQLITE_OK) {
+      return error("cannot read notes");
+    }
+    std::vector<std::pair<std::string, std::string>> out;
+    int rc = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.emplace_back(text(s, 0), text(s, 1));
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return error("cannot read notes");
+    return out;
+  }
+
  private:
   Result<void> put_note(const std::string& key, const std::string& value) {
     sqlite3_stmt* s = nullptr;
@@ -336,26 +348,9 @@ class SqliteStore final : public Store {
 
   static constexpr const char* kColumns = "seq, time, actor, type, subject, payload, prev_hash, hash, signature";
 
-  // How many leaves the stored tree nodes cover (a note kept with every append).
-  Result<std::uint64_t> tree_size() {
-    CORRIDOR_TRY(auto v, note(kTreeSize));
-    if (!v) return std::uint64_t{0};
-    try {
-      return static_cast<std::uint64_t>(std::stoull(*v));
-    } catch (const std::exception&) {
-      return fail(ErrorCode::kCorrupt, path_ + ": the note '" + std::string(kTreeSize) + "' is not a number");
-    }
-  }
-
   // Adds the tree nodes that `events` (continuing the tree from `from` leaves) complete.
   Result<void> grow_tree(std::uint64_t from, std::span<const ledger::Event> events) {
-    CORRIDOR_TRY(auto frontier, ledger::merkle::Frontier::load(
-                                    [this](unsigned l, std::uint64_t i) { return tree_node(l, i); }, from));
-    std::vector<ledger::merkle::Frontier::Node> completed;
-    for (const auto& e : events) {
-      CORRIDOR_TRY(const ledger::Digest leaf, leaf_of(e));
-      frontier.push(leaf, &completed);
-    }
+    CORRIDOR_TRY(const auto completed, completed_nodes(*this, from, events));
     for (const auto& n : completed) {
       sqlite3_reset(insert_node_);
       sqlite3_bind_int(insert_node_, 1, static_cast<int>(n.level));
@@ -363,18 +358,18 @@ class SqliteStore final : public Store {
       sqlite3_bind_blob(insert_node_, 3, n.hash.data(), 32, SQLITE_TRANSIENT);
       if (sqlite3_step(insert_node_) != SQLITE_DONE) return error("cannot store tree node");
     }
-    return put_note(kTreeSize, std::to_string(from + events.size()));
+    return put_note(kTreeSizeNote, std::to_string(from + events.size()));
   }
 
   // A store from before the Merkle tree (schema 2), or one whose tree lags its events, gets the
   // missing nodes now. A tree that reaches further than the events is left alone: the ledger
   // reports it as truncation.
   Result<void> build_missing_tree() {
-    CORRIDOR_TRY(const std::uint64_t have, tree_size());
+    CORRIDOR_TRY(const std::uint64_t have, tree_size(*this));
     CORRIDOR_TRY(const std::uint64_t n, size());
     if (have >= n) return {};
     return write([&]() -> Result<void> {
-      CORRIDOR_TRY(const std::uint64_t from, tree_size());
+      CORRIDOR_TRY(const std::uint64_t from, tree_size(*this));
       CORRIDOR_TRY(const std::uint64_t count, size());
       if (from >= count) return {};
       std::vector<ledger::Event> events;
@@ -390,19 +385,8 @@ class SqliteStore final : public Store {
     // The chain must continue from what is stored now, inside this transaction: two writers cannot
     // both append seq N.
     CORRIDOR_TRY(const std::uint64_t count, size());
-    CORRIDOR_TRY(const std::uint64_t tree, tree_size());
-    if (tree != count) {
-      return fail(ErrorCode::kCorrupt, path_ + ": the store holds " + std::to_string(count) +
-                                           " events but its Merkle tree covers " + std::to_string(tree) +
-                                           "; run corridor ledger verify");
-    }
-    if (events.front().seq != count + 1) {
-      return fail(ErrorCode::kConflict, path_ + ": append of seq " + std::to_string(events.front().seq) +
-                                            " but the store continues at " + std::to_string(count + 1));
-    }
-    for (std::size_t k = 0; k < events.size(); ++k) {
-      const auto& e = events[k];
-      if (e.seq != count + 1 + k) return fail(ErrorCode::kInternal, path_ + ": events to append are not consecutive");
+    CORRIDOR_CHECK(check_continues(*this, count, events));
+    for (const auto& e : events) {
       sqlite3_reset(insert_);
       sqlite3_bind_int64(insert_, 1, static_cast<sqlite3_int64>(e.seq));
       sqlite3_bind_int64(insert_, 2, e.time);

@@ -26,7 +26,7 @@ import jsonschema
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ledger_world import EXIT_CONFLICT  # noqa: E402
-from server_harness import Server, q  # noqa: E402
+from server_harness import Server, q, lifecycle  # noqa: E402
 
 CORRIDOR = DATA = None
 PARTIES = (("icrc", "sender"), ("wfp", "sender"), ("border-service", "checkpoint"), ("peacekeepers", "monitor"),
@@ -108,16 +108,8 @@ class Http(unittest.TestCase):
         assert code == 0, f"the server exited {code} on SIGTERM"
 
     def steps(self, cid, sender="icrc"):
-        """The lifecycle: (step path, party, body)."""
-        return [(f"/v1/consignments/{cid}/notify", sender, {"at": "2023-06-25T09:00Z"}),
-                (f"/v1/consignments/{cid}/approve", "border-service", {"at": "2023-06-26T08:00Z"}),
-                (f"/v1/consignments/{cid}/approve", "peacekeepers", {"at": "2023-06-26T09:00Z"}),
-                (f"/v1/consignments/{cid}/arrive", sender, {"at": "2023-07-03T06:00Z"}),
-                (f"/v1/consignments/{cid}/inspect", "border-service", {"lane": "green", "at": "2023-07-03T07:00Z"}),
-                (f"/v1/consignments/{cid}/clear", "border-service", {"at": "2023-07-03T07:30Z"}),
-                (f"/v1/consignments/{cid}/cross", "border-service", {"at": "2023-07-03T08:00Z"}),
-                (f"/v1/consignments/{cid}/deliver", "local",
-                 {"received": [{"item": 0, "quantity": 20000}], "at": "2023-07-03T12:00Z"})]
+        """The lifecycle after the declaration: (step path, party, body)."""
+        return lifecycle(cid, sender)[1:]
 
     def declare(self, cid, party="icrc"):
         return self.node.call("POST", "/v1/consignments",

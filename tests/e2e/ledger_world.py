@@ -15,9 +15,10 @@ PARTIES = (("icrc", "sender"), ("wfp", "sender"), ("border-service", "checkpoint
 
 
 class World:
-    def __init__(self, corridor, data, tmp):
+    def __init__(self, corridor, data, tmp, store=None):
+        """store: the ledger's store (default: corridor.db in tmp)."""
         self.corridor_bin, self.data, self.tmp = corridor, data, tmp
-        self.db = os.path.join(tmp, "corridor.db")
+        self.db = store or os.path.join(tmp, "corridor.db")
         self.regime = os.path.join(data, "regimes", "example.toml")
         for name, role in PARTIES:
             self.ok("party", "add", name, "--role", role, "--store", self.db, "--key-out", self.key(name))

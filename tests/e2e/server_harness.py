@@ -61,3 +61,23 @@ class Server:
 
 def q(path, **params):
     return path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+
+
+def lifecycle(cid, sender):
+    """The consignment's steps over HTTP: (path, party, body), the declaration first."""
+    decl = {"id": cid, "type": "food-aid", "sender": sender, "receiver": "local", "origin": "goris",
+            "destination": "town", "checkpoint": "example-bridge", "planned_arrival": "2023-07-03T08:00Z",
+            "declared_at": "2023-06-25T08:00Z",
+            "documents": ["manifest", "waybill", "driver_id", "phytosanitary_certificate"], "approvals": [],
+            "items": [{"description": "wheat flour", "hs": "1101", "category": "food", "quantity": 20000,
+                       "unit": "kg", "net_kg": 20000, "kcal_per_kg": 3640}]}
+    return [("/v1/consignments", sender, {"declaration": decl, "at": "2023-06-25T08:00Z"}),
+            (f"/v1/consignments/{cid}/notify", sender, {"at": "2023-06-25T09:00Z"}),
+            (f"/v1/consignments/{cid}/approve", "border-service", {"at": "2023-06-26T08:00Z"}),
+            (f"/v1/consignments/{cid}/approve", "peacekeepers", {"at": "2023-06-26T09:00Z"}),
+            (f"/v1/consignments/{cid}/arrive", sender, {"at": "2023-07-03T06:00Z"}),
+            (f"/v1/consignments/{cid}/inspect", "border-service", {"lane": "green", "at": "2023-07-03T07:00Z"}),
+            (f"/v1/consignments/{cid}/clear", "border-service", {"at": "2023-07-03T07:30Z"}),
+            (f"/v1/consignments/{cid}/cross", "border-service", {"at": "2023-07-03T08:00Z"}),
+            (f"/v1/consignments/{cid}/deliver", "local",
+             {"received": [{"item": 0, "quantity": 20000}], "at": "2023-07-03T12:00Z"})]

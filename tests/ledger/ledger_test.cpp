@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <bit>
@@ -306,74 +305,6 @@ TEST(Heads, SignedCountersignedAndTamperEvident) {
     EXPECT_FALSE(check_head(t, "h"));
   }
   EXPECT_FALSE(parse_head(R"({"corridor_tree_head":2})", "h"));
-}
-
-// ---- the SQLite journal ---------------------------------------------------------------------------
-
-using SqliteStore = Files;
-
-Event event(std::uint64_t seq, const std::string& prev, const KeyPair& k) {
-  Event e;
-  e.seq = seq;
-  e.time = static_cast<core::UnixSeconds>(seq);
-  e.actor = "a";
-  e.type = "t";
-  e.subject = "s";
-  e.payload = "{\"i\":" + std::to_string(seq) + "}";
-  e.prev_hash = prev;
-  seal(e, k.secret_key);
-  return e;
-}
-
-int raw(const std::string& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  sqlite3_open(db.c_str(), &h);
-  const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(h);
-  return rc;
-}
-
-TEST_F(SqliteStore, KeepsTheTreeRefusesRewritesAndGapsAndOpensOnlyWhatExists) {
-  ASSERT_TRUE(crypto_init());
-  const KeyPair k = generate_keypair();
-  EXPECT_EQ(store::open_sqlite(path("none.db")).error().code, core::ErrorCode::kNotFound);
-  EXPECT_FALSE(std::filesystem::exists(path("none.db")));
-  auto s = store::open_sqlite(path("c.db"), store::OpenMode::kCreate);
-  ASSERT_TRUE(s) << s.error().message;
-  std::vector<Event> all;
-  std::string prev = kGenesisHash;
-  for (std::uint64_t seq = 1; seq <= 37; ++seq) {
-    all.push_back(event(seq, prev, k));
-    prev = all.back().hash;
-  }
-  ASSERT_TRUE((*s)->append(std::span(all).first(5)));
-  ASSERT_TRUE((*s)->append(std::span(all).subspan(5)));
-  EXPECT_EQ((*s)->append(std::span(all).subspan(3, 1)).error().code, core::ErrorCode::kConflict);  // not the next seq
-  std::vector<Digest> leaves;
-  for (const auto& e : all) leaves.push_back(merkle::leaf_hash(*from_hex<32>(e.hash, "h")));
-  auto stored = [&](unsigned l, std::uint64_t i) { return (*s)->tree_node(l, i); };
-  for (std::size_t n = 1; n <= all.size(); ++n) EXPECT_EQ(*merkle::root(stored, n), ref_mth(leaves, 0, n)) << n;
-  // A failed write leaves nothing behind.
-  auto r = (*s)->write([&]() -> core::Result<void> {
-    CORRIDOR_CHECK((*s)->set_note("x", "1"));
-    return core::fail(core::ErrorCode::kInternal, "abandon");
-  });
-  EXPECT_FALSE(r);
-  EXPECT_FALSE(*(*s)->note("x"));
-  s->reset();
-  EXPECT_NE(raw(path("c.db"), "UPDATE events SET payload = '{}' WHERE seq = 5"), SQLITE_OK);
-  EXPECT_NE(raw(path("c.db"), "DELETE FROM events WHERE seq = 37"), SQLITE_OK);
-  EXPECT_NE(raw(path("c.db"), "DELETE FROM tree_nodes"), SQLITE_OK);
-  // A store written before the tree existed (schema 2) gets its tree when opened.
-  ASSERT_EQ(raw(path("c.db"), "DROP TRIGGER tree_nodes_no_delete; DELETE FROM tree_nodes; DELETE FROM notes;"), SQLITE_OK);
-  s = store::open_sqlite(path("c.db"));
-  ASSERT_TRUE(s);
-  for (std::size_t n = 1; n <= all.size(); ++n) EXPECT_EQ(*merkle::root(stored, n), ref_mth(leaves, 0, n)) << n;
-  // A file that is not a database is an error, not a crash or a new store.
-  std::ofstream(path("junk.db")) << "this is not a database, it is just text that goes on long enough to fill a header page";
-  auto bad = store::open_sqlite(path("junk.db"));
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, core::ErrorCode::kCorrupt);
 }
 
 }  // namespace
