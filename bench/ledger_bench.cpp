@@ -5,7 +5,12 @@
 // consistency proofs on a log of --proof-events events (their size and time). Prints one JSON
 // object.
 //
-// usage: ledger_bench DIR [--events N] [--single N] [--batch B] [--proof-events N]
+// With --pg URL (an empty PostgreSQL database), the same appends again on a PostgreSQL store, beside
+// raw libpqxx inserts of the same rows in the same transactions: appends per second on both
+// backends in one run.
+//
+// usage: ledger_bench DIR [--events N] [--single N] [--batch B] [--proof-events N] [--pg URL]
+#include <pqxx/pqxx>
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -45,8 +50,8 @@ struct Fixture {
 };
 
 bool setup(Fixture& f, const std::string& db) {
-  fresh(db);
-  auto s = store::open_sqlite(db, store::OpenMode::kCreate);
+  if (!store::is_postgres_url(db)) fresh(db);
+  auto s = store::open(db, store::OpenMode::kMigrate);
   if (!s) return false;
   f.store = std::move(*s);
   auto l = rules::Ledger::open(*f.store);
@@ -83,12 +88,14 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path dir = argv[1];
   std::size_t events = 50000, single = 300, batch = 1000, proof_events = 0;
+  std::string pg;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--events") events = std::stoul(argv[i + 1]);
     if (a == "--single") single = std::stoul(argv[i + 1]);
     if (a == "--batch") batch = std::stoul(argv[i + 1]);
     if (a == "--proof-events") proof_events = std::stoul(argv[i + 1]);
+    if (a == "--pg") pg = argv[i + 1];
   }
   if (!ledger::crypto_init()) return 1;
   std::filesystem::create_directories(dir);
@@ -175,6 +182,54 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(verified), single_rate, raw_single, batch_rate, raw_batch, batch,
               static_cast<double>(verified) / verify_secs, static_cast<double>(ok) / raw_verify_secs,
               raw_verify_secs / verify_secs, tree_secs, read_open_secs);
+
+  if (!pg.empty()) {
+    // The same appends on PostgreSQL, then raw inserts of the same rows with libpqxx.
+    Fixture q;
+    if (!setup(q, pg)) return 1;
+    t0 = Clock::now();
+    for (std::size_t i = 0; i < single; ++i) {
+      if (!q.ledger->append(q.signer, {rules::kStockCounted, "town", payload(i), static_cast<core::UnixSeconds>(i)})) return 1;
+    }
+    const double pg_single = static_cast<double>(single) / secs(t0);
+    t0 = Clock::now();
+    if (!append_batches(*q.ledger, q.signer, events, batch)) return 1;
+    const double pg_batch = static_cast<double>(events) / secs(t0);
+    pqxx::connection c(pg);
+    {
+      pqxx::nontransaction n(c);
+      n.exec("CREATE TABLE raw_events (seq BIGINT PRIMARY KEY, time BIGINT, actor TEXT, type TEXT, subject TEXT, "
+             "payload TEXT, prev_hash TEXT, hash TEXT UNIQUE, signature TEXT)");
+    }
+    c.prepare("ins", "INSERT INTO raw_events VALUES ($1, $2, $3, 'stock.counted', $4, $5, $6, $7, $8)");
+    std::size_t pseq = 1;
+    auto pg_insert = [&](pqxx::work& w, std::size_t i) {
+      w.exec_prepared("ins", static_cast<std::int64_t>(pseq), static_cast<std::int64_t>(i), actor, subject, payload(i), hash,
+                      std::to_string(pseq) + hash, sig);
+      ++pseq;
+    };
+    t0 = Clock::now();
+    for (std::size_t i = 0; i < single; ++i) {
+      pqxx::work w(c);
+      pg_insert(w, i);
+      w.commit();
+    }
+    const double pg_raw_single = static_cast<double>(single) / secs(t0);
+    t0 = Clock::now();
+    for (std::size_t done = 0; done < events; done += batch) {
+      pqxx::work w(c);
+      for (std::size_t i = done; i < std::min(events, done + batch); ++i) pg_insert(w, i);
+      w.commit();
+    }
+    const double pg_raw_batch = static_cast<double>(events) / secs(t0);
+    t0 = Clock::now();
+    auto pg_full = rules::Ledger::open(*q.store, {true, nullptr});
+    const double pg_verify_secs = secs(t0);
+    if (!pg_full) return 1;
+    std::printf(",\"pg_single_appends_per_s\":%.0f,\"pg_batched_appends_per_s\":%.0f,\"pg_raw_single_inserts_per_s\":%.0f,"
+                "\"pg_raw_batched_inserts_per_s\":%.0f,\"pg_verify_events_per_s\":%.0f",
+                pg_single, pg_batch, pg_raw_single, pg_raw_batch, static_cast<double>(pg_full->state().size) / pg_verify_secs);
+  }
 
   if (proof_events > 0) {
     // A log of proof_events events, then proofs against it.

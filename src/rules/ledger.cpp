@@ -272,6 +272,11 @@ Result<Event> Ledger::prepare(const std::string& actor, const Draft& d) {
 
 Result<bool> Ledger::refresh() {
   const std::uint64_t before = engine_.state().size;
+  // Nothing new (the common case for a server between writes): one cheap query, no transaction.
+  if (!stale_) {
+    CORRIDOR_TRY(const std::uint64_t now, store_->size());
+    if (now == before) return false;
+  }
   CORRIDOR_CHECK(store_->read([&] { return catch_up(); }));
   return engine_.state().size != before;
 }

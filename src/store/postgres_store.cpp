@@ -6,6 +6,7 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "store/store.h"
 
@@ -101,8 +102,9 @@ CREATE TABLE notes (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 constexpr const char* kWriteLock =
     "SET LOCAL lock_timeout = '30s'; SELECT pg_advisory_xact_lock(1129271890, hashtext(current_schema()))";
 constexpr const char* kMigrateLock = "SELECT pg_advisory_xact_lock(1129271891, hashtext(current_schema()))";
-constexpr std::size_t kPage = 4096;    // events per scan query
+constexpr std::size_t kPage = 4096;    // events per scan query, at most
 constexpr std::size_t kBatch = 512;    // rows per INSERT of an append
+constexpr std::size_t kCacheNodes = std::size_t{1} << 20;  // committed tree nodes kept in memory
 
 constexpr const char* kColumns = "seq, time, actor, type, subject, payload, prev_hash, hash, signature";
 
@@ -151,11 +153,14 @@ class PgStore final : public Store {
 
   Result<void> scan(std::uint64_t from, const std::function<bool(const ledger::Event&)>& f) override {
     std::uint64_t next = std::max<std::uint64_t>(from, 1);
+    // Pages grow from a few events to kPage: a caller that wants one event (a proof, a history)
+    // reads a few rows, a fold of the whole log reads big pages.
+    std::size_t page_size = 16;
     while (true) {
       CORRIDOR_TRY(const std::vector<ledger::Event> page,
                    run<std::vector<ledger::Event>>("cannot read events", [&](pqxx::transaction_base& t) {
                      const pqxx::result r = t.exec_prepared("scan", static_cast<std::int64_t>(next),
-                                                            static_cast<std::int64_t>(kPage));
+                                                            static_cast<std::int64_t>(page_size));
                      std::vector<ledger::Event> out;
                      out.reserve(r.size());
                      for (const auto& row : r) out.push_back(event_of(row));
@@ -164,12 +169,23 @@ class PgStore final : public Store {
       for (const auto& e : page) {
         if (!f(e)) return {};
       }
-      if (page.size() < kPage) return {};
+      if (page.size() < page_size) return {};
       next = page.back().seq + 1;
+      page_size = std::min(kPage, page_size * 4);
     }
   }
 
   Result<ledger::Digest> tree_node(unsigned level, std::uint64_t index) override {
+    std::lock_guard lock(mutex_);
+    if (const auto it = cache_.find(cache_key(level, index)); it != cache_.end()) return it->second;
+    CORRIDOR_TRY(const ledger::Digest d, read_tree_node(level, index));
+    // Committed nodes never change (the triggers refuse it): keep them. Inside a write, a node read
+    // may be this transaction's own and vanish with a rollback, so it is not kept.
+    if (!in_write_) remember(level, index, d);
+    return d;
+  }
+
+  Result<ledger::Digest> read_tree_node(unsigned level, std::uint64_t index) {
     if (level == 0) {
       CORRIDOR_TRY(const std::optional<std::string> hash,
                    run<std::optional<std::string>>("cannot read the tree", [&](pqxx::transaction_base& t) {
@@ -220,6 +236,7 @@ class PgStore final : public Store {
     in_write_ = false;
     txn_ = nullptr;
     if (!result) {
+      pending_.clear();
       (void)guard<bool>("cannot roll back", [&] {
         t->abort();
         return true;
@@ -230,7 +247,14 @@ class PgStore final : public Store {
       t->commit();
       return true;
     });
-    if (!committed) return core::Unexpected{committed.error()};
+    if (!committed) {
+      pending_.clear();
+      return core::Unexpected{committed.error()};
+    }
+    // What this transaction appended is committed now: the next append's frontier and the next
+    // proofs read it from memory.
+    for (const auto& n : pending_) remember(n.level, n.index, n.hash);
+    pending_.clear();
     return {};
   }
 
@@ -502,7 +526,19 @@ class PgStore final : public Store {
         t.exec(sql);
       }
     }));
-    return put_note(kTreeSizeNote, std::to_string(count + events.size()));
+    CORRIDOR_CHECK(put_note(kTreeSizeNote, std::to_string(count + events.size())));
+    for (std::size_t k = 0; k < events.size(); ++k) {
+      CORRIDOR_TRY(const ledger::Digest leaf, leaf_of(events[k]));
+      pending_.push_back({0, count + k, leaf});
+    }
+    pending_.insert(pending_.end(), completed.begin(), completed.end());
+    return {};
+  }
+
+  static std::uint64_t cache_key(unsigned level, std::uint64_t index) { return std::uint64_t{level} << 58 | index; }
+  void remember(unsigned level, std::uint64_t index, const ledger::Digest& d) {
+    if (cache_.size() >= kCacheNodes) cache_.clear();  // bounded: a few tens of MB at most
+    cache_.emplace(cache_key(level, index), d);
   }
 
   static ledger::Event event_of(const pqxx::row& r) {
@@ -524,6 +560,10 @@ class PgStore final : public Store {
   pqxx::transaction_base* txn_ = nullptr;  // the write() or read() in progress
   bool in_write_ = false;
   bool broken_ = false;  // the connection was lost: make a new one before the next call
+  // Tree nodes (level 0: the events' leaf hashes) already committed, by (level, index): the nodes
+  // an append's frontier and a proof need are read once per process, not once per request.
+  std::unordered_map<std::uint64_t, ledger::Digest> cache_;
+  std::vector<ledger::merkle::Frontier::Node> pending_;  // appended by the write in progress
   std::recursive_mutex mutex_;
 };
 

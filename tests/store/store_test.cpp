@@ -19,6 +19,12 @@
 #include "rules/ledger.h"
 #include "store/store.h"
 
+// libpqxx 6.4 (Debian 12) leaks the PGresult of a statement that fails because the connection was
+// lost: an allocation made and dropped inside the library, found by LeakSanitizer in the
+// lost-connection test. Only leaks allocated within libpqxx are ignored; a connection or transaction
+// object this code leaked would still be reported (it is allocated here, not there).
+extern "C" const char* __lsan_default_suppressions() { return "leak:libpqxx-6.4.so\n"; }
+
 namespace corridor::store {
 namespace {
 
@@ -245,13 +251,15 @@ TEST_P(StoreContract, ProjectionsAndNotesAreKeptReplacedAndReadInOrder) {
 
 TEST_P(StoreContract, ScansAndBatchesAcrossEveryBoundary) {
   ASSERT_NE(store_, nullptr);
-  // 4,097 events: one more than the PostgreSQL store reads per query and than a tree of 2^12,
+  // 5,460 events: past the fifth page the PostgreSQL store reads from seq 1 (pages of 16, 64, 256,
+  // 1,024 and at most 4,096 events end at 16, 80, 336, 1,360 and 5,456) and past a tree of 2^12;
   // appended in one batch larger than its rows per INSERT, then one more alone.
   const KeyPair k = ledger::generate_keypair();
-  const auto all = chain(4098, k);
-  ASSERT_TRUE(store_->append(std::span(all).first(4097)));
-  ASSERT_TRUE(store_->append(std::span(all).subspan(4097)));
-  for (std::uint64_t from : {std::uint64_t{1}, std::uint64_t{4096}, std::uint64_t{4097}, std::uint64_t{4098}}) {
+  const std::uint64_t total = 5460;
+  const auto all = chain(total, k);
+  ASSERT_TRUE(store_->append(std::span(all).first(total - 1)));
+  ASSERT_TRUE(store_->append(std::span(all).subspan(total - 1)));
+  for (std::uint64_t from : {1, 16, 17, 80, 81, 1360, 1361, 4096, 4097, 5456, 5457, 5460}) {
     std::uint64_t next = from, count = 0;
     ASSERT_TRUE(store_->scan(from, [&](const Event& e) {
       EXPECT_EQ(e.seq, next++);
@@ -259,7 +267,7 @@ TEST_P(StoreContract, ScansAndBatchesAcrossEveryBoundary) {
       ++count;
       return true;
     }));
-    EXPECT_EQ(count, 4099 - from) << from;
+    EXPECT_EQ(count, total + 1 - from) << from;
   }
   auto nodes = [&](unsigned l, std::uint64_t i) { return store_->tree_node(l, i); };
   for (std::uint64_t n : {std::uint64_t{1}, std::uint64_t{4095}, std::uint64_t{4096}, std::uint64_t{4097}, std::uint64_t{4098}}) {
