@@ -21,36 +21,26 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::vector<std::string> split_names(const std::string& display, const std::string& joined) {
-  std::vector<std::string> out{display};
-  std::stringstream ss(joined);
-  std::string part;
-  while (std::getline(ss, part, '|')) {
-    if (!part.empty() && std::find(out.begin(), out.end(), part) == out.end()) out.push_back(part);
-  }
-  return out;
-}
-
 Result<std::vector<Place>> read_csv_places(const std::string& path, bool need_population) {
   CORRIDOR_TRY(auto t, core::read_csv(path));
-  CORRIDOR_CHECK(t.check_columns(need_population ? std::vector<std::string>{"id", "name", "lat", "lon", "population"}
-                                                 : std::vector<std::string>{"id", "lat", "lon"},
-                                 {"id", "name", "lat", "lon", "population", "names"}));
+  CORRIDOR_TRY(const core::PlaceColumns pc, core::place_columns(t, {"id", "lat", "lon"}, need_population));
   std::vector<Place> out;
   for (const auto& row : t.rows) {
     Place p;
     p.id = core::csv_string(t, row, "id");
     if (p.id.empty()) return fail(ErrorCode::kParse, t.where(row, "id") + "empty id");
-    p.name = core::csv_string(t, row, "name");
-    if (p.name.empty()) p.name = p.id;
-    p.names = split_names(p.name, core::csv_string(t, row, "names"));
+    p.names = pc.row_names(t, row);
+    if (p.names.empty()) p.names.push_back(p.id);
+    p.name = p.names.front();
     CORRIDOR_TRY(p.point.lat, core::csv_double(t, row, "lat"));
     CORRIDOR_TRY(p.point.lon, core::csv_double(t, row, "lon"));
     if (!core::valid_lat_lon(p.point)) {
       return fail(ErrorCode::kParse, path + ":" + std::to_string(row.line) + ": coordinates out of range");
     }
-    if (t.column("population") && (need_population || !core::csv_string(t, row, "population").empty())) {
-      CORRIDOR_TRY(p.population, core::csv_population(t, row, "population"));
+    if (!pc.population.empty() && !core::csv_string(t, row, pc.population).empty()) {
+      CORRIDOR_TRY(p.population, core::csv_population(t, row, pc.population));
+    } else {
+      p.population_known = false;  // no count given: reported as unknown, never summed as a zero
     }
     p.origin = path + ":" + std::to_string(row.line);
     for (const auto& q : out) {
@@ -103,27 +93,38 @@ Result<std::vector<Place>> parse_geojson_places(const std::string& text, const s
     } else {
       p.id = std::to_string(i + 1);
     }
-    p.name = props.contains("name") && props["name"].is_string() ? props["name"].get<std::string>() : p.id;
-    p.names = {p.name};
-    if (props.contains("names")) {
-      if (props["names"].is_array()) {
-        for (const auto& n : props["names"]) {
-          if (n.is_string() && std::find(p.names.begin(), p.names.end(), n.get<std::string>()) == p.names.end()) {
-            p.names.push_back(n.get<std::string>());
-          }
-        }
-      } else if (props["names"].is_string()) {
-        p.names = split_names(p.name, props["names"].get<std::string>());
-      }
+    // Names as in a places CSV: `name`, then every `name_*` property, then `names` (an array, or
+    // one string separated by '|').
+    auto add_name = [&](const std::string& n) {
+      if (!n.empty() && std::find(p.names.begin(), p.names.end(), n) == p.names.end()) p.names.push_back(n);
+    };
+    if (props.contains("name") && props["name"].is_string()) add_name(props["name"].get<std::string>());
+    for (const auto& [k, v] : props.items()) {
+      if (k.rfind("name_", 0) == 0 && v.is_string()) add_name(v.get<std::string>());
     }
-    if (props.contains("population")) {
+    if (props.contains("names") && props["names"].is_array()) {
+      for (const auto& n : props["names"]) {
+        if (n.is_string()) add_name(n.get<std::string>());
+      }
+    } else if (props.contains("names") && props["names"].is_string()) {
+      std::stringstream ss(props["names"].get<std::string>());
+      std::string part;
+      while (std::getline(ss, part, '|')) add_name(part);
+    }
+    if (p.names.empty()) p.names.push_back(p.id);
+    p.name = p.names.front();
+    if (props.contains("population") && props["population"].is_null()) {
+      p.population_known = false;
+    } else if (props.contains("population")) {
       if (!props["population"].is_number_integer() || props["population"].get<std::int64_t>() < 0 ||
           props["population"].get<std::int64_t>() > core::kMaxPopulation) {
         return fail(ErrorCode::kParse, ptr + "/properties/population: not a population, a whole number from 0 to 10,000,000,000");
       }
       p.population = props["population"].get<std::int64_t>();
     } else if (need_population) {
-      return fail(ErrorCode::kParse, ptr + "/properties/population: missing");
+      return fail(ErrorCode::kParse, ptr + "/properties/population: missing (null when no source gives a count)");
+    } else {
+      p.population_known = false;
     }
     p.origin = ptr;
     out.push_back(std::move(p));

@@ -19,6 +19,7 @@ struct Place {
   std::vector<std::string> names;  // every name in use, display name first
   core::LatLon point;
   std::int64_t population = 0;
+  bool population_known = true;    // false: the file gave no count (an empty cell, a null): not a zero
   std::string origin;              // file:line or file#pointer, for messages
 };
 

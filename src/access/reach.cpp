@@ -43,10 +43,19 @@ ReachResult reach(const net::Graph& g, route::Router& router, const std::vector<
   ReachResult out;
   for (const Located& l : places) {
     PlaceReach r;
-    out.total_population += l.place.population;
+    out.population_unknown += !l.place.population_known;
     if (!l.end) {
+      // Not on the map as far as the network goes: a coordinate typed wrong, or a place beyond the
+      // extract. Reported apart; counting it as cut off would inflate the figure with a typo.
+      r.located = false;
       r.reason = l.snap_error;
-    } else {
+      ++out.unlocated;
+      out.unlocated_population += l.place.population;
+      out.places.push_back(std::move(r));
+      continue;
+    }
+    out.total_population += l.place.population;
+    {
       std::vector<route::Seed> arrivals;
       std::vector<route::SeedInfo> info;
       route::endpoint_seeds(g, *l.end, false, net::Metric::kTime, closures, arrivals, info);

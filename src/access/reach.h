@@ -25,6 +25,7 @@ struct Located {
                                           double snap_limit_m, const std::string& what);
 
 struct PlaceReach {
+  bool located = true;     // false: farther from any road than the snap limit — neither reachable nor cut off
   bool reachable = false;
   std::optional<double> duration_s;
   std::optional<std::size_t> source;  // index into the sources
@@ -33,8 +34,11 @@ struct PlaceReach {
 
 struct ReachResult {
   std::vector<PlaceReach> places;
-  std::int64_t cut_off_population = 0;
-  std::int64_t total_population = 0;
+  std::int64_t cut_off_population = 0;  // of the located places with a known population
+  std::int64_t total_population = 0;    // likewise
+  std::int64_t unlocated_population = 0;
+  std::size_t unlocated = 0;            // places not placed on a road (a mistyped coordinate, a place off the map)
+  std::size_t population_unknown = 0;   // places without a count: in no total
 };
 
 // `max_time_s`: places farther than this count as cut off (0 = no limit).

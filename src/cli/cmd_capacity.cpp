@@ -71,7 +71,9 @@ Runner add_capacity(CLI::App& app) {
     for (const auto& p : (*doc)["checkpoints"]) {
       std::cout << "  checkpoint " << p["name"].get<std::string>() << ": " << p["capacity_per_day"] << "/day ("
                 << p["vehicles_per_hour"] << "/h x " << p["lanes"] << " lanes x " << p["hours"] << "), "
-                << (p["status"] == "closed" ? "CLOSED" : "open") << "\n";
+                << (p["status"] == "closed" ? "CLOSED" : "open") << ", on " << p["road"].get<std::string>() << " ("
+                << p["snapped_m"] << " m from its point)\n";
+      for (const auto& w : p["warnings"]) std::cerr << "corridor: warning: checkpoint " << p["id"].get<std::string>() << ": " << w.get<std::string>() << "\n";
     }
     return 0;
   };

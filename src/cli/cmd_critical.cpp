@@ -1,5 +1,7 @@
 #include <iostream>
+#include <map>
 
+#include "cli/options.h"
 #include "cli/sites.h"
 
 namespace corridor::cli {
@@ -15,7 +17,8 @@ Runner add_critical(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   o->net.add_to(cmd);
   o->sites.add_to(cmd, "--places", "places with population: CSV, GeoJSON points or OSM");
-  cmd->add_option("--top", o->top, "how many bridges and junctions to list in the text output");
+  cmd->add_option("--top", o->top, "how many roads and junctions to list in the text output (default 10)")
+      ->check(between(1, 1e6));
   cmd->add_flag("--json", o->json, "print as JSON (every bridge and articulation point)");
   cmd->add_flag("--geojson", o->geojson, "print a GeoJSON FeatureCollection (bridges, junctions, places)");
   cmd->add_flag("--csv", o->csv, "print the places (independent routes) as CSV with an HXL hashtag row");
@@ -47,9 +50,16 @@ Runner add_critical(CLI::App& app) {
     std::cout << bridges.size() << " bridges (roads whose closure splits the network), " << aps.size()
               << " articulation points (junctions likewise)\n";
     std::cout << "Roads that are the only route, by population cut off:\n";
+    // A road split by junctions into several pieces that are each the only route is one line per
+    // piece: the pieces of one road are told apart by the nodes they join.
+    std::map<std::string, int> pieces;
+    for (const auto& b : bridges) ++pieces[label(b)];
     for (std::size_t i = 0; i < std::min(o->top, bridges.size()); ++i) {
       if (bridges[i]["population_cut_off"].get<std::int64_t>() == 0) break;
-      std::cout << "  " << label(bridges[i]) << ": " << bridges[i]["population_cut_off"] << " people\n";
+      const std::string l = label(bridges[i]);
+      std::cout << "  " << l;
+      if (pieces[l] > 1) std::cout << " between node " << bridges[i]["from"] << " and node " << bridges[i]["to"];
+      std::cout << ": " << bridges[i]["population_cut_off"] << " people\n";
     }
     std::cout << "Junctions that are the only way through, by population cut off:\n";
     for (std::size_t i = 0; i < std::min(o->top, aps.size()); ++i) {

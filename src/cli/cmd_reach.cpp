@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "cli/options.h"
 #include "cli/sites.h"
 
 namespace corridor::cli {
@@ -16,7 +17,7 @@ Runner add_reach(CLI::App& app) {
   o->net.add_to(cmd);
   o->sites.add_to(cmd, "--places", "places: CSV id,name,lat,lon,population[,names], GeoJSON points or OSM");
   cmd->add_option("--max-time", o->max_time_min, "minutes: places farther from every source count as cut off")
-      ->check(CLI::NonNegativeNumber);
+      ->check(between(0, 525600, "minutes"));
   cmd->add_flag("--json", o->json, "print as JSON");
   cmd->add_flag("--geojson", o->geojson, "print a GeoJSON FeatureCollection (a point per place)");
   cmd->add_flag("--csv", o->csv, "print the places as CSV with an HXL hashtag row");
@@ -33,13 +34,25 @@ Runner add_reach(CLI::App& app) {
     } else if (o->csv) {
       std::cout << query::csv(query::reach_columns(), doc["places"]);
     } else {
-      std::size_t cut = 0;
-      for (const auto& p : doc["places"]) cut += !p["reachable"].get<bool>();
-      std::cout << doc["places"].size() - cut << " of " << doc["places"].size() << " places reachable; "
-                << doc["cut_off_population"] << " of " << doc["total_population"] << " people cut off\n";
+      std::size_t cut = 0, located = 0;
       for (const auto& p : doc["places"]) {
-        std::cout << "  " << (p["reachable"].get<bool>() ? "reachable  " : "CUT OFF    ") << p["name"].get<std::string>()
-                  << " (" << p["population"] << ")";
+        located += p["located"].get<bool>();
+        cut += p["located"].get<bool>() && !p["reachable"].get<bool>();
+      }
+      std::cout << located - cut << " of " << located << " places reachable; " << doc["cut_off_population"] << " of "
+                << doc["total_population"] << " people cut off";
+      if (doc["unlocated"].get<std::size_t>() > 0) {
+        std::cout << "; " << doc["unlocated"] << " places (" << doc["unlocated_population"]
+                  << " people) not on the network, in neither figure";
+      }
+      if (doc["population_unknown"].get<std::size_t>() > 0) {
+        std::cout << "; " << doc["population_unknown"] << " places without a population, in no total";
+      }
+      std::cout << "\n";
+      for (const auto& p : doc["places"]) {
+        const char* state = !p["located"].get<bool>() ? "UNLOCATED  " : p["reachable"].get<bool>() ? "reachable  " : "CUT OFF    ";
+        std::cout << "  " << state << p["name"].get<std::string>() << " ("
+                  << (p["population"].is_null() ? std::string("population unknown") : p["population"].dump()) << ")";
         if (p["reachable"].get<bool>()) {
           const std::string source = p["source"].get<std::string>();
           std::string source_name = source;

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cli/common.h"
+#include "cli/options.h"
 #include "core/time.h"
 #include "net/closures.h"
 #include "net/graph_file.h"
@@ -80,7 +81,7 @@ Runner add_route(CLI::App& app) {
   cmd->add_option("--via", o->via, "intermediate point, repeatable, in order");
   cmd->add_option("--metric", o->metric, "time or distance")->check(CLI::IsMember({"time", "distance"}));
   cmd->add_option("--snap-limit", o->snap_limit, "metres: refuse points farther than this from a road")
-      ->check(CLI::PositiveNumber);
+      ->check(between(0.001, 1e6, "metres"));
   cmd->add_option("--pairs", o->pairs, "CSV of from,to pairs: one JSON line per pair");
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->add_flag("--geojson", o->geojson, "print a GeoJSON Feature");

@@ -174,7 +174,8 @@ Runner add_supply(CLI::App& app) {
     auto table = supply::read_commodities(o->commodities);
     if (!table) return report(table.error(), o->json);
     in.commodities = std::move(*table);
-    auto places = supply::read_settlements(o->places);
+    std::vector<std::string> no_count;
+    auto places = supply::read_settlements(o->places, &no_count);
     if (!places) return report(places.error(), o->json);
     in.settlements = std::move(*places);
     if (!o->stocks.empty()) {
@@ -202,6 +203,7 @@ Runner add_supply(CLI::App& app) {
     warn_violations(opened->ledger->state());
     auto out = rules::supply_report(opened->ledger->state(), in, q, o->store);
     if (!out) return report(out.error(), o->json);
+    (*out)["settlements_without_population"] = no_count;
     if (o->json) {
       print_json(*out);
       return 0;
@@ -230,6 +232,10 @@ Runner add_supply(CLI::App& app) {
     for (const auto& u : stocks_not_counted) {
       std::cout << "  not counted: stock record at seq " << u["seq"].get<std::uint64_t>() << " for '"
                 << core::printable(u["place"].get<std::string>()) << "' (" << u["why"].get<std::string>() << ")\n";
+    }
+    for (const auto& id : no_count) {
+      std::cout << "  not counted: settlement " << core::printable(id) << " has no population in " << o->places
+                << " (no need figures without a count)\n";
     }
     for (const auto& u : no_energy) {
       std::cout << "  no energy figure: " << u["consignment"].get<std::string>() << " item " << u["item"].get<std::size_t>()

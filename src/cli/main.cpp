@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "cli/options.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"corridor: humanitarian access through contested road corridors"};
@@ -19,8 +20,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;  // 2: usage errors, as for a bad argument value
+    return corridor::cli::report_parse_error(app, e, argc, argv);  // 2: usage errors, as for a bad value
   }
   std::size_t i = 0;
   for (CLI::App* sub : app.get_subcommands({})) {

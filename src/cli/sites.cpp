@@ -1,4 +1,5 @@
 #include "cli/sites.h"
+#include "cli/options.h"
 
 namespace corridor::cli {
 
@@ -6,7 +7,7 @@ void SiteOptions::add_to(CLI::App* cmd, const std::string& places_option, const 
   cmd->add_option("--sources", sources, "supply sources: a file (CSV, GeoJSON, OSM) or LAT,LON;LAT,LON")->required();
   cmd->add_option(places_option, places, places_help)->required();
   cmd->add_option("--snap-limit", snap_limit, "metres from a road beyond which a point is not placed")
-      ->check(CLI::PositiveNumber);
+      ->check(between(0.001, 1e6, "metres"));
 }
 
 core::Result<Sites> load_sites(const net::Graph& g, const std::string& text, const std::string& option,

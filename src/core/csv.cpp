@@ -160,4 +160,70 @@ Result<std::int64_t> csv_population(const CsvTable& t, const CsvRow& r, const st
   return v;
 }
 
+namespace {
+bool starts(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+bool ends(const std::string& s, const std::string& suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+}  // namespace
+
+Result<PlaceColumns> place_columns(const CsvTable& t, const std::vector<std::string>& required, bool need_population) {
+  PlaceColumns pc;
+  std::vector<std::string> populations;
+  for (const auto& h : t.header) {
+    if (h == "name" ) {
+      pc.names.insert(pc.names.begin(), h);
+    } else if (starts(h, "name_") && h.size() > 5) {
+      pc.names.push_back(h);
+    } else if (h == "population" || (starts(h, "population_") && h.size() > 11 && !ends(h, "_source") && !ends(h, "_note"))) {
+      populations.push_back(h);
+    } else if (starts(h, "pop_") && h.size() > 4) {
+      pc.groups.push_back(h);
+    } else if (h == "id" || h == "lat" || h == "lon" || h == "names" || h == "kind" || h == "note" || h == "notes" ||
+               h == "source" || ends(h, "_source") || ends(h, "_note")) {
+      continue;
+    } else {
+      return fail(ErrorCode::kParse, t.name + ":1: unknown column '" + h +
+                                         "' (a places table has id, lat, lon, name and name_* columns, names, population "
+                                         "or one population_* column, pop_<group> columns, and kind, note, source, "
+                                         "*_source, *_note; docs/formats.md)");
+    }
+  }
+  if (std::find(populations.begin(), populations.end(), "population") != populations.end()) {
+    pc.population = "population";
+  } else if (populations.size() == 1) {
+    pc.population = populations.front();
+  } else if (populations.size() > 1) {
+    std::string list;
+    for (const auto& p : populations) list += (list.empty() ? "" : ", ") + p;
+    return fail(ErrorCode::kParse, t.name + ":1: " + list + ": which is the population? Name one of them 'population'");
+  }
+  for (const auto& r : required) {
+    if (!t.column(r)) return fail(ErrorCode::kParse, t.name + ":1: missing column '" + r + "'");
+  }
+  if (need_population && pc.population.empty()) {
+    return fail(ErrorCode::kParse, t.name + ":1: missing column 'population' (or one population_* column)");
+  }
+  return pc;
+}
+
+std::vector<std::string> PlaceColumns::row_names(const CsvTable& t, const CsvRow& r) const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& n) {
+    if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  for (const auto& c : names) add(csv_string(t, r, c));
+  if (t.column("names")) {
+    const std::string joined = csv_string(t, r, "names");
+    std::size_t start = 0;
+    while (start <= joined.size()) {
+      const std::size_t bar = joined.find('|', start);
+      add(joined.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+  }
+  return out;
+}
+
 }  // namespace corridor::core

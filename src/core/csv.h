@@ -41,4 +41,21 @@ struct CsvTable {
 [[nodiscard]] Result<std::int64_t> csv_population(const CsvTable& t, const CsvRow& r, const std::string& col);
 [[nodiscard]] std::string csv_string(const CsvTable& t, const CsvRow& r, const std::string& col);
 
+// The one places format every command reads (docs/formats.md, "Places"): `id`; `lat`, `lon`;
+// names in `name` and any `name_*` column (a language or a usage: name_en, name_hy_usage, ...) and
+// `names` (more, separated by '|'); the count in `population` or, without it, in the one
+// `population_*` column (population_2023); groups in `pop_<group>`; and columns that document a
+// row without changing a figure: kind, note, source and any `*_source` or `*_note`.
+struct PlaceColumns {
+  std::vector<std::string> names;  // `name` first when present, then the name_* columns in file order
+  std::string population;          // "" when the table has none
+  std::vector<std::string> groups;  // pop_<group>
+  // Every name of a row, the display name (the first non-empty) first, without repeats.
+  [[nodiscard]] std::vector<std::string> row_names(const CsvTable& t, const CsvRow& r) const;
+};
+// Classifies a places table's columns: refuses an unknown column (naming the format), a missing
+// required one, and two population_* columns without a `population` to choose.
+[[nodiscard]] Result<PlaceColumns> place_columns(const CsvTable& t, const std::vector<std::string>& required,
+                                                 bool need_population);
+
 }  // namespace corridor::core

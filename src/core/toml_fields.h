@@ -2,6 +2,9 @@
 // type-checked, and every complaint names file:line. Shared by the regime, supply and scenario files.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <toml++/toml.h>
 
 #include <cstdint>
@@ -32,6 +35,35 @@ class Fields {
     out = n->as_string()->get();
     if (required && out.empty()) return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must not be empty");
     return {};
+  }
+  // A date or a moment, written as a string ("2022-12-01", "2023-04-23T06:00Z") or as TOML's own
+  // date (2022-12-01) or date-time (2023-04-23T06:00:00Z): `out` receives ISO 8601 text either way.
+  Result<void> date_text(const char* key, std::string& out, bool required = false) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (n == nullptr) return required ? missing(key) : Result<void>();
+    if (n->is_string()) return string(key, out, required);
+    char buf[40];
+    if (const auto* d = n->as_date()) {
+      const toml::date v = d->get();
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(v.year), static_cast<int>(v.month),
+                    static_cast<int>(v.day));
+      out = buf;
+      return {};
+    }
+    if (const auto* dt = n->as_date_time()) {
+      const toml::date_time v = dt->get();
+      if (!v.offset) {
+        return fail(ErrorCode::kParse, at(*n) + "'" + key + "' has no time zone: add Z (UTC) or an offset such as +04:00");
+      }
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%+03d:%02d", static_cast<int>(v.date.year),
+                    static_cast<int>(v.date.month), static_cast<int>(v.date.day), static_cast<int>(v.time.hour),
+                    static_cast<int>(v.time.minute), static_cast<int>(v.time.second), v.offset->minutes / 60,
+                    std::abs(v.offset->minutes % 60));
+      out = buf;
+      return {};
+    }
+    return fail(ErrorCode::kParse, at(*n) + "'" + key + "' must be a date (2022-12-01, or \"2022-12-01\")");
   }
   Result<void> number(const char* key, double& out, bool required = false) {
     seen_.insert(key);

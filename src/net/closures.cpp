@@ -131,6 +131,14 @@ Result<ClosureSpec> parse_closure_spec(std::string_view text) {
     return fail(ErrorCode::kInvalidArgument, "closure '" + spec.text + "': " + why);
   };
   std::string_view rest = text;
+  // A window closed with ']' (as a closed interval would be written) is a mistake, not a name.
+  if (!rest.empty() && rest.back() == ']') {
+    const auto open = rest.rfind('[');
+    if (open != std::string_view::npos && rest.substr(open).find(',') != std::string_view::npos) {
+      return bad("a time window ends with ')': it is half-open, [FROM,UNTIL) — the closure holds from FROM up to, "
+                 "not including, UNTIL");
+    }
+  }
   // Time window: a trailing [FROM,UNTIL).
   if (!rest.empty() && rest.back() == ')') {
     const auto open = rest.rfind('[');
@@ -155,8 +163,15 @@ Result<ClosureSpec> parse_closure_spec(std::string_view text) {
     spec.direction = ClosureDirection::kBackward;
     rest.remove_suffix(9);
   } else if (const auto at = rest.rfind('@'); at != std::string_view::npos && rest.find(':') < at &&
-                                               rest.substr(0, 8) != "polygon:" && rest.substr(0, 5) != "name:") {
-    return bad("unknown direction '" + std::string(rest.substr(at)) + "' (use @forward or @backward)");
+                                               rest.substr(0, 8) != "polygon:") {
+    // A name may hold '@' ("Café @ Bridge"), but not end in '@word': that is a direction mistyped.
+    const std::string_view word = rest.substr(at + 1);
+    const bool looks_like_direction = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    });
+    if (rest.substr(0, 5) != "name:" || looks_like_direction) {
+      return bad("unknown direction '" + std::string(rest.substr(at)) + "' (use @forward or @backward)");
+    }
   }
   const auto colon = rest.find(':');
   if (colon == std::string_view::npos) return bad(kGrammar);

@@ -1,6 +1,7 @@
 #include "query/query.h"
 
 #include <cmath>
+#include <set>
 
 #include <map>
 
@@ -213,20 +214,31 @@ Json reach(const Network& n, route::Router& router, const Sites& sources, const 
   const auto r = access::reach(*n.graph, router, sources.located, places.located, n.closures(), max_time_s);
   Json list = Json::array();
   for (std::size_t i = 0; i < r.places.size(); ++i) {
-    const auto& p = places.located[i].place;
+    const auto& l = places.located[i];
+    const auto& p = l.place;
     Json j = {{"id", p.id},
               {"name", p.name},
               {"names", p.names},
-              {"population", p.population},
+              {"population", p.population_known ? Json(p.population) : Json()},
+              {"located", r.places[i].located},
               {"reachable", r.places[i].reachable},
               {"duration_s", r.places[i].duration_s ? Json(*r.places[i].duration_s) : Json()},
               {"source", r.places[i].source ? Json(sources.places[*r.places[i].source].id) : Json()}};
+    if (l.end) {
+      // Where the place was put on the network, and how far that is from where the file says it is.
+      j["snapped_m"] = std::round(l.end->snapped_m * 10) / 10;
+      j["snapped_to"] = l.end->node ? "node " + std::to_string(l.end->node->value)
+                                    : n.graph->label(l.end->snap.segment);
+    }
     if (!r.places[i].reachable) j["reason"] = r.places[i].reason;
     list.push_back(j);
   }
   return {{"places", list},
           {"cut_off_population", r.cut_off_population},
           {"total_population", r.total_population},
+          {"unlocated", r.unlocated},
+          {"unlocated_population", r.unlocated_population},
+          {"population_unknown", r.population_unknown},
           {"closures", closures_json(n)}};
 }
 
@@ -273,13 +285,17 @@ Result<Json> critical(const Network& n, const Sites& sources, const Sites& place
       j["segment"] = s.value;
       cut.push_back(j);
     }
-    Json j = {{"id", l.place.id}, {"name", l.place.name}, {"population", l.place.population},
+    Json j = {{"id", l.place.id}, {"name", l.place.name},
+              {"population", l.place.population_known ? Json(l.place.population) : Json()},
               {"disjoint_routes", routes.count}, {"min_cut", cut}};
     if (!l.end) j["error"] = l.snap_error;
     list.push_back(j);
   }
   return Json{{"bridges", bridges}, {"articulation_points", aps}, {"places", list}, {"closures", closures_json(n)}};
 }
+
+// A checkpoint placed this close to a junction may stand on another of the roads that meet there.
+constexpr double kJunctionWarningM = 30;
 
 Result<Json> capacity(const Network& n, const Sites& sources, const Sites& dests, const CapacityOptions& o) {
   const net::Graph& g = *n.graph;
@@ -335,7 +351,45 @@ Result<Json> capacity(const Network& n, const Sites& sources, const Sites& dests
     for (auto i : fr.checkpoints) ids.push_back(placed[i].checkpoint->id);
     routes.push_back({{"trucks_per_day", fr.trucks_per_day}, {"roads", roads}, {"way_ids", ways}, {"checkpoints", ids}});
   }
-  for (const auto& p : placed) {
+  // Which checkpoints the flow's routes cross: one that none crosses does not limit the figure.
+  std::vector<bool> crossed(placed.size(), false);
+  for (const auto& fr : r.routes) {
+    for (auto i : fr.checkpoints) crossed[i] = true;
+  }
+  for (const auto& c : r.bottleneck) {
+    if (c.checkpoint) crossed[*c.checkpoint] = true;
+  }
+  // The roads that meet at a node (distinct segments, either direction).
+  const auto roads_at = [&](core::NodeId v) {
+    std::set<std::uint32_t> segs;
+    for (std::uint32_t e = g.first_out(v.value); e < g.first_out(v.value + 1); ++e) segs.insert(g.segment_of(core::EdgeId(e)).value);
+    for (std::uint32_t i = g.first_in(v.value); i < g.first_in(v.value + 1); ++i) segs.insert(g.segment_of(g.in_edge(i)).value);
+    return segs;
+  };
+  for (std::size_t i = 0; i < placed.size(); ++i) {
+    const auto& p = placed[i];
+    Json warnings = Json::array();
+    const net::Segment& seg = g.segment(p.segment);
+    for (const std::uint32_t end_id : {seg.from, seg.to}) {
+      const core::NodeId end(end_id);
+      const auto segs = roads_at(end);
+      const double d = core::haversine_m(p.checkpoint->point, g.coord(end));
+      if (segs.size() >= 3 && d <= kJunctionWarningM) {
+        std::set<std::string> others;
+        for (auto s2 : segs) {
+          if (s2 != p.segment.value) others.insert(g.label(core::SegmentId(s2)).empty() ? "(unnamed road)" : g.label(core::SegmentId(s2)));
+        }
+        std::string list;
+        for (const auto& o2 : others) list += (list.empty() ? "" : ", ") + o2;
+        warnings.push_back("within " + std::to_string(static_cast<int>(std::lround(d))) + " m of a junction with " + list +
+                           ": it was placed on " + (g.label(p.segment).empty() ? "(unnamed road)" : g.label(p.segment)) +
+                           "; if it controls another of these roads, move its point onto that road");
+      }
+    }
+    if (!crossed[i] && r.trucks_per_day > 0) {
+      warnings.push_back("no route of the flow crosses it: its " + std::to_string(p.checkpoint->per_day()) +
+                         "/day does not limit the figure");
+    }
     cps.push_back({{"id", p.checkpoint->id},
                    {"name", p.checkpoint->name},
                    {"road", g.label(p.segment)},
@@ -345,7 +399,9 @@ Result<Json> capacity(const Network& n, const Sites& sources, const Sites& dests
                    {"lanes", p.checkpoint->lanes},
                    {"hours", p.checkpoint->hours},
                    {"status", p.checkpoint->closed_at(n.at) ? "closed" : "open"},
-                   {"snapped_m", p.snapped_m}});
+                   {"snapped_m", std::round(p.snapped_m * 10) / 10},
+                   {"crossed_by_flow", static_cast<bool>(crossed[i])},
+                   {"warnings", warnings}});
   }
   return Json{{"trucks_per_day", r.trucks_per_day},
               {"bottleneck", cut},

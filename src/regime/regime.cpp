@@ -1,5 +1,6 @@
 #include "regime/regime.h"
 
+#include "core/goods.h"
 #include "core/geo.h"
 
 #include <toml++/toml.h>
@@ -103,6 +104,7 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
     CORRIDOR_CHECK(unique(f, g.id, *cp));
     CORRIDOR_CHECK(f.strings("hs_prefix", g.hs_prefixes));
     CORRIDOR_CHECK(f.strings("category", g.categories));
+    for (const auto& c : g.categories) CORRIDOR_CHECK(core::check_goods_category(c, f.at_table() + "category: "));
     if (g.hs_prefixes.empty() && g.categories.empty()) {
       return fail(ErrorCode::kParse, f.at_table() + "a goods rule needs 'hs_prefix' or 'category'");
     }
@@ -163,6 +165,7 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
       CORRIDOR_CHECK(unique(rf, ir.id, *cp));
       CORRIDOR_CHECK(rf.strings("hs_prefix", ir.hs_prefixes));
       CORRIDOR_CHECK(rf.strings("category", ir.categories));
+      for (const auto& c : ir.categories) CORRIDOR_CHECK(core::check_goods_category(c, rf.at_table() + "category: "));
       std::string l;
       CORRIDOR_CHECK(rf.string("lane", l, true));
       CORRIDOR_TRY(ir.lane, lane_from(l, rf.at_table()));
@@ -273,6 +276,7 @@ Result<Declaration> parse_declaration(const std::string& text, const std::string
     CORRIDOR_TRY(item.description, ir.str("description", true));
     CORRIDOR_TRY(item.hs, ir.str("hs", false));
     CORRIDOR_TRY(item.category, ir.str("category", false));
+    if (!item.category.empty()) CORRIDOR_CHECK(core::check_goods_category(item.category, name + ": " + ptr + "/category: "));
     if (item.hs.empty() && item.category.empty()) {
       return fail(ErrorCode::kParse, name + ": " + ptr + ": an item needs 'hs' (HS code) or 'category'");
     }

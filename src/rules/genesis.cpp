@@ -95,7 +95,7 @@ Result<Genesis> read_genesis(const std::string& path) {
   if (ledger_table == nullptr) return fail(ErrorCode::kParse, path + ": missing [ledger] (name, created, admit)");
   core::Fields l(*ledger_table, path);
   CORRIDOR_CHECK(l.string("name", g.name, true));
-  CORRIDOR_CHECK(l.string("created", created, true));
+  CORRIDOR_CHECK(l.date_text("created", created, true));
   CORRIDOR_CHECK(l.strings("admit", g.admit));
   CORRIDOR_CHECK(l.string("places", places));
   CORRIDOR_CHECK(l.string("sequencer", g.sequencer));

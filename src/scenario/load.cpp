@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/csv.h"
+#include "core/suggest.h"
 #include "core/toml_fields.h"
 #include "net/import.h"
 #include "route/landmarks.h"
@@ -59,7 +60,7 @@ std::vector<std::string> split_list(const std::string& s) {
 
 Result<Day> day_field(Fields& f, const char* key, bool required, Day& out) {
   std::string text;
-  CORRIDOR_CHECK(f.string(key, text, required));
+  CORRIDOR_CHECK(f.date_text(key, text, required));
   if (text.empty()) return out;
   CORRIDOR_TRY(out, supply::parse_day(text, f.at_table() + "'" + key + "'"));
   return out;
@@ -98,7 +99,12 @@ struct Loader {
     if (display.empty()) display = s.name_columns.front();
     if (!display_override.empty()) display = display_override;
     if (std::find(s.name_columns.begin(), s.name_columns.end(), display) == s.name_columns.end()) {
-      return fail(ErrorCode::kParse, f.at_table() + "display '" + display + "' is not one of the name columns");
+      const std::string allowed = " (the places' name columns: " + core::word_list(s.name_columns) + ")" +
+                                  core::did_you_mean(display, s.name_columns);
+      if (!display_override.empty()) {  // the option's value, not the file, is wrong
+        return fail(ErrorCode::kInvalidArgument, "--display-name '" + display + "' is not a name column" + allowed);
+      }
+      return fail(ErrorCode::kParse, f.at_table() + "display '" + display + "' is not one of the name columns" + allowed);
     }
     s.display = display;
     CORRIDOR_TRY(const core::CsvTable csv, core::read_csv(resolve(path)));

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/suggest.h"
 #include "access/critical.h"
 #include "access/reach.h"
 #include "route/plan.h"
@@ -321,7 +322,10 @@ struct Engine {
 
   Result<RunResult> go() {
     if (!o.trust.empty() && !s.parties.contains(o.trust)) {
-      return fail(ErrorCode::kNotFound, "--trust: unknown party '" + o.trust + "' (the scenario's [parties] lists them)");
+      std::vector<std::string> parties;
+      for (const auto& [id, p] : s.parties) parties.push_back(id);
+      return fail(ErrorCode::kInvalidArgument, "--trust '" + o.trust + "' is not a party of this scenario (its [parties]: " +
+                                                   core::word_list(parties) + ")" + core::did_you_mean(o.trust, parties));
     }
     for (const auto& l : sources) {
       if (!l.end) return fail(ErrorCode::kSnapFailed, "source " + l.place.id + " (" + l.place.origin + "): " + l.snap_error);

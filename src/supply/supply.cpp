@@ -1,5 +1,7 @@
 #include "supply/supply.h"
 
+#include "core/goods.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -27,7 +29,16 @@ std::string day_text(Day d) { return core::format_iso8601(start_of(d)).substr(0,
 Result<Day> parse_day(const std::string& text, const std::string& where) {
   const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
   auto t = core::parse_iso8601(full, where);
-  if (!t) return fail(ErrorCode::kParse, where + ": '" + text + "' is not a date (YYYY-MM-DD)");
+  if (!t) {
+    const std::string prefix = where.ends_with(": ") ? where : where + ": ";
+    // 01/05/2023: day and month cannot be told apart; say so rather than guess.
+    const bool slashed = text.size() == 10 && text[2] == '/' && text[5] == '/';
+    return fail(ErrorCode::kParse, prefix + "'" + text + "' is not a date: write YYYY-MM-DD" +
+                                       (slashed ? " (" + text.substr(6) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2) +
+                                                      " or " + text.substr(6) + "-" + text.substr(0, 2) + "-" +
+                                                      text.substr(3, 2) + "?)"
+                                                : std::string()));
+  }
   return day_of(*t);
 }
 
@@ -55,7 +66,6 @@ const Commodity* CommodityTable::by_hs(std::string_view hs) const {
 }
 
 namespace {
-const std::set<std::string> kCategories{"food", "water", "medical", "fuel", "hygiene", "shelter", "other"};
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -96,10 +106,7 @@ Result<CommodityTable> commodities_from(const core::CsvTable& t) {
     c.source = core::csv_string(t, r, "source");
     if (c.id.empty()) return fail(ErrorCode::kParse, t.where(r, "id") + "a commodity needs an id");
     if (out.find(c.id) != nullptr) return fail(ErrorCode::kParse, t.where(r, "id") + "duplicate commodity '" + c.id + "'");
-    if (!kCategories.contains(c.category)) {
-      return fail(ErrorCode::kParse, t.where(r, "category") + "'" + c.category +
-                                         "' is not a category (food, water, medical, fuel, hygiene, shelter, other)");
-    }
+    CORRIDOR_CHECK(core::check_goods_category(c.category, t.where(r, "category")));
     CORRIDOR_TRY(c.kcal_per_kg, core::csv_double(t, r, "kcal_per_kg"));
     if (!(c.kcal_per_kg >= 0) || c.kcal_per_kg > 9500) {
       return fail(ErrorCode::kParse, t.where(r, "kcal_per_kg") + "must be between 0 and 9,500 (pure fat is about 9,000)");
@@ -205,13 +212,9 @@ Result<DailyNeed> daily_need(const NeedsProfile& p, const Population& pop, const
   return d;
 }
 
-Result<std::vector<Settlement>> read_settlements(const std::string& path) {
+Result<std::vector<Settlement>> read_settlements(const std::string& path, std::vector<std::string>* no_count) {
   CORRIDOR_TRY(const core::CsvTable t, core::read_csv(path));
-  std::vector<std::string> known{"id", "name", "lat", "lon", "population", "names"};
-  for (const auto& h : t.header) {
-    if (h.rfind("pop_", 0) == 0 && h.size() > 4) known.push_back(h);
-  }
-  CORRIDOR_CHECK(t.check_columns({"id", "population"}, known));
+  CORRIDOR_TRY(const core::PlaceColumns pc, core::place_columns(t, {"id"}, /*need_population=*/true));
   std::vector<Settlement> out;
   std::set<std::string> ids;
   for (const auto& r : t.rows) {
@@ -220,11 +223,15 @@ Result<std::vector<Settlement>> read_settlements(const std::string& path) {
     st.id = core::csv_string(t, r, "id");
     if (st.id.empty()) return fail(ErrorCode::kParse, t.where(r, "id") + "a settlement needs an id");
     if (!ids.insert(st.id).second) return fail(ErrorCode::kParse, t.where(r, "id") + "duplicate settlement '" + st.id + "'");
-    st.name = t.column("name") ? core::csv_string(t, r, "name") : st.id;
-    CORRIDOR_TRY(st.population.total, core::csv_int(t, r, "population"));
-    if (st.population.total < 0) return fail(ErrorCode::kParse, t.where(r, "population") + "negative population");
-    for (const auto& h : t.header) {
-      if (h.rfind("pop_", 0) != 0 || core::csv_string(t, r, h).empty()) continue;
+    const auto names = pc.row_names(t, r);
+    st.name = names.empty() ? st.id : names.front();
+    if (no_count != nullptr && core::csv_string(t, r, pc.population).empty()) {
+      no_count->push_back(st.id + " (" + st.origin + ")");
+      continue;
+    }
+    CORRIDOR_TRY(st.population.total, core::csv_population(t, r, pc.population));
+    for (const auto& h : pc.groups) {
+      if (core::csv_string(t, r, h).empty()) continue;
       CORRIDOR_TRY(const std::int64_t n, core::csv_int(t, r, h));
       if (n < 0) return fail(ErrorCode::kParse, t.where(r, h) + "negative population");
       st.population.groups[h.substr(4)] = n;

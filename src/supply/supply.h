@@ -38,7 +38,7 @@ enum class FlowKind : std::uint8_t { kOpening, kDelivery, kCount };
 // ---- commodities ---------------------------------------------------------------------------------
 
 struct Commodity {
-  std::string id, name, category;  // category: food, water, medical, fuel, other
+  std::string id, name, category;  // category: one of core::goods_categories()
   double kcal_per_kg = 0;
   std::vector<std::string> hs_prefixes;
   std::string source;  // where the kcal figure comes from
@@ -111,7 +111,10 @@ struct Settlement {
   Population population;
   std::string origin;
 };
-[[nodiscard]] core::Result<std::vector<Settlement>> read_settlements(const std::string& path);
+// A row whose population cell is empty (a count no source gave) is left out of the figures: its id
+// and line go to `no_count`; without `no_count` such a row is an error.
+[[nodiscard]] core::Result<std::vector<Settlement>> read_settlements(const std::string& path,
+                                                                     std::vector<std::string>* no_count = nullptr);
 
 // Opening stocks and reported stock counts: CSV place,date,kind(opening|count),commodity,tonnes[,note].
 struct StockEntry {

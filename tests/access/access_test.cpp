@@ -97,7 +97,12 @@ TEST(Reach, PlaceFarFromAnyRoadIsReportedNotDropped) {
   ASSERT_EQ(r.places.size(), 1u);
   EXPECT_FALSE(r.places[0].reachable);
   EXPECT_NE(r.places[0].reason.find("no road within"), std::string::npos);
-  EXPECT_EQ(r.cut_off_population, 50);
+  // Unlocated, not cut off: a mistyped coordinate must not inflate the figure (it counted 50 here).
+  EXPECT_FALSE(r.places[0].located);
+  EXPECT_EQ(r.cut_off_population, 0);
+  EXPECT_EQ(r.total_population, 0);
+  EXPECT_EQ(r.unlocated, 1u);
+  EXPECT_EQ(r.unlocated_population, 50);
 }
 
 struct Cuts {

@@ -356,6 +356,100 @@ class Access(unittest.TestCase):
         text = corridor("critical", self.graph, "--sources", self.sources, "--places", self.places).stdout
         self.assertIn("the only land route", text)
 
+    def side_graph(self):
+        """The valley with a side lane joining the valley road half-way (at 40.02,46.15)."""
+        graph = os.path.join(self.tmp, "valley_side.cgraph")
+        if not os.path.exists(graph):
+            roads = dict(self.ROADS)
+            roads["features"] = self.ROADS["features"] + [
+                {"type": "Feature", "properties": {"id": "side", "name": "Side lane", "highway": "residential"},
+                 "geometry": {"type": "LineString", "coordinates": [[46.15, 40.02], [46.17, 40.06]]}}]
+            src = self.write("valley_side.geojson", json.dumps(roads))
+            self.assertEqual(corridor("import", src, "-o", graph).returncode, 0)
+        return graph
+
+    def test_unlocated_places_and_unknown_populations_are_not_cut_off_and_snaps_are_reported(self):
+        places = self.write("typo.csv", "id,name,lat,lon,population\nvalley,Valley village,40.04,46.20,500\n"
+                                        "typo,Typo,10,10,100\nnocount,No count,40.0,46.05,\n")
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", places, "--close", "way:valley", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        by_id = {p["id"]: p for p in j["places"]}
+        # A coordinate typed wrong is unlocated, in neither figure (it was "100 of 100 people cut off").
+        self.assertFalse(by_id["typo"]["located"])
+        self.assertEqual(j["cut_off_population"], 500)
+        self.assertEqual(j["total_population"], 500)
+        self.assertEqual((j["unlocated"], j["unlocated_population"]), (1, 100))
+        # No count is no count: null, not a zero, and said.
+        self.assertIsNone(by_id["nocount"]["population"])
+        self.assertEqual(j["population_unknown"], 1)
+        # Where each place was put on the network, and how far from its point.
+        self.assertEqual(by_id["nocount"]["snapped_to"], "Plain road")
+        self.assertLess(by_id["nocount"]["snapped_m"], 1)
+        text = corridor("reach", self.graph, "--sources", self.sources, "--places", places, "--close", "way:valley").stdout
+        self.assertIn("UNLOCATED  Typo (100)", text)
+        self.assertIn("500 of 500 people cut off; 1 places (100 people) not on the network", text)
+        self.assertIn("No count (population unknown)", text)
+
+    def test_a_checkpoint_by_a_junction_or_off_the_flow_is_warned_about(self):
+        graph = self.side_graph()
+        cps = self.write("cp_junction.csv", "id,name,lat,lon,vehicles_per_hour,hours,lanes,status\n"
+                                            "gate,Gate,40.0201,46.1502,10,24h,1,open\n"
+                                            "lane,Lane gate,40.05,46.166,1,24h,1,open\n")
+        r = corridor("capacity", graph, "--sources", self.sources, "--to", "40.04,46.20", "--checkpoints", cps, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        by_id = {c["id"]: c for c in json.loads(r.stdout)["checkpoints"]}
+        self.assertTrue(any("of a junction with Side lane" in w for w in by_id["gate"]["warnings"]), by_id["gate"])
+        self.assertTrue(by_id["gate"]["crossed_by_flow"])
+        self.assertFalse(by_id["lane"]["crossed_by_flow"])
+        self.assertEqual(by_id["lane"]["road"], "Side lane")
+        self.assertTrue(any("no route of the flow crosses it" in w for w in by_id["lane"]["warnings"]), by_id["lane"])
+        r = corridor("capacity", graph, "--sources", self.sources, "--to", "40.04,46.20", "--checkpoints", cps)
+        self.assertIn("corridor: warning: checkpoint lane: no route of the flow crosses it", r.stderr)
+
+    def test_a_road_in_several_pieces_is_listed_piece_by_piece_and_top_is_a_count(self):
+        graph = self.side_graph()
+        places = self.write("side.csv", "id,name,lat,lon,population\nvalley,Valley village,40.04,46.20,500\n"
+                                        "side,Side,40.06,46.17,50\n")
+        text = corridor("critical", graph, "--sources", self.sources, "--places", places).stdout
+        lines = [l for l in text.splitlines() if l.startswith("  Valley road")]
+        # The valley road is two pieces (the side lane joins it): each once, told apart by its nodes.
+        self.assertEqual(len(lines), 2, text)
+        self.assertEqual(len(set(lines)), 2, text)
+        self.assertTrue(all(" between node " in l for l in lines), text)
+        self.assertIn("550 people", lines[0])
+        self.assertIn("500 people", lines[1])
+        self.assertNotIn("Side lane (way 4) between", text)  # one piece: no nodes needed
+        # --top is a count from 1: exactly 1 lists one road; 0 and -1 are refused with the range.
+        one = corridor("critical", graph, "--sources", self.sources, "--places", places, "--top", "1").stdout
+        self.assertEqual(len([l for l in one.split("Junctions")[0].splitlines() if l.startswith("  ")]), 1, one)
+        for bad in ("0", "-1"):
+            r = corridor("critical", graph, "--sources", self.sources, "--places", places, "--top", bad)
+            self.assertEqual(r.returncode, EXIT_INVALID, r.stdout)
+            self.assertIn(f"--top: {bad} is out of range: 1 to 1000000", r.stderr)
+
+    def test_option_errors_name_the_option_suggest_and_honour_json(self):
+        r = corridor("critical", self.graph, "--sources", self.sources, "--places", self.places, "--topp", "3")
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("corridor critical: unknown option --topp (did you mean --top?)", r.stderr)
+        r = corridor("critical", self.graph, "--sources", self.sources, "--places", self.places, "--topp", "3", "--json")
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        err = json.loads(r.stdout)["error"]
+        self.assertEqual(err["code"], "invalid_argument")
+        self.assertIn("did you mean --top?", err["message"])
+        r = corridor("critcal", self.graph)
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("unknown command 'critcal' (did you mean corridor critical?)", r.stderr)
+        r = corridor("route", self.graph, "--from", "40,46", "--to", "40.04,46.2", "--snap-limit", "-5")
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("--snap-limit: -5 is out of range: 0.001 to 1000000 metres", r.stderr)
+        self.assertLess(len(r.stderr), 300, "a 309-digit bound again?")
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", self.places, "--max-time", "soon",
+                     "--json")
+        self.assertEqual(json.loads(r.stdout)["error"]["message"].count("'soon' is not a number"), 1)
+        self.assertEqual(corridor("--version").returncode, 0)
+        self.assertEqual(corridor("critical", "--help").returncode, 0)
+
     def test_capacity_with_a_checkpoint(self):
         cps = self.write("cp.toml", '[[checkpoint]]\nid = "v"\nname = "Valley gate"\nlat = 40.02\nlon = 46.15\n'
                                     'vehicles_per_hour = 5\nhours = "08:00-18:00"\nlanes = 2\nstatus = "open"\n')

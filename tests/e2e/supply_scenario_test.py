@@ -4,6 +4,7 @@ run` (the bundled Lachin/Aghdam case: JSON, text summary, self-contained HTML re
 
 usage: supply_scenario_test.py CORRIDOR DATA_DIR TESTS_DIR
 """
+import csv
 import json
 import os
 import re
@@ -130,6 +131,48 @@ class Supply(unittest.TestCase):
         # On 07-06, 5.838 Mkcal left at 0.35 a day net: 16 whole days more, so it runs out on 07-22.
         self.assertEqual(p["town_a"]["projection"][0]["runs_out"], "2023-07-22")
 
+    def test_one_places_format_for_every_command(self):
+        """The scenario's places table (name_* columns, population_2023, sources and notes) is read by
+        supply status, reach and critical alike, with every name kept."""
+        places = os.path.join(DATA, "scenarios", "karabakh-2023", "places.csv")
+        base = ["--store", self.db, "--needs", os.path.join(self.fixture, "needs.toml"),
+                "--commodities", os.path.join(self.fixture, "commodities.csv"), "--from", "2023-07-01",
+                "--to", "2023-07-02", "--json"]
+        r = corridor("supply", "status", *base, "--places", places)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        by_id = {s["id"]: s for s in out["settlements"]}
+        with open(places, encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        # Rows with a count are figured; rows whose count no source gave are listed, not counted as 0.
+        self.assertEqual(set(by_id), {row["id"] for row in rows if row["population_2023"]})
+        unknown = [row["id"] for row in rows if not row["population_2023"]]
+        self.assertTrue(unknown)
+        self.assertEqual([u.split(" ")[0] for u in out["settlements_without_population"]], unknown)
+        first = rows[0]
+        self.assertEqual(by_id[first["id"]]["population"], int(first["population_2023"]))
+        self.assertEqual(by_id[first["id"]]["name"], first["name_hy_usage"])  # the first name column
+        # The same file for the access commands (the Lachin extract is not bundled: a tiny graph will do).
+        roads = self.write("r.geojson", json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "a", "highway": "primary"},
+             "geometry": {"type": "LineString", "coordinates": [[46.4, 39.5], [46.75, 39.82], [46.8, 40.2]]}}]}))
+        graph = os.path.join(self.tmp, "r.cgraph")
+        self.assertEqual(corridor("import", roads, "-o", graph).returncode, 0)
+        r = corridor("reach", graph, "--sources", "39.5,46.4", "--places", places, "--snap-limit", "1000000", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        names = {p["id"]: p.get("names") for p in json.loads(r.stdout)["places"]}
+        self.assertIn(first["name_az_usage"], names[first["id"]])
+        # What is not in the format is named, with the format; two population columns need a choice.
+        odd = self.write("odd.csv", "id,lat,lon,population,colour\nx,39.8,46.7,10,red\n")
+        r = corridor("supply", "status", *base, "--places", odd)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("odd.csv:1: unknown column 'colour' (a places table has id, lat, lon, name and name_* columns",
+                      json.loads(r.stdout)["error"]["message"])
+        two = self.write("two.csv", "id,lat,lon,population_2015,population_2023\nx,39.8,46.7,10,12\n")
+        r = corridor("reach", graph, "--sources", "39.5,46.4", "--places", two)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("population_2015, population_2023: which is the population?", r.stderr)
+
     def test_bad_input(self):
         base = ["--store", self.db, "--needs", os.path.join(self.fixture, "needs.toml"),
                 "--commodities", os.path.join(self.fixture, "commodities.csv")]
@@ -234,9 +277,18 @@ class Scenario(unittest.TestCase):
         self.assertTrue(all(f["properties"]["drawn"] in ("waypoints", "derived", "schematic", "assumed") for f in features))
 
     def test_bad_arguments(self):
+        # An option's value outside its list is a usage error (2) like any other, whatever the option;
+        # the message lists the values and the nearest.
         r = corridor("scenario", "run", self.case, "--trust", "nobody")
-        self.assertEqual(r.returncode, EXIT_NOT_FOUND)
-        self.assertIn("nobody", r.stderr)
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("--trust 'nobody' is not a party of this scenario (its [parties]: ", r.stderr)
+        r = corridor("scenario", "run", self.case, "--trust", "az_gv")
+        self.assertIn("(did you mean az_gov?)", r.stderr)
+        r = corridor("scenario", "run", self.case, "--display-name", "name_ru")
+        self.assertEqual(r.returncode, EXIT_INVALID, r.stderr)
+        self.assertIn("--display-name 'name_ru' is not a name column (the places' name columns: name_en, "
+                      "name_hy_usage, name_az_usage)", r.stderr)
+        self.assertNotIn("scenario.toml:", r.stderr)  # the option is wrong, not the file
         r = corridor("scenario", "run", self.case, "--day", "2030-01-01", "--html", os.path.join(self.tmp, "x.html"))
         self.assertEqual(r.returncode, EXIT_INVALID)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "x.html")))

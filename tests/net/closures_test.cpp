@@ -51,6 +51,27 @@ TEST(ClosureSpec, RejectsMalformedSpecsNamingThem) {
   }
 }
 
+TEST(ClosureSpec, NamesTheRealMistakeNotAMissingRoad) {
+  // A closed bracket and a mistyped direction on a name were taken as part of the name ("matches
+  // no road"); each now says what is wrong.
+  for (const auto& [spec, why] : std::vector<std::pair<std::string, std::string>>{
+           {"name:X[2023-04-23,2023-04-24]", "ends with ')'"},
+           {"way:7[2023-04-23,]", "ends with ')'"},
+           {"name:Valley road@sideways", "unknown direction '@sideways'"},
+           {"ref:M12@Forwards", "unknown direction '@Forwards'"}}) {
+    const auto r = parse_closure_spec(spec);
+    ASSERT_FALSE(r) << spec;
+    EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+  }
+  // What a name may hold: '@' inside it, a bracket without a window.
+  for (const char* ok : {"name:Café @ Bridge", "name:Road @ 5", "name:Route [old]"}) {
+    const auto r = parse_closure_spec(ok);
+    ASSERT_TRUE(r) << ok << ": " << r.error().message;
+    EXPECT_EQ(r->value, std::string(ok).substr(5));
+  }
+}
+
 TEST(ClosureSpec, ReadsPolygonFilesAndReportsBadOnes) {
   const auto dir = std::filesystem::temp_directory_path() / ("corridor_poly_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

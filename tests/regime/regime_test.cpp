@@ -127,18 +127,25 @@ TEST(Regime, BadRegimeFilesNameFileAndLine) {
   const std::string cp = "[checkpoint]\nid = \"x\"\noperator = \"o\"\nlat = 1.0\nlon = 2.0\n";
   EXPECT_NE(err(cp + "colour = \"red\"\n").find("r.toml:6: unknown field 'colour'"), std::string::npos);
   EXPECT_NE(err(cp + "lanes = \"two\"\n").find("r.toml:6: 'lanes' must be a whole number"), std::string::npos);
-  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"a\"]\naction = \"allowed\"\n[[goods]]\nid = \"G\"\n"
-                     "category = [\"b\"]\naction = \"allowed\"\n").find("r.toml:10: duplicate rule id 'G'"),
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"food\"]\naction = \"allowed\"\n[[goods]]\nid = \"G\"\n"
+                     "category = [\"water\"]\naction = \"allowed\"\n").find("r.toml:10: duplicate rule id 'G'"),
             std::string::npos);
-  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"a\"]\naction = \"maybe\"\n").find("action 'maybe'"),
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"food\"]\naction = \"maybe\"\n").find("action 'maybe'"),
             std::string::npos);
-  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"a\"]\naction = \"restricted\"\n").find("permit_from"),
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"food\"]\naction = \"restricted\"\n").find("permit_from"),
             std::string::npos);
   EXPECT_NE(err(cp + "[inspection]\nid = \"I\"\nrandom_rate = 1.5\n").find("share"), std::string::npos);
   EXPECT_NE(err("[checkpoint\nid=1").find("r.toml:1:"), std::string::npos);
   EXPECT_NE(err("[checkpoint]\nid = \"x\"\noperator = \"o\"\nlat = 91.0\nlon = 2.0\n").find("out of range"),
             std::string::npos);
   EXPECT_NE(err(cp + "[surprise]\n").find("unknown section 'surprise'"), std::string::npos);
+  // One vocabulary of goods: a rule for a category nobody declares would never apply.
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"medical\"]\naction = \"allowed\"\n")
+                .find("r.toml:6: category: 'medical' is not a goods category (food, water, medicine, fuel, hygiene, "
+                      "shelter, other) (did you mean medicine?)"),
+            std::string::npos);
+  EXPECT_NE(err(cp + "[[goods]]\nid = \"G\"\ncategory = [\"fod\"]\naction = \"allowed\"\n").find("(did you mean food?)"),
+            std::string::npos);
 }
 
 TEST(Regime, BadDeclarationsNameTheJsonPointer) {
@@ -154,6 +161,10 @@ TEST(Regime, BadDeclarationsNameTheJsonPointer) {
   EXPECT_NE(err(declaration(kFlour, R"(,"permits":[{"item":5,"from":"x"}])")).find("/permits/0/item"),
             std::string::npos);
   EXPECT_NE(err("{\n\"id\": \n}").find("d.json:3:"), std::string::npos);
+  // Insulin declared "medical" took the green lane past rule I-MEDICINE (written for "medicine").
+  EXPECT_NE(err(declaration(R"([{"description":"insulin","hs":"300431","category":"medical","quantity":50,"unit":"kg","net_kg":50}])"))
+                .find("d.json: /items/0/category: 'medical' is not a goods category"),
+            std::string::npos);
   auto bad_time = declaration(kFlour);
   bad_time.replace(bad_time.find("2023-07-03T08:00Z"), 17, "next tuesday");
   EXPECT_NE(err(bad_time).find("/planned_arrival"), std::string::npos);

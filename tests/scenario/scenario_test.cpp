@@ -4,15 +4,18 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
 #include "access/critical.h"
 #include "access/reach.h"
 #include "net/closures.h"
+#include "regime/regime.h"
 #include "route/plan.h"
 #include "scenario/report.h"
 #include "scenario/scenario.h"
+#include "supply/supply.h"
 
 namespace corridor::scenario {
 namespace {
@@ -276,15 +279,102 @@ TEST(Fixture, CoverageAndDaysOfSupplyByHand) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
 }
 
-TEST(Fixture, AConvoyReroutesAroundAClosedCheckpointUnlessItMustCrossIt) {
-  // The fixture with the mountain road open and a second convoy that names the checkpoint.
-  const fs::path dir = fs::temp_directory_path() / ("corridor_fixture_" + std::to_string(::getpid()));
+// Every bundled regime, the commodity table and every bundled scenario speak one vocabulary of goods:
+// each category a regime rule names is one some commodity has, so that the rule can apply.
+TEST(Bundled, RegimesCommoditiesAndScenariosAgreeOnGoodsCategories) {
+  const fs::path data = CORRIDOR_DATA_DIR;
+  auto table = supply::read_commodities((data / "supply" / "commodities.csv").string());
+  ASSERT_TRUE(table) << table.error().message;
+  std::set<std::string> used;
+  for (const auto& c : table->items) used.insert(c.category);
+  std::vector<fs::path> regimes;
+  for (const auto& e : fs::recursive_directory_iterator(data)) {
+    const std::string n = e.path().filename().string();
+    if (e.path().extension() == ".toml" && (e.path().parent_path().filename() == "regimes" || n.rfind("regime", 0) == 0)) {
+      regimes.push_back(e.path());
+    }
+  }
+  ASSERT_GE(regimes.size(), 2u);
+  for (const auto& p : regimes) {
+    auto r = regime::read_regime(p.string());
+    ASSERT_TRUE(r) << p << ": " << r.error().message;
+    std::vector<std::string> named;
+    for (const auto& g : r->goods) named.insert(named.end(), g.categories.begin(), g.categories.end());
+    for (const auto& i : r->inspection) named.insert(named.end(), i.categories.begin(), i.categories.end());
+    for (const auto& c : named) EXPECT_TRUE(used.contains(c)) << p << ": category '" << c << "' has no commodity";
+  }
+  for (const auto& e : fs::directory_iterator(data / "scenarios")) {
+    auto s = load_scenario((e.path() / "scenario.toml").string());
+    EXPECT_TRUE(s) << e.path() << ": " << s.error().message;
+  }
+}
+
+// A copy of the fixture (and the supply tables it refers to) in a folder of its own, to change.
+fs::path copy_fixture(const std::string& tag) {
+  const fs::path dir = fs::temp_directory_path() / ("corridor_" + tag + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "scenario" / "fixture");
   fs::create_directories(dir / "supply");
   const fs::path src = fs::path(kFixture).parent_path();
   for (const auto& e : fs::directory_iterator(src)) fs::copy(e.path(), dir / "scenario" / "fixture" / e.path().filename());
   fs::copy(src.parent_path().parent_path() / "supply" / "fixture", dir / "supply" / "fixture");
+  return dir;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(Fixture, TomlDatesAreDatesAndABadDateSaysWhatToWrite) {
+  const fs::path dir = copy_fixture("dates");
+  const fs::path toml = dir / "scenario" / "fixture" / "scenario.toml";
+  const std::string text = slurp(toml);
+  auto strings = load_scenario(toml.string());
+  ASSERT_TRUE(strings) << strings.error().message;
+  // start = "2023-01-01" -> start = 2023-01-01 (TOML's own date), everywhere a date is read.
+  const std::string native = std::regex_replace(text, std::regex(R"re(= "(\d{4}-\d{2}-\d{2})")re"), "= $1");
+  ASSERT_NE(native, text);
+  std::ofstream(toml, std::ios::trunc) << native;
+  auto dates = load_scenario(toml.string());
+  ASSERT_TRUE(dates) << dates.error().message;
+  EXPECT_EQ(dates->start, strings->start);
+  EXPECT_EQ(dates->end, strings->end);
+  auto a = run(*strings, {});
+  auto b = run(*dates, {});
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->days.size(), b->days.size());
+  for (std::size_t i = 0; i < a->days.size(); ++i) EXPECT_EQ(a->days[i].cut_off_population, b->days[i].cut_off_population);
+  // A date-time needs its time zone; a number is no date.
+  std::ofstream(toml, std::ios::trunc) << std::regex_replace(native, std::regex(R"(start = 2023-01-01\n)"),
+                                                             "start = 2023-01-01T06:00:00\n", std::regex_constants::format_first_only);
+  auto local = load_scenario(toml.string());
+  ASSERT_FALSE(local);
+  EXPECT_NE(local.error().message.find("has no time zone"), std::string::npos) << local.error().message;
+  std::ofstream(toml, std::ios::trunc) << std::regex_replace(native, std::regex(R"(start = 2023-01-01\n)"), "start = 20230101\n",
+                                                             std::regex_constants::format_first_only);
+  auto number = load_scenario(toml.string());
+  ASSERT_FALSE(number);
+  EXPECT_NE(number.error().message.find("'start' must be a date"), std::string::npos) << number.error().message;
+  // A claim dated the way a spreadsheet writes it: the line, the column, and both readings.
+  std::ofstream(toml, std::ios::trunc) << text;
+  const fs::path claims = dir / "scenario" / "fixture" / "claims.csv";
+  std::string c = slurp(claims);
+  c.replace(c.find("2023-01-01"), 10, "01/05/2023");
+  std::ofstream(claims, std::ios::trunc) << c;
+  auto slashed = load_scenario(toml.string());
+  fs::remove_all(dir);
+  ASSERT_FALSE(slashed);
+  EXPECT_NE(slashed.error().message.find("claims.csv:2: column 'from': '01/05/2023' is not a date: write YYYY-MM-DD "
+                                         "(2023-05-01 or 2023-01-05?)"),
+            std::string::npos)
+      << slashed.error().message;
+}
+
+TEST(Fixture, AConvoyReroutesAroundAClosedCheckpointUnlessItMustCrossIt) {
+  // The fixture with the mountain road open and a second convoy that names the checkpoint.
+  const fs::path dir = copy_fixture("fixture");
+  const fs::path src = fs::path(kFixture).parent_path();
   {
     std::ifstream in(src / "claims.csv");
     std::string header, line, kept;
