@@ -198,13 +198,18 @@ struct Reader {
     if (!j[key].is_string()) return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": must be a string");
     return j[key].get<std::string>();
   }
-  Result<double> num(const char* key, bool required, double fallback = 0) const {
+  // A number from 0 to `max`: every quantity has a bound, so that no sum of them overflows into
+  // infinity or a figure no consignment could carry.
+  Result<double> num(const char* key, bool required, double fallback = 0, double max = 1e9) const {
     if (!j.contains(key)) {
       if (required) return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": missing");
       return fallback;
     }
-    if (!j[key].is_number() || !std::isfinite(j[key].get<double>()) || j[key].get<double>() < 0) {
-      return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": must be a number, 0 or more");
+    if (!j[key].is_number() || !std::isfinite(j[key].get<double>()) || j[key].get<double>() < 0 ||
+        j[key].get<double>() > max) {
+      std::ostringstream range;
+      range << max;
+      return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": must be a number from 0 to " + range.str());
     }
     return j[key].get<double>();
   }
@@ -282,9 +287,9 @@ Result<Declaration> parse_declaration(const std::string& text, const std::string
     }
     CORRIDOR_TRY(item.quantity, ir.num("quantity", true));
     CORRIDOR_TRY(item.unit, ir.str("unit", true));
-    CORRIDOR_TRY(item.net_kg, ir.num("net_kg", true));
+    CORRIDOR_TRY(item.net_kg, ir.num("net_kg", true, 0, 1e7));  // 10,000 t: more than a convoy of 400 trucks
     if (it.contains("kcal_per_kg")) {
-      CORRIDOR_TRY(item.kcal_per_kg, ir.num("kcal_per_kg", true));
+      CORRIDOR_TRY(item.kcal_per_kg, ir.num("kcal_per_kg", true, 0, 9500));  // pure fat is about 9,000
     }
     d.items.push_back(std::move(item));
   }

@@ -161,6 +161,18 @@ TEST(Regime, BadDeclarationsNameTheJsonPointer) {
   EXPECT_NE(err(declaration(kFlour, R"(,"permits":[{"item":5,"from":"x"}])")).find("/permits/0/item"),
             std::string::npos);
   EXPECT_NE(err("{\n\"id\": \n}").find("d.json:3:"), std::string::npos);
+  // Every quantity is bounded: exactly at the bound is accepted, beyond it refused.
+  EXPECT_NE(err(declaration(R"([{"description":"x","category":"food","quantity":1e300,"unit":"kg","net_kg":1}])"))
+                .find("/items/0/quantity: must be a number from 0 to 1e+09"),
+            std::string::npos);
+  EXPECT_NE(err(declaration(R"([{"description":"x","category":"food","quantity":1,"unit":"kg","net_kg":10000001}])"))
+                .find("/items/0/net_kg"),
+            std::string::npos);
+  EXPECT_NE(err(declaration(R"([{"description":"x","category":"food","quantity":1,"unit":"kg","net_kg":1,"kcal_per_kg":9501}])"))
+                .find("/items/0/kcal_per_kg"),
+            std::string::npos);
+  EXPECT_TRUE(parse_declaration(
+      declaration(R"([{"description":"x","category":"food","quantity":1e9,"unit":"kg","net_kg":1e7,"kcal_per_kg":9500}])"), "d.json"));
   // Insulin declared "medical" took the green lane past rule I-MEDICINE (written for "medicine").
   EXPECT_NE(err(declaration(R"([{"description":"insulin","hs":"300431","category":"medical","quantity":50,"unit":"kg","net_kg":50}])"))
                 .find("d.json: /items/0/category: 'medical' is not a goods category"),

@@ -1,0 +1,45 @@
+// The scenario reader on arbitrary bytes in place of one of the fixture's files (tests/scenario/
+// fixture): the first byte chooses the scenario TOML, the claims CSV or the places CSV; the others
+// stay valid. Either an error, or a scenario whose days run in order and whose places and claims
+// keep their bounds; a run of it must not crash either.
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/input.h"
+#include "file_input.h"
+#include "scenario/scenario.h"
+
+namespace fs = std::filesystem;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  // A copy of the fixture, once per process; each input replaces one file and puts it back after.
+  static const fs::path dir = [] {
+    const fs::path d = fs::path(corridor::fuzz::write_input("stamp", nullptr, 0)).parent_path() / "tests";
+    fs::remove_all(d);
+    fs::create_directories(d / "scenario");
+    fs::copy(fs::path(CORRIDOR_TESTS_DIR) / "scenario" / "fixture", d / "scenario" / "fixture", fs::copy_options::recursive);
+    fs::create_directories(d / "supply");
+    fs::copy(fs::path(CORRIDOR_TESTS_DIR) / "supply" / "fixture", d / "supply" / "fixture", fs::copy_options::recursive);
+    return d / "scenario" / "fixture";
+  }();
+  static const char* kFiles[] = {"scenario.toml", "claims.csv", "places.csv"};
+  const fs::path target = dir / kFiles[data[0] % 3];
+  const fs::path saved = target.string() + ".orig";
+  if (!fs::exists(saved)) fs::copy_file(target, saved);
+  std::ofstream(target, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
+  auto s = corridor::scenario::load_scenario((dir / "scenario.toml").string());
+  if (s) {
+    if (s->end < s->start) __builtin_trap();
+    for (const auto& p : s->places) {
+      if (p.population < 0 || p.population > corridor::core::kMaxPopulation) __builtin_trap();
+    }
+    // A short run only: the horizon is the input's to choose, the time is the fuzzer's.
+    if (s->end - s->start <= 31) (void)corridor::scenario::run(*s, {});
+  }
+  fs::copy_file(saved, target, fs::copy_options::overwrite_existing);
+  return 0;
+}
