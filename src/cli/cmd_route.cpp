@@ -79,7 +79,7 @@ Runner add_route(CLI::App& app) {
   cmd->add_option("--from", o->from, "start: LAT,LON or node:ID");
   cmd->add_option("--to", o->to, "destination: LAT,LON or node:ID");
   cmd->add_option("--via", o->via, "intermediate point, repeatable, in order");
-  cmd->add_option("--metric", o->metric, "time or distance")->check(CLI::IsMember({"time", "distance"}));
+  cmd->add_option("--metric", o->metric, "time or distance")->check(one_of({"time", "distance"}));
   cmd->add_option("--snap-limit", o->snap_limit, "metres: refuse points farther than this from a road")
       ->check(between(0.001, 1e6, "metres"));
   cmd->add_option("--pairs", o->pairs, "CSV of from,to pairs: one JSON line per pair");

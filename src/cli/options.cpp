@@ -63,6 +63,15 @@ CLI::Validator between(double lo, double hi, const std::string& unit) {
       number_text(lo) + ".." + number_text(hi));
 }
 
+CLI::Validator one_of(const std::vector<std::string>& words) {
+  return CLI::Validator(
+      [words](std::string& in) -> std::string {
+        if (std::find(words.begin(), words.end(), in) != words.end()) return std::string();
+        return "'" + in + "' is not one of " + core::word_list(words) + core::did_you_mean(in, words);
+      },
+      core::word_list(words));
+}
+
 int report_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
   bool json = false;

@@ -16,4 +16,7 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
 // A number from lo to hi (inclusive): "-5 is not between 0 and 100000 (metres)".
 CLI::Validator between(double lo, double hi, const std::string& unit = "");
 
+// One of `words`: "'tiem' is not one of time, distance (did you mean time?)".
+CLI::Validator one_of(const std::vector<std::string>& words);
+
 }  // namespace corridor::cli

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/input.h"
+#include "core/suggest.h"
 
 namespace corridor::net {
 
@@ -219,7 +220,8 @@ Result<ClosureSpec> parse_closure_spec(std::string_view text) {
     if (!polys) return fail(polys.error().code, "closure '" + spec.text + "': " + polys.error().message);
     spec.polygons = std::move(*polys);
   } else {
-    return bad("unknown kind '" + std::string(kind) + "'; " + kGrammar);
+    return bad("unknown kind '" + std::string(kind) + "'" +
+               core::did_you_mean(std::string(kind), {"way", "name", "ref", "node", "bbox", "polygon"}) + "; " + kGrammar);
   }
   return spec;
 }

@@ -447,6 +447,9 @@ class Access(unittest.TestCase):
         r = corridor("reach", self.graph, "--sources", self.sources, "--places", self.places, "--max-time", "soon",
                      "--json")
         self.assertEqual(json.loads(r.stdout)["error"]["message"].count("'soon' is not a number"), 1)
+        r = corridor("route", self.graph, "--from", "40,46", "--to", "40.04,46.2", "--metric", "tiem")
+        self.assertEqual(r.returncode, EXIT_INVALID)
+        self.assertIn("--metric: 'tiem' is not one of time, distance (did you mean time?)", r.stderr)
         self.assertEqual(corridor("--version").returncode, 0)
         self.assertEqual(corridor("critical", "--help").returncode, 0)
 

@@ -58,7 +58,8 @@ TEST(ClosureSpec, NamesTheRealMistakeNotAMissingRoad) {
            {"name:X[2023-04-23,2023-04-24]", "ends with ')'"},
            {"way:7[2023-04-23,]", "ends with ')'"},
            {"name:Valley road@sideways", "unknown direction '@sideways'"},
-           {"ref:M12@Forwards", "unknown direction '@Forwards'"}}) {
+           {"ref:M12@Forwards", "unknown direction '@Forwards'"},
+           {"nmae:X", "unknown kind 'nmae' (did you mean name?)"}}) {
     const auto r = parse_closure_spec(spec);
     ASSERT_FALSE(r) << spec;
     EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidArgument);
