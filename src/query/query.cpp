@@ -210,6 +210,26 @@ Json point_of(const core::LatLon& p) { return {{"type", "Point"}, {"coordinates"
 
 }  // namespace
 
+// Where a site was put on the network and how far from its point, or why it was not.
+static void add_snap(const Network& n, const access::Located& l, Json& j) {
+  if (l.end) {
+    j["snapped_m"] = std::round(l.end->snapped_m * 10) / 10;
+    j["snapped_to"] = l.end->node ? "node " + std::to_string(l.end->node->value) : n.graph->label(l.end->snap.segment);
+  }
+}
+
+// Each source as placed: what it snapped to and how far, or why it could not be placed.
+static Json sources_json(const Network& n, const Sites& sources) {
+  Json out = Json::array();
+  for (const auto& l : sources.located) {
+    Json j = {{"id", l.place.id}, {"name", l.place.name}, {"located", l.end.has_value()}};
+    add_snap(n, l, j);
+    if (!l.end) j["reason"] = l.snap_error;
+    out.push_back(j);
+  }
+  return out;
+}
+
 Json reach(const Network& n, route::Router& router, const Sites& sources, const Sites& places, double max_time_s) {
   const auto r = access::reach(*n.graph, router, sources.located, places.located, n.closures(), max_time_s);
   Json list = Json::array();
@@ -224,12 +244,7 @@ Json reach(const Network& n, route::Router& router, const Sites& sources, const 
               {"reachable", r.places[i].reachable},
               {"duration_s", r.places[i].duration_s ? Json(*r.places[i].duration_s) : Json()},
               {"source", r.places[i].source ? Json(sources.places[*r.places[i].source].id) : Json()}};
-    if (l.end) {
-      // Where the place was put on the network, and how far that is from where the file says it is.
-      j["snapped_m"] = std::round(l.end->snapped_m * 10) / 10;
-      j["snapped_to"] = l.end->node ? "node " + std::to_string(l.end->node->value)
-                                    : n.graph->label(l.end->snap.segment);
-    }
+    add_snap(n, l, j);  // where the place was put on the network, and how far from where the file says
     if (!r.places[i].reachable) j["reason"] = r.places[i].reason;
     list.push_back(j);
   }
@@ -239,6 +254,7 @@ Json reach(const Network& n, route::Router& router, const Sites& sources, const 
           {"unlocated", r.unlocated},
           {"unlocated_population", r.unlocated_population},
           {"population_unknown", r.population_unknown},
+          {"sources", sources_json(n, sources)},
           {"closures", closures_json(n)}};
 }
 
@@ -288,10 +304,12 @@ Result<Json> critical(const Network& n, const Sites& sources, const Sites& place
     Json j = {{"id", l.place.id}, {"name", l.place.name},
               {"population", l.place.population_known ? Json(l.place.population) : Json()},
               {"disjoint_routes", routes.count}, {"min_cut", cut}};
+    add_snap(n, l, j);
     if (!l.end) j["error"] = l.snap_error;
     list.push_back(j);
   }
-  return Json{{"bridges", bridges}, {"articulation_points", aps}, {"places", list}, {"closures", closures_json(n)}};
+  return Json{{"bridges", bridges},         {"articulation_points", aps}, {"places", list},
+              {"sources", sources_json(n, sources)}, {"closures", closures_json(n)}};
 }
 
 // A checkpoint placed this close to a junction may stand on another of the roads that meet there.
@@ -408,6 +426,7 @@ Result<Json> capacity(const Network& n, const Sites& sources, const Sites& dests
               {"routes", routes},
               {"other_routes_trucks_per_day", r.other_routes_trucks},
               {"checkpoints", cps},
+              {"sources", sources_json(n, sources)},
               {"closures", closures_json(n)}};
 }
 

@@ -386,6 +386,11 @@ class Access(unittest.TestCase):
         # Where each place was put on the network, and how far from its point.
         self.assertEqual(by_id["nocount"]["snapped_to"], "Plain road")
         self.assertLess(by_id["nocount"]["snapped_m"], 1)
+        # Sources too, in every access command.
+        self.assertEqual([(s["located"], s["snapped_to"]) for s in j["sources"]], [(True, "node 0")])
+        crit = json.loads(corridor("critical", self.graph, "--sources", self.sources, "--places", places, "--json").stdout)
+        self.assertEqual(len(crit["sources"]), 1)
+        self.assertIn("snapped_m", {p["id"]: p for p in crit["places"]}["valley"])
         text = corridor("reach", self.graph, "--sources", self.sources, "--places", places, "--close", "way:valley").stdout
         self.assertIn("UNLOCATED  Typo (100)", text)
         self.assertIn("500 of 500 people cut off; 1 places (100 people) not on the network", text)
