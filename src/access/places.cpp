@@ -90,6 +90,7 @@ Result<std::vector<Place>> parse_geojson_places(const std::string& text, const s
     const auto props = f.contains("properties") && f["properties"].is_object() ? f["properties"] : nlohmann::json::object();
     if (props.contains("id") && (props["id"].is_string() || props["id"].is_number_integer())) {
       p.id = props["id"].is_string() ? props["id"].get<std::string>() : std::to_string(props["id"].get<std::int64_t>());
+      if (p.id.empty()) return fail(ErrorCode::kParse, ptr + "/properties/id: empty (as in a places CSV, an id names the place)");
     } else {
       p.id = std::to_string(i + 1);
     }

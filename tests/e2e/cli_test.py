@@ -368,6 +368,15 @@ class Access(unittest.TestCase):
             self.assertEqual(corridor("import", src, "-o", graph).returncode, 0)
         return graph
 
+    def test_a_geojson_place_with_an_empty_id_is_refused_as_in_csv(self):
+        # Found by the places fuzz target: CSV refused an empty id, GeoJSON took it.
+        empty = self.write("empty_id.geojson", json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "", "population": 5},
+             "geometry": {"type": "Point", "coordinates": [46.05, 40.0]}}]}))
+        r = corridor("reach", self.graph, "--sources", self.sources, "--places", empty)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertIn("/features/0/properties/id: empty", r.stderr)
+
     def test_unlocated_places_and_unknown_populations_are_not_cut_off_and_snaps_are_reported(self):
         places = self.write("typo.csv", "id,name,lat,lon,population\nvalley,Valley village,40.04,46.20,500\n"
                                         "typo,Typo,10,10,100\nnocount,No count,40.0,46.05,\n")
