@@ -96,21 +96,16 @@ Result<std::vector<Place>> parse_geojson_places(const std::string& text, const s
     }
     // Names as in a places CSV: `name`, then every `name_*` property, then `names` (an array, or
     // one string separated by '|').
-    auto add_name = [&](const std::string& n) {
-      if (!n.empty() && std::find(p.names.begin(), p.names.end(), n) == p.names.end()) p.names.push_back(n);
-    };
-    if (props.contains("name") && props["name"].is_string()) add_name(props["name"].get<std::string>());
+    if (props.contains("name") && props["name"].is_string()) core::add_place_name(p.names, props["name"].get<std::string>());
     for (const auto& [k, v] : props.items()) {
-      if (k.rfind("name_", 0) == 0 && v.is_string()) add_name(v.get<std::string>());
+      if (k.rfind("name_", 0) == 0 && v.is_string()) core::add_place_name(p.names, v.get<std::string>());
     }
     if (props.contains("names") && props["names"].is_array()) {
       for (const auto& n : props["names"]) {
-        if (n.is_string()) add_name(n.get<std::string>());
+        if (n.is_string()) core::add_place_name(p.names, n.get<std::string>());
       }
     } else if (props.contains("names") && props["names"].is_string()) {
-      std::stringstream ss(props["names"].get<std::string>());
-      std::string part;
-      while (std::getline(ss, part, '|')) add_name(part);
+      core::add_joined_names(p.names, props["names"].get<std::string>());
     }
     if (p.names.empty()) p.names.push_back(p.id);
     p.name = p.names.front();

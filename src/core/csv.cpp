@@ -207,22 +207,24 @@ Result<PlaceColumns> place_columns(const CsvTable& t, const std::vector<std::str
   return pc;
 }
 
+void add_place_name(std::vector<std::string>& names, const std::string& name) {
+  if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+}
+
+void add_joined_names(std::vector<std::string>& names, const std::string& joined) {
+  std::size_t start = 0;
+  while (start <= joined.size()) {
+    const std::size_t bar = joined.find('|', start);
+    add_place_name(names, joined.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+}
+
 std::vector<std::string> PlaceColumns::row_names(const CsvTable& t, const CsvRow& r) const {
   std::vector<std::string> out;
-  auto add = [&](const std::string& n) {
-    if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
-  };
-  for (const auto& c : names) add(csv_string(t, r, c));
-  if (t.column("names")) {
-    const std::string joined = csv_string(t, r, "names");
-    std::size_t start = 0;
-    while (start <= joined.size()) {
-      const std::size_t bar = joined.find('|', start);
-      add(joined.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
-      if (bar == std::string::npos) break;
-      start = bar + 1;
-    }
-  }
+  for (const auto& c : names) add_place_name(out, csv_string(t, r, c));
+  if (t.column("names")) add_joined_names(out, csv_string(t, r, "names"));
   return out;
 }
 

@@ -53,6 +53,9 @@ struct PlaceColumns {
   // Every name of a row, the display name (the first non-empty) first, without repeats.
   [[nodiscard]] std::vector<std::string> row_names(const CsvTable& t, const CsvRow& r) const;
 };
+// Adds a name to a place's names unless empty or already there; and each of a '|'-joined list.
+void add_place_name(std::vector<std::string>& names, const std::string& name);
+void add_joined_names(std::vector<std::string>& names, const std::string& joined);
 // Classifies a places table's columns: refuses an unknown column (naming the format), a missing
 // required one, and two population_* columns without a `population` to choose.
 [[nodiscard]] Result<PlaceColumns> place_columns(const CsvTable& t, const std::vector<std::string>& required,

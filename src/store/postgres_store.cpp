@@ -117,7 +117,6 @@ bool has_param(const std::string& url, const std::string& name) {
 class PgStore final : public Store {
  public:
   Result<void> open(const std::string& url, OpenMode mode) {
-    url_ = url;
     shown_ = redact(url);
     // A server that is down must not hang a caller: libpq waits for ever without a timeout.
     conninfo_ = url + (has_param(url, "connect_timeout") ? "" : (url.find('?') == std::string::npos ? "?" : "&") +
@@ -555,7 +554,7 @@ class PgStore final : public Store {
     return e;
   }
 
-  std::string url_, shown_, conninfo_;
+  std::string shown_, conninfo_;
   std::unique_ptr<pqxx::connection> conn_;
   pqxx::transaction_base* txn_ = nullptr;  // the write() or read() in progress
   bool in_write_ = false;
