@@ -55,6 +55,10 @@ std::string range_text(std::uint64_t first_seq, std::uint64_t last_seq) {
   return first_seq == last_seq ? "event " + std::to_string(first_seq)
                                : "events " + std::to_string(first_seq) + ".." + std::to_string(last_seq);
 }
+// "event 3 is missing", "events 3..5 are missing".
+std::string missing_text(std::uint64_t first_seq, std::uint64_t last_seq) {
+  return range_text(first_seq, last_seq) + (first_seq == last_seq ? " is missing" : " are missing");
+}
 
 // The frontier of the first `size` events of a list (export or store), from their hashes.
 Result<ledger::merkle::Frontier> frontier_of(const std::vector<Event>& events, std::uint64_t size) {
@@ -98,7 +102,7 @@ Result<void> Ledger::fold_all() {
   if (verified && size < verified->size) {
     return fail(ErrorCode::kCorrupt, where + "the store holds " + std::to_string(size) + " events, but this node verified " +
                                          std::to_string(verified->size) + " before: " +
-                                         range_text(size + 1, verified->size) + " are missing (the log was cut short)");
+                                         missing_text(size + 1, verified->size) + " (the log was cut short)");
   }
   if (auto tree = store_->note(kTreeSize); tree && *tree) {
     std::uint64_t tree_size = 0;
@@ -109,7 +113,7 @@ Result<void> Ledger::fold_all() {
     if (tree_size > size) {
       return fail(ErrorCode::kCorrupt, where + "the store holds " + std::to_string(size) +
                                            " events, but its Merkle tree covers " + std::to_string(tree_size) + ": " +
-                                           range_text(size + 1, tree_size) + " are missing (the log was cut short)");
+                                           missing_text(size + 1, tree_size) + " (the log was cut short)");
     }
   }
   Result<void> status;
@@ -276,6 +280,9 @@ Result<bool> Ledger::refresh() {
   if (!stale_) {
     CORRIDOR_TRY(const std::uint64_t now, store_->size());
     if (now == before) return false;
+    // Fewer events than this node folded (and may have served, proved and signed heads over): fold
+    // again from the start, which refuses a log shorter than the verified head the node keeps.
+    if (now < before) stale_ = true;
   }
   CORRIDOR_CHECK(store_->read([&] { return catch_up(); }));
   return engine_.state().size != before;
@@ -338,7 +345,7 @@ Result<Ledger::ImportReport> Ledger::import(const std::vector<Event>& events, co
             return fail(ErrorCode::kCorrupt, "the exporting node showed " + std::to_string(before.size) + " events on " +
                                                  core::format_iso8601(before.time) + " and now exports " +
                                                  std::to_string(events.size()) + ": " +
-                                                 range_text(events.size() + 1, before.size) + " are missing (it cut its log short)" +
+                                                 missing_text(events.size() + 1, before.size) + " (it cut its log short)" +
                                                  nothing);
           }
           CORRIDOR_TRY(const auto f, frontier_of(events, before.size));
@@ -533,8 +540,8 @@ Result<void> Ledger::check_head(const ledger::TreeHead& h) {
   }
   if (h.size > s.size) {
     return fail(ErrorCode::kCorrupt, "the store holds " + std::to_string(s.size) + " events, but the head of " + when +
-                                         " showed " + std::to_string(h.size) + ": " + range_text(s.size + 1, h.size) +
-                                         " are missing (the log was cut short)");
+                                         " showed " + std::to_string(h.size) + ": " + missing_text(s.size + 1, h.size) +
+                                         " (the log was cut short)");
   }
   ledger::merkle::Frontier ours;
   Result<void> bad;

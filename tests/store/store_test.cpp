@@ -321,6 +321,26 @@ TEST_P(StoreContract, TwoConnectionsRacingNeverWriteOneSeqTwice) {
   ASSERT_TRUE(again->check_stored_tree());
 }
 
+TEST(Refresh, ALogCutShortUnderARunningNodeIsCaughtNotServedStale) {
+  // An operator with write access to the store cuts the last events while a server runs: the
+  // next request's catch-up must refuse the store, not keep serving (and signing heads over) the
+  // events it no longer holds.
+  ASSERT_TRUE(ledger::crypto_init());
+  MemoryStore store;
+  auto l = rules::Ledger::open(store);
+  ASSERT_TRUE(l);
+  for (int i = 0; i < 3; ++i) {
+    auto [who, draft] = registration("p" + std::to_string(i), 1'700'000'000 + i);
+    ASSERT_TRUE(l->append(who, draft));
+  }
+  ASSERT_TRUE(l->refresh());
+  store.events().resize(2);
+  auto r = l->refresh();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::kCorrupt);
+  EXPECT_NE(r.error().message.find("event 3 is missing"), std::string::npos) << r.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("memory", "sqlite", "postgresql"),
                          ParamName);
 
