@@ -1,5 +1,5 @@
 // The scenario reader on arbitrary bytes in place of one of the fixture's files (tests/scenario/
-// fixture): the first byte chooses the scenario TOML, the claims CSV or the places CSV; the others
+// fixture): the first byte chooses the scenario TOML, the claims, places or reported-movements CSV; the others
 // stay valid. Either an error, or a scenario whose days run in order and whose places and claims
 // keep their bounds; a run of it must not crash either.
 #include <cstdint>
@@ -9,6 +9,7 @@
 
 #include "core/input.h"
 #include "file_input.h"
+#include "scenario/report.h"
 #include "scenario/scenario.h"
 
 namespace fs = std::filesystem;
@@ -25,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fs::copy(fs::path(CORRIDOR_TESTS_DIR) / "supply" / "fixture", d / "supply" / "fixture", fs::copy_options::recursive);
     return d / "scenario" / "fixture";
   }();
-  static const char* kFiles[] = {"scenario.toml", "claims.csv", "places.csv"};
-  const fs::path target = dir / kFiles[data[0] % 3];
+  static const char* kFiles[] = {"scenario.toml", "claims.csv", "places.csv", "movements.csv"};
+  const fs::path target = dir / kFiles[data[0] % 4];
   const fs::path saved = target.string() + ".orig";
   if (!fs::exists(saved)) fs::copy_file(target, saved);
   std::ofstream(target, std::ios::binary | std::ios::trunc)
@@ -37,8 +38,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& p : s->places) {
       if (p.population < 0 || p.population > corridor::core::kMaxPopulation) __builtin_trap();
     }
+    for (const auto& c : s->claims) {
+      if (c.ends <= c.from || c.validity.empty()) __builtin_trap();  // every claim is in force at least its first day
+    }
+    for (const auto& m : s->movements) {
+      if (m.until < m.from) __builtin_trap();
+    }
     // A short run only: the horizon is the input's to choose, the time is the fuzzer's.
-    if (s->end - s->start <= 31) (void)corridor::scenario::run(*s, {});
+    if (s->end - s->start <= 31) {
+      auto r = corridor::scenario::run(*s, {});
+      if (r) (void)corridor::scenario::summary_json(*s, *r);  // the assumptions and the movements beside the run
+    }
   }
   fs::copy_file(saved, target, fs::copy_options::overwrite_existing);
   return 0;

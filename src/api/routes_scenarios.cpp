@@ -320,17 +320,7 @@ void add_scenario_routes(Api& api) {
                 row["convoys_moved"] = moved;
                 row["convoys"] = d.convoys.size();
               } else {
-                std::int64_t days_cut = 0, capacity_days = 0;
-                double capacity = 0;
-                for (const auto& d : run->days) {
-                  days_cut += d.cut_off_population > 0;
-                  capacity += static_cast<double>(d.capacity_open);
-                  ++capacity_days;
-                }
-                row["days_with_people_cut_off"] = days_cut;
-                row["mean_capacity_trucks_per_day"] = capacity_days > 0 ? capacity / static_cast<double>(capacity_days) : 0.0;
-                row["coverage"] = run->whole.coverage;
-                row["days_short"] = run->whole.days_short;
+                row.update(scenario::account_json(sc->s, *run));
                 row["summary"] = scenario::relative(scenario::summary_json(sc->s, *run), sc->s.dir);
               }
               rows.push_back(row);

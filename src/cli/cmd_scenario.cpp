@@ -19,7 +19,9 @@ Runner add_scenario(CLI::App& app) {
   run->add_option("FILE", o->file, "scenario file (TOML)")->required();
   run->add_flag("--json", o->json, "print the whole run as JSON");
   run->add_option("--html", o->html, "write a self-contained HTML report to this file");
-  run->add_option("--trust", o->trust, "take each road's status from this party's claims (default: its operator's)");
+  run->add_option("--trust", o->trust,
+                  "take each road's status from this party's claims (default: its operator's); 'all': every party's "
+                  "account side by side");
   run->add_option("--day", o->day, "the day the HTML map shows (default: the scenario's report_day)");
   run->add_option("--display-name", o->display, "the places column used as display name (default: the scenario's)");
   return [o] {
@@ -34,6 +36,22 @@ Runner add_scenario(CLI::App& app) {
       }
       map_day = *d;
     }
+    if (o->trust == "all") {
+      std::vector<std::string> trusts{""};
+      for (const auto& [id, desc] : s->parties) trusts.push_back(id);
+      std::vector<nlohmann::json> rows;
+      for (const auto& t : trusts) {
+        auto r = scenario::run(*s, {t});
+        if (!r) return report(r.error(), o->json);
+        rows.push_back(scenario::account_json(*s, *r));
+      }
+      if (o->json) {
+        print_json(scenario::relative(nlohmann::json{{"scenario", s->name}, {"file", s->path}, {"accounts", rows}}, s->dir));
+      } else {
+        std::cout << s->name << "\n" << scenario::accounts_text(rows);
+      }
+      return 0;
+    }
     auto r = scenario::run(*s, {o->trust});
     if (!r) return report(r.error(), o->json);
     if (!o->html.empty()) {
@@ -42,7 +60,7 @@ Runner add_scenario(CLI::App& app) {
       if (!out) return report({core::ErrorCode::kIo, o->html + ": cannot write the report"}, o->json);
     }
     if (o->json) {
-      print_json(scenario::to_json(*s, *r));
+      print_json(scenario::relative(scenario::to_json(*s, *r), s->dir));
     } else {
       std::cout << scenario::summary_text(*s, *r);
       if (!o->html.empty()) std::cout << "\nHTML report: " << o->html << "\n";

@@ -2,6 +2,7 @@
 
 #include "core/goods.h"
 #include "core/geo.h"
+#include "core/time.h"
 
 #include <toml++/toml.h>
 
@@ -142,6 +143,11 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
     CORRIDOR_CHECK(unique(f, r.coordination_id, *cp));
     CORRIDOR_CHECK(f.strings("approvals", r.approvals));
     CORRIDOR_CHECK(f.number("min_lead_hours", r.min_lead_hours));
+    std::string from;
+    CORRIDOR_CHECK(f.date_text("from", from, false));
+    if (!from.empty()) {
+      CORRIDOR_TRY(r.coordination_from, core::parse_iso8601(from + "T00:00:00Z", f.at_table() + "'from'"));
+    }
     CORRIDOR_CHECK(f.no_others());
   }
   if (const toml::node* n = doc.get("inspection")) {
@@ -433,7 +439,7 @@ Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now) 
       }
     }
   }
-  if (!r.coordination_id.empty()) {
+  if (!r.coordination_id.empty() && (!r.coordination_from || d.planned_arrival >= *r.coordination_from)) {
     for (const auto& party : r.approvals) {
       if (std::find(d.approvals.begin(), d.approvals.end(), party) == d.approvals.end()) {
         add(r.coordination_id, std::nullopt, Verdict::kNeedsApproval, "awaiting approval by " + party);

@@ -65,6 +65,9 @@ struct Regime {
   std::vector<VehicleRule> vehicles;
   std::string coordination_id;
   std::vector<std::string> approvals;  // parties that must approve every consignment
+  // The coordination rule applies to consignments arriving on or after this moment (the statement
+  // it is built from); none: always.
+  std::optional<core::UnixSeconds> coordination_from;
   double min_lead_hours = 0;
   std::string inspection_id;
   double random_rate = 0;              // minimum share drawn at random for inspection

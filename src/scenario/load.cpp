@@ -1,8 +1,12 @@
 // Reading a scenario file and everything it names, strictly: every complaint names file:line.
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/csv.h"
+#include "core/input.h"
 #include "core/suggest.h"
 #include "core/toml_fields.h"
 #include "net/import.h"
@@ -16,8 +20,32 @@ using core::fail;
 using core::Fields;
 using core::Result;
 
+bool is_source_type(const std::string& t) {
+  return t == "party_statement" || t == "operator" || t == "observer" || t == "media";
+}
+
+std::string Scenario::open_claim_rule() const {
+  return open_claim_days ? "a claim that states no end is in force for " + std::to_string(*open_claim_days) +
+                               " days, or until its party speaks again"
+                         : "a claim that states no end is in force until its party speaks again about the same "
+                           "road or checkpoint";
+}
+
 const char* status_name(Status s) {
   return s == Status::kOpen ? "open" : s == Status::kRestricted ? "restricted" : "closed";
+}
+
+std::vector<std::string> Scenario::names_of(const std::string& id) const {
+  if (const auto it = road_names.find(id); it != road_names.end() && !it->second.empty()) return it->second;
+  if (const access::Place* p = place(id); p != nullptr && !p->names.empty()) return p->names;
+  for (const auto& c : checkpoints) {
+    if (c.id == id && !c.regime.checkpoint_name.empty()) return {c.regime.checkpoint_name};
+  }
+  if (const auto it = roads.find(id); it != roads.end() && !it->second.empty()) {
+    const std::string label(graph().label(it->second.front()));
+    if (!label.empty()) return {label};
+  }
+  return {id};
 }
 
 const access::Place* Scenario::place(const std::string& id) const {
@@ -142,6 +170,8 @@ struct Loader {
       p.name = core::csv_string(csv, r, display);
       if (p.name.empty()) p.name = p.id;
       p.names.push_back(p.name);
+      auto& by_column = s.names_by_column.emplace_back();
+      for (const auto& c : s.name_columns) by_column.push_back(core::csv_string(csv, r, c));
       for (const auto& c : s.name_columns) {
         const std::string n = core::csv_string(csv, r, c);
         if (!n.empty() && std::find(p.names.begin(), p.names.end(), n) == p.names.end()) p.names.push_back(n);
@@ -193,8 +223,11 @@ struct Loader {
     s.claims_file = path;
     CORRIDOR_TRY(const core::CsvTable csv, core::read_csv(path));
     CORRIDOR_CHECK(csv.check_columns({"target", "status", "from", "party", "claimed_by", "source_url"},
-                                     {"target", "status", "from", "until", "party", "allowed", "claimed_by",
-                                      "source_url", "note"}));
+                                     {"target", "status", "allowed", "about", "from", "until", "valid_days", "published",
+                                      "party", "source_type", "claimed_by", "quote", "timeline", "source_url", "note"}));
+    auto text = [&](const core::CsvRow& r, const char* col) {
+      return csv.column(col) ? core::csv_string(csv, r, col) : std::string();
+    };
     for (const auto& r : csv.rows) {
       Claim c;
       c.origin = csv.name + ":" + std::to_string(r.line);
@@ -211,50 +244,189 @@ struct Loader {
       } else if (st == "restricted") {
         c.status = Status::kRestricted;
       } else {
-        return fail(ErrorCode::kParse, csv.where(r, "status") + "'" + st + "' is not a status (open, restricted, closed)");
+        return fail(ErrorCode::kParse, csv.where(r, "status") + "'" + st + "' is not a status (open, restricted, closed)" +
+                                           core::did_you_mean(st, {"open", "restricted", "closed"}));
       }
       CORRIDOR_TRY(c.from, supply::parse_day(core::csv_string(csv, r, "from"), csv.where(r, "from")));
-      if (csv.column("until") && !core::csv_string(csv, r, "until").empty()) {
-        CORRIDOR_TRY(const Day u, supply::parse_day(core::csv_string(csv, r, "until"), csv.where(r, "until")));
+      const std::string until = text(r, "until"), valid = text(r, "valid_days");
+      if (until == "replaced") {
+        c.until_replaced = true;
+      } else if (!until.empty()) {
+        CORRIDOR_TRY(const Day u, supply::parse_day(until, csv.where(r, "until")));
         if (u <= c.from) return fail(ErrorCode::kParse, csv.where(r, "until") + "must be after 'from'");
         c.until = u;
       }
+      if (!valid.empty()) {
+        if (!until.empty()) {
+          return fail(ErrorCode::kParse, csv.where(r, "valid_days") + "give 'until' or 'valid_days', not both");
+        }
+        CORRIDOR_TRY(const std::int64_t n, core::csv_int(csv, r, "valid_days"));
+        if (n < 1 || n > 3660) return fail(ErrorCode::kParse, csv.where(r, "valid_days") + "out of range: 1 to 3,660 days");
+        c.valid_days = static_cast<int>(n);
+      }
+      if (!text(r, "published").empty()) {
+        CORRIDOR_TRY(const Day p, supply::parse_day(text(r, "published"), csv.where(r, "published")));
+        c.published = p;
+      }
       c.party = core::csv_string(csv, r, "party");
       CORRIDOR_CHECK(known_party(c.party, csv.where(r, "party")));
-      if (csv.column("allowed")) c.allowed = split_list(core::csv_string(csv, r, "allowed"));
+      c.allowed = split_list(text(r, "allowed"));
       for (const auto& a : c.allowed) CORRIDOR_CHECK(known_party(a, csv.where(r, "allowed")));
       if (!c.allowed.empty() && c.status != Status::kRestricted) {
         return fail(ErrorCode::kParse, csv.where(r, "allowed") + "only a restricted status names who may pass");
       }
       std::sort(c.allowed.begin(), c.allowed.end());
+      c.about = split_list(text(r, "about"));
+      for (const auto& a : c.about) CORRIDOR_CHECK(known_party(a, csv.where(r, "about")));
+      std::sort(c.about.begin(), c.about.end());
+      c.source_type = text(r, "source_type");
+      if (!c.source_type.empty() && !is_source_type(c.source_type)) {
+        return fail(ErrorCode::kParse, csv.where(r, "source_type") + "'" + c.source_type +
+                                           "' is not a source type (party_statement, operator, observer, media)" +
+                                           core::did_you_mean(c.source_type, {"party_statement", "operator", "observer", "media"}));
+      }
       c.claimed_by = core::csv_string(csv, r, "claimed_by");
       c.source = core::csv_string(csv, r, "source_url");
       if (c.claimed_by.empty() || c.source.empty()) {
         return fail(ErrorCode::kParse, c.origin + ": a claim needs claimed_by and source_url");
       }
-      if (csv.column("note")) c.note = core::csv_string(csv, r, "note");
+      c.quote = text(r, "quote");
+      c.timeline = text(r, "timeline");
+      c.note = text(r, "note");
       s.claims.push_back(std::move(c));
     }
-    // Each party's claims on a target, in date order: an open-ended claim lasts until the party's
-    // next one; rows of one party that overlap and disagree are an error.
+    // Each party's claims on a target, in date order. A claim ends at its stated end (`until`,
+    // `valid_days`), or when its party next speaks of the same target and of the same traffic (or of
+    // all traffic), or by the scenario's rule for claims that state no end. Rows of one party with
+    // stated ends that overlap and disagree are an error.
     std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < s.claims.size(); ++i) groups[{s.claims[i].target, s.claims[i].party}].push_back(i);
     for (auto& [key, idx] : groups) {
       std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return s.claims[a].from < s.claims[b].from; });
       for (std::size_t k = 0; k < idx.size(); ++k) {
         Claim& a = s.claims[idx[k]];
-        a.ends = a.until ? *a.until : (k + 1 < idx.size() ? s.claims[idx[k + 1]].from : INT64_MAX);
+        std::optional<Day> stated = a.until;
+        if (a.valid_days) stated = a.from + *a.valid_days;
+        std::optional<std::size_t> next;
         for (std::size_t m = k + 1; m < idx.size(); ++m) {
           const Claim& b = s.claims[idx[m]];
-          const bool overlap = b.from == a.from || (a.until && *a.until > b.from);
+          const bool covers = b.about.empty() || b.about == a.about;
           const bool differ = a.status != b.status || a.allowed != b.allowed;
-          if (overlap && differ) {
+          if (b.about == a.about && differ && (b.from == a.from || (stated && *stated > b.from))) {
             return fail(ErrorCode::kParse, b.origin + ": contradicts " + a.origin + ": the same party '" + a.party +
                                                "' claims '" + a.target + "' is " + status_name(a.status) + " and " +
                                                status_name(b.status) + " on " + supply::day_text(b.from));
           }
+          if (covers && b.from > a.from && !next) next = idx[m];
+        }
+        if (stated) {
+          a.ends = *stated;
+          a.validity = a.until ? "until " + supply::day_text(*a.until) + " (stated)"
+                               : std::to_string(*a.valid_days) + " days (stated)";
+        } else {
+          a.ends = INT64_MAX;
+          a.validity = a.until_replaced ? "until its party speaks again (stated)"
+                                        : "by the scenario's rule: " + s.open_claim_rule();
+          if (!a.until_replaced && s.open_claim_days) a.ends = a.from + *s.open_claim_days;
+        }
+        if (next && s.claims[*next].from < a.ends) {
+          a.ends = s.claims[*next].from;
+          a.validity += "; replaced by " + s.claims[*next].origin;
         }
       }
+    }
+    return {};
+  }
+
+  // Every name a GeoJSON network gives a road (`name`, then each name_* property), for reports.
+  Result<void> road_names() {
+    const std::string ext = std::filesystem::path(s.network_file).extension().string();
+    if (ext != ".geojson" && ext != ".json") return {};
+    std::ifstream in(s.network_file, std::ios::binary);
+    const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("features") || !doc["features"].is_array()) return {};  // the import has checked it
+    for (const auto& f : doc["features"]) {
+      const auto p = f.find("properties");
+      if (p == f.end() || !p->is_object() || !p->contains("id") || !(*p)["id"].is_string()) continue;
+      std::vector<std::string> names;
+      auto add = [&](const nlohmann::json& v) {
+        if (v.is_string() && !v.get<std::string>().empty() &&
+            std::find(names.begin(), names.end(), v.get<std::string>()) == names.end()) {
+          names.push_back(v.get<std::string>());
+        }
+      };
+      // The display name, then the places' name columns in their order, then every other name_*
+      // property (alphabetically): a road's names are listed as a place's are.
+      if (p->contains("name")) add((*p)["name"]);
+      for (const auto& k : s.name_columns) {
+        if (p->contains(k)) add((*p)[k]);
+      }
+      for (const auto& [k, v] : p->items()) {
+        if (k.rfind("name_", 0) == 0) add(v);
+      }
+      if (!names.empty()) s.road_names[(*p)["id"].get<std::string>()] = std::move(names);
+    }
+    return {};
+  }
+
+  Result<void> movements(const std::string& path) {
+    s.movements_file = path;
+    CORRIDOR_TRY(const core::CsvTable csv, core::read_csv(path));
+    CORRIDOR_CHECK(csv.check_columns({"from", "until", "party", "movement", "direction", "claimed_by", "source_url"},
+                                     {"from", "until", "party", "source_type", "claimed_by", "movement", "direction", "by", "via",
+                                      "convoy", "vehicles", "trucks", "tonnes", "people", "confirmed_by", "quote", "cites",
+                                      "source_url", "note"}));
+    auto text = [&](const core::CsvRow& r, const char* col) {
+      return csv.column(col) ? core::csv_string(csv, r, col) : std::string();
+    };
+    for (const auto& r : csv.rows) {
+      Movement m;
+      m.origin = csv.name + ":" + std::to_string(r.line);
+      CORRIDOR_TRY(m.from, supply::parse_day(text(r, "from"), csv.where(r, "from")));
+      CORRIDOR_TRY(m.until, supply::parse_day(text(r, "until"), csv.where(r, "until")));
+      if (m.until < m.from) return fail(ErrorCode::kParse, csv.where(r, "until") + "ends before 'from'");
+      m.party = text(r, "party");
+      CORRIDOR_CHECK(known_party(m.party, csv.where(r, "party")));
+      m.source_type = text(r, "source_type");
+      if (!m.source_type.empty() && !is_source_type(m.source_type)) {
+        return fail(ErrorCode::kParse, csv.where(r, "source_type") + "'" + m.source_type +
+                                           "' is not a source type (party_statement, operator, observer, media)");
+      }
+      m.claimed_by = text(r, "claimed_by");
+      m.source = text(r, "source_url");
+      if (m.claimed_by.empty() || m.source.empty()) {
+        return fail(ErrorCode::kParse, m.origin + ": a reported movement needs claimed_by and source_url");
+      }
+      m.movement = text(r, "movement");
+      static const std::vector<std::string> kKinds{"goods", "vehicles", "evacuation", "people"};
+      if (std::find(kKinds.begin(), kKinds.end(), m.movement) == kKinds.end()) {
+        return fail(ErrorCode::kParse, csv.where(r, "movement") + "'" + m.movement + "' is not one of " +
+                                           core::word_list(kKinds) + core::did_you_mean(m.movement, kKinds));
+      }
+      m.direction = text(r, "direction");
+      if (m.direction != "in" && m.direction != "out" && m.direction != "both") {
+        return fail(ErrorCode::kParse, csv.where(r, "direction") + "'" + m.direction + "' is not in, out or both");
+      }
+      m.by = split_list(text(r, "by"));
+      for (const auto& p : m.by) CORRIDOR_CHECK(known_party(p, csv.where(r, "by")));
+      m.confirmed_by = split_list(text(r, "confirmed_by"));
+      for (const auto& p : m.confirmed_by) CORRIDOR_CHECK(known_party(p, csv.where(r, "confirmed_by")));
+      m.via = text(r, "via");
+      if (!m.via.empty() && !is_target(m.via)) {
+        return fail(ErrorCode::kNotFound, csv.where(r, "via") + "'" + m.via + "' is neither a road nor a checkpoint of the scenario");
+      }
+      m.convoy = text(r, "convoy");
+      for (const auto& [col, field] : {std::pair{"vehicles", &m.vehicles}, std::pair{"trucks", &m.trucks},
+                                       std::pair{"tonnes", &m.tonnes}, std::pair{"people", &m.people}}) {
+        if (text(r, col).empty()) continue;
+        CORRIDOR_TRY(const double v, core::csv_double(csv, r, col));
+        if (!(v >= 0) || v > 1e7) return fail(ErrorCode::kParse, csv.where(r, col) + "out of range: 0 to 10,000,000");
+        *field = v;
+      }
+      m.quote = text(r, "quote");
+      m.cites = text(r, "cites");
+      m.note = text(r, "note");
+      s.movements.push_back(std::move(m));
     }
     return {};
   }
@@ -267,6 +439,7 @@ struct Loader {
     CORRIDOR_CHECK(f.string("road", c.road, true));
     CORRIDOR_CHECK(f.string("regime", regime_path, true));
     CORRIDOR_CHECK(f.string("operator", c.operator_party));
+    CORRIDOR_CHECK(f.string("capacity_note", c.capacity_note));
     Day from = s.start, until = 0;
     CORRIDOR_CHECK(day_field(f, "from", false, from));
     CORRIDOR_CHECK(day_field(f, "until", false, until));
@@ -358,7 +531,8 @@ struct Loader {
     s.dir = std::filesystem::path(path).parent_path().string();
     CORRIDOR_TRY(const toml::table doc, core::read_toml(path));
     static const std::set<std::string> kTables{"scenario", "network", "places", "parties", "operators", "claims",
-                                               "checkpoint", "supply", "capacity", "convoy", "baseline"};
+                                               "checkpoint", "supply", "capacity", "convoy", "baseline",
+                                               "movements", "population"};
     for (const auto& [k, v] : doc) {
       if (!kTables.contains(std::string(k.str()))) {
         return fail(ErrorCode::kParse, file + ":" + std::to_string(v.source().begin.line) + ": unknown table '" +
@@ -430,16 +604,25 @@ struct Loader {
     {
       CORRIDOR_TRY(const toml::table* t, table("places"));
       CORRIDOR_CHECK(places(*t));
+      CORRIDOR_CHECK(road_names());
     }
     if (const toml::node* n = doc.get("capacity")) {
       if (!n->is_table()) return fail(ErrorCode::kParse, file + ": [capacity] must be a table");
       Fields f(*n->as_table(), file);
       std::string classes;
       CORRIDOR_CHECK(f.string("classes", classes));
+      CORRIDOR_CHECK(f.string("source", s.capacity_source));
       CORRIDOR_CHECK(f.no_others());
       if (!classes.empty()) {
         if (auto ok = s.classes.override_with(classes); !ok) {
           return fail(ErrorCode::kParse, f.at_table() + ok.error().message);
+        }
+        for (const auto& item : split_list([&] {
+               std::string t = classes;
+               std::replace(t.begin(), t.end(), ',', ';');
+               return t;
+             }())) {
+          s.classes_sourced.insert(item.substr(0, item.find('=')));
         }
       }
     }
@@ -447,9 +630,22 @@ struct Loader {
     {
       CORRIDOR_TRY(const toml::table* t, table("claims"));
       Fields f(*t, file);
-      std::string claims_path;
+      std::string claims_path, rule;
       CORRIDOR_CHECK(f.string("file", claims_path, true));
+      CORRIDOR_CHECK(f.string("open_claims", rule));
       CORRIDOR_CHECK(f.no_others());
+      if (!rule.empty() && rule != "until replaced") {
+        int days = 0;
+        const auto sp = rule.find(' ');
+        const std::string num = rule.substr(0, sp);
+        const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), days);
+        if (sp == std::string::npos || rule.substr(sp + 1) != "days" || ec != std::errc() || p != num.data() + num.size() ||
+            days < 1 || days > 3660) {
+          return fail(ErrorCode::kParse, f.at_table() + "open_claims '" + rule +
+                                             "': write \"until replaced\" or \"N days\" (N from 1 to 3,660)");
+        }
+        s.open_claim_days = days;
+      }
       CORRIDOR_CHECK(claims(resolve(claims_path)));
     }
     if (const toml::node* n = doc.get("operators")) {
@@ -475,9 +671,35 @@ struct Loader {
       }
     }
     CORRIDOR_CHECK(core::each_table(doc, "convoy", file, [&](Fields& f) { return convoy(f); }));
+    if (const toml::node* n = doc.get("movements")) {
+      if (!n->is_table()) return fail(ErrorCode::kParse, file + ": [movements] must be a table");
+      Fields f(*n->as_table(), file);
+      std::string movements_path;
+      CORRIDOR_CHECK(f.string("file", movements_path, true));
+      CORRIDOR_CHECK(f.no_others());
+      CORRIDOR_CHECK(movements(resolve(movements_path)));
+    }
+    CORRIDOR_CHECK(core::each_table(doc, "population", file, [&](Fields& f) -> Result<void> {
+      PopulationCount p;
+      CORRIDOR_CHECK(f.string("label", p.label, true));
+      CORRIDOR_CHECK(f.string("source", p.source, true));
+      CORRIDOR_CHECK(f.integer("people", p.people));
+      CORRIDOR_CHECK(f.no_others());
+      if (p.people < 1 || p.people > core::kMaxPopulation) {
+        return fail(ErrorCode::kParse, f.at_table() + "people: out of range: 1 to " + std::to_string(core::kMaxPopulation));
+      }
+      s.population_counts.push_back(std::move(p));
+      return {};
+    }));
     std::set<std::string> ids;
     for (const auto& c : s.convoys) {
       if (!ids.insert(c.id).second) return fail(ErrorCode::kParse, c.origin + "duplicate convoy '" + c.id + "'");
+    }
+    for (const auto& m : s.movements) {
+      if (!m.convoy.empty() && !ids.contains(m.convoy)) {
+        return fail(ErrorCode::kNotFound, m.origin + ": convoy '" + m.convoy + "' is not a [[convoy]] of the scenario" +
+                                              core::did_you_mean(m.convoy, std::vector<std::string>(ids.begin(), ids.end())));
+      }
     }
     return std::move(s);
   }

@@ -49,10 +49,206 @@ json effective_json(const Scenario& s, const Effective& e) {
 
 json claim_json(const Claim& c) {
   json j = {{"party", c.party},      {"status", status_name(c.status)}, {"from", supply::day_text(c.from)},
-            {"claimed_by", c.claimed_by}, {"source", c.source},       {"origin", c.origin}};
+            {"claimed_by", c.claimed_by}, {"source", c.source},       {"origin", c.origin},
+            {"validity", c.validity}};
   if (c.status == Status::kRestricted) j["allowed"] = c.allowed;
+  if (!c.about.empty()) j["about"] = c.about;
   if (c.until) j["until"] = supply::day_text(*c.until);
+  if (c.valid_days) j["valid_days"] = *c.valid_days;
+  if (c.published) j["published"] = supply::day_text(*c.published);
+  if (!c.source_type.empty()) j["source_type"] = c.source_type;
+  if (!c.quote.empty()) j["quote"] = c.quote;
+  if (!c.timeline.empty()) j["timeline"] = c.timeline;
+  j["in_force_until"] = c.ends == INT64_MAX ? json(nullptr) : json(supply::day_text(c.ends));
   return j;
+}
+
+// "az_gov" or "az_gov (of icrc's traffic)": a claim's party and whose traffic it speaks of.
+std::string claim_party(const json& c) {
+  std::string out = c["party"].get<std::string>();
+  if (c.contains("about")) {
+    std::string of;
+    for (const auto& a : c["about"]) of += (of.empty() ? "" : ", ") + a.get<std::string>();
+    out += " (of " + of + "'s traffic)";
+  }
+  return out;
+}
+
+double tonnes_of(const ConvoyDay& c) { return c.moved ? c.tonnes : 0; }
+
+bool counts(const Movement& m, const std::string& party) {
+  return m.by.empty() || std::find(m.by.begin(), m.by.end(), party) != m.by.end();
+}
+
+// What each party reported moving beside what the run moved over the same days, and whether the
+// run contradicts a reported delivery (or a reported hold) of one of its convoys.
+json movements_json(const Scenario& s, const RunResult& r) {
+  json reports = json::array();
+  const Day first = r.days.empty() ? 0 : r.days.front().day, last = r.days.empty() ? -1 : r.days.back().day;
+  for (const auto& m : s.movements) {
+    json j = {{"from", supply::day_text(m.from)},   {"until", supply::day_text(m.until)}, {"party", m.party},
+              {"claimed_by", m.claimed_by},         {"movement", m.movement},             {"direction", m.direction},
+              {"by", m.by},                         {"source", m.source},                 {"origin", m.origin},
+              {"quote", m.quote},                   {"note", m.note},                     {"confirmed_by", m.confirmed_by}};
+    for (const auto& [k, v] : {std::pair{"vehicles", m.vehicles}, std::pair{"trucks", m.trucks}, std::pair{"tonnes", m.tonnes},
+                               std::pair{"people", m.people}}) {
+      j["reported"][k] = v ? json(*v) : json(nullptr);
+    }
+    if (!m.via.empty()) j["via"] = m.via;
+    if (!m.convoy.empty()) j["convoy"] = m.convoy;
+    const bool covered = m.from >= first && m.until <= last;
+    j["within_run"] = covered;
+    if (covered && m.direction == "in" && (m.movement == "goods" || m.movement == "vehicles")) {
+      double tonnes = 0;
+      std::int64_t trucks = 0;
+      std::vector<std::string> moved_days;
+      for (const auto& d : r.days) {
+        if (d.day < m.from || d.day > m.until) continue;
+        for (const auto& c : d.convoys) {
+          if (!c.moved || !counts(m, c.party) || (!m.convoy.empty() && c.convoy != m.convoy)) continue;
+          tonnes += tonnes_of(c);
+          trucks += c.trucks;
+          if (!m.convoy.empty()) moved_days.push_back(supply::day_text(d.day));
+        }
+      }
+      j["model"] = {{"tonnes", tonnes}, {"trucks", trucks}};
+      if (!m.convoy.empty()) {
+        j["model"]["moved_on"] = moved_days;
+        const bool reported_moved = (m.trucks && *m.trucks > 0) || (m.tonnes && *m.tonnes > 0) || (!m.trucks && !m.tonnes);
+        j["agrees"] = reported_moved == !moved_days.empty();
+      }
+    }
+    reports.push_back(j);
+  }
+  // Month by month: the run's tonnes in beside each reported quantity of goods in, spread evenly
+  // over the days it covers (marked as such).
+  json months = json::array();
+  std::map<std::string, json> by_month;
+  for (const auto& d : r.days) {
+    const std::string month = supply::day_text(d.day).substr(0, 7);
+    json& row = by_month[month];
+    if (row.is_null()) row = {{"month", month}, {"model_tonnes", 0.0}, {"model_trucks", 0}, {"model_by_party", json::object()}, {"reported", json::array()}};
+    for (const auto& c : d.convoys) {
+      if (!c.moved) continue;
+      row["model_tonnes"] = row["model_tonnes"].get<double>() + c.tonnes;
+      row["model_trucks"] = row["model_trucks"].get<std::int64_t>() + c.trucks;
+      row["model_by_party"][c.party] = row["model_by_party"].value(c.party, 0.0) + c.tonnes;
+    }
+  }
+  for (const auto& m : s.movements) {
+    if (!m.tonnes || m.direction != "in") continue;
+    const double per_day = *m.tonnes / static_cast<double>(m.until - m.from + 1);
+    std::map<std::string, double> share;
+    for (Day d = m.from; d <= m.until; ++d) share[supply::day_text(d).substr(0, 7)] += per_day;
+    for (const auto& [month, t] : share) {
+      if (!by_month.contains(month)) continue;
+      by_month[month]["reported"].push_back({{"party", m.party}, {"tonnes", t}, {"origin", m.origin}, {"spread", m.until > m.from}});
+    }
+  }
+  for (auto& [month, row] : by_month) months.push_back(row);
+  json contradicted = json::array();
+  for (const auto& j : reports) {
+    if (j.contains("agrees") && !j["agrees"].get<bool>()) contradicted.push_back(j["origin"]);
+  }
+  return {{"file", s.movements_file}, {"reports", reports}, {"months", months}, {"contradicted", contradicted}};
+}
+
+// Everything a headline figure rests on that is not data: who is trusted for each road and the
+// checkpoint, how silences and open-ended claims are read, capacities and where they come from,
+// the population the need is computed for (and the need at the other counts), the opening stock,
+// the share of the cargo counted as food, and the stock rule.
+json assumptions_json(const Scenario& s, const RunResult& r) {
+  json trusted = json::array();
+  std::map<std::string, std::int64_t> fallback_days;
+  for (const auto& d : r.days) {
+    for (const auto& [t, e] : d.status) {
+      if (e.fallback) ++fallback_days[t];
+    }
+  }
+  std::set<std::string> targets;
+  for (const auto& c : s.claims) targets.insert(c.target);
+  for (const auto& c : s.checkpoints) targets.insert(c.id);
+  for (const auto& [t, p] : s.operators) targets.insert(t);
+  for (const auto& t : targets) {
+    const auto op = s.operators.find(t);
+    std::string party = r.trust, why = "--trust";
+    if (party.empty()) {
+      party = op == s.operators.end() ? "" : op->second;
+      why = op == s.operators.end() ? "no operator named: the most restrictive claim in force" : "its operator";
+      for (const auto& c : s.checkpoints) {
+        if (c.id == t && op != s.operators.end()) why = "its operator (the regime's [checkpoint] operator, " + c.regime.origin + ")";
+      }
+      if (why == "its operator") why += " ([operators], " + s.path + ")";
+    }
+    json j = {{"target", t}, {"party", party.empty() ? json(nullptr) : json(party)}, {"why", why},
+              {"fallback_days", fallback_days.contains(t) ? fallback_days[t] : 0}};
+    if (s.baseline.contains(t)) j["baseline"] = status_name(s.baseline.at(t));
+    trusted.push_back(j);
+  }
+  std::set<std::uint8_t> classes;
+  for (std::uint32_t i = 0; i < s.graph().segment_count(); ++i) classes.insert(s.graph().segment(core::SegmentId(i)).road_class);
+  json roads = json::array();
+  for (const std::uint8_t c : classes) {
+    const std::string name(net::road_class_name(static_cast<net::RoadClass>(c)));
+    const bool sourced = s.classes_sourced.contains(name);
+    roads.push_back({{"class", name},
+                     {"trucks_per_day", s.classes.per_day[c]},
+                     {"sourced", sourced},
+                     {"source", sourced ? s.capacity_source : "ASSUMED: corridor's built-in planning figure for the class, not sourced"}});
+  }
+  json checkpoints = json::array();
+  for (const auto& c : s.checkpoints) {
+    checkpoints.push_back({{"id", c.id},
+                           {"vehicles_per_day", c.capacity.per_day()},
+                           {"source", c.capacity_note.empty() ? "the regime's [checkpoint] figures (" + c.regime.origin + "); no source named"
+                                                              : c.capacity_note}});
+  }
+  json population = json::array();
+  for (const auto& pc : r.population_cases) {
+    json j = {{"label", pc.label},   {"people", pc.people},        {"source", pc.source},
+              {"need_kcal_per_day", pc.need_kcal_per_day},       {"coverage", pc.whole.coverage},
+              {"days_short", pc.whole.days_short}};
+    j["first_shortfall"] = pc.first_short ? json(supply::day_text(*pc.first_short)) : json(nullptr);
+    population.push_back(j);
+  }
+  double food = 0, all = 0;
+  for (const auto& d : r.days) {
+    for (const auto& c : d.convoys) {
+      if (!c.moved) continue;
+      all += c.tonnes;
+    }
+  }
+  std::map<std::string, std::pair<double, double>> convoy_food;  // convoy -> (food t, all t) per trip
+  for (const auto& c : s.convoys) {
+    double f = 0, a = 0;
+    for (const auto& line : c.cargo) {
+      a += line.tonnes;
+      const supply::Commodity* com = s.commodities.find(line.commodity);
+      if (com != nullptr && com->kcal_per_kg > 0) f += line.tonnes;
+    }
+    convoy_food[c.id] = {f, a};
+  }
+  for (const auto& d : r.days) {
+    for (const auto& c : d.convoys) {
+      if (c.moved) food += convoy_food[c.convoy].first;
+    }
+  }
+  json cargo = json::array();
+  for (const auto& c : s.convoys) {
+    cargo.push_back({{"convoy", c.id}, {"food_tonnes", convoy_food[c.id].first}, {"tonnes", convoy_food[c.id].second}});
+  }
+  return {{"trusted", trusted},
+          {"silence", "the most restrictive claim in force for that traffic; with no claim at all, the scenario's baseline "
+                      "([baseline]; open unless stated)"},
+          {"open_claims", s.open_claim_rule()},
+          {"capacity", {{"roads", roads}, {"checkpoints", checkpoints}}},
+          {"population", population},
+          {"opening_stock", {{"days", s.opening_stock_days}, {"note", s.opening_stock_note}}},
+          {"food", {{"tonnes_moved", all}, {"food_tonnes_moved", food}, {"share", all > 0 ? food / all : 0.0}, {"convoys", cargo},
+                    {"note", "the split of each convoy's load into commodities is the scenario's (scenario.toml); cargo with no energy "
+                             "(other_goods, hygiene, medicine) counts for nothing in the need"}}},
+          {"carry_over", "food not eaten on the day it arrives is stock for the next days, without losses; the need is the "
+                         "energy need only (water is not carried by the convoys)"}};
 }
 
 json figures_json(const supply::PeriodFigures& p) {
@@ -192,6 +388,8 @@ json summary_json(const Scenario& s, const RunResult& r) {
                          {"claims", claims}});
   }
   sum["conflicts"] = conflicts;
+  sum["assumptions"] = assumptions_json(s, r);
+  sum["movements"] = movements_json(s, r);
   return sum;
 }
 
@@ -278,6 +476,7 @@ json day_geojson(const Scenario& s, const RunResult& r, std::size_t day_index) {
                   {"id", p.id},
                   {"name", p.name},
                   {"names", p.names},
+                  {"names_by_column", s.names_by_column[i]},
                   {"population", p.population},
                   {"cut_off", cut.contains(p.id)}};
     features.push_back({{"type", "Feature"}, {"geometry", {{"type", "Point"}, {"coordinates", {p.point.lon, p.point.lat}}}},
@@ -324,7 +523,7 @@ json to_json(const Scenario& s, const RunResult& r, bool with_days) {
   json area = json::array();
   for (std::size_t i : s.area) {
     area.push_back({{"id", s.places[i].id}, {"name", s.places[i].name}, {"names", s.places[i].names},
-                    {"population", s.places[i].population}});
+                    {"names_by_column", s.names_by_column[i]}, {"population", s.places[i].population}});
   }
   json sources = json::array();
   for (std::size_t i : s.sources) sources.push_back(s.places[i].id);
@@ -344,6 +543,20 @@ json to_json(const Scenario& s, const RunResult& r, bool with_days) {
             {"end", supply::day_text(s.end)},
             {"trust", r.trust.empty() ? json("operator") : json(r.trust)},
             {"display_name", s.display},
+            {"name_columns", s.name_columns},
+            {"roads", [&] {
+               json roads = json::array();
+               for (const auto& [id, segs] : s.roads) roads.push_back({{"id", id}, {"names", s.names_of(id)}});
+               return roads;
+             }()},
+            {"checkpoints", [&] {
+               json cps = json::array();
+               for (const auto& c : s.checkpoints) {
+                 cps.push_back({{"id", c.id}, {"names", s.names_of(c.id)}, {"operator", c.operator_party}, {"road", c.road}});
+               }
+               return cps;
+             }()},
+            {"parties", s.parties},
             {"area", area},
             {"area_population", s.area_population()},
             {"sources", sources},
@@ -358,8 +571,54 @@ std::string summary_text(const Scenario& s, const RunResult& r) {
   std::ostringstream out;
   out << s.name << "\n" << supply::day_text(s.start) << " to " << supply::day_text(s.end) << ", "
       << thousands(static_cast<double>(s.area_population())) << " people in " << s.area.size()
-      << " places; status trusted: " << (r.trust.empty() ? "each road's operator" : r.trust) << "\n\n";
-  out << "Population cut off (traffic in general):\n";
+      << " listed places; status trusted: " << (r.trust.empty() ? "each road's operator" : r.trust) << "\n\n";
+  const json& as = sum["assumptions"];
+  out << "What these figures rest on (summary.assumptions in --json):\n";
+  std::map<std::string, std::vector<std::string>> by_party;
+  std::vector<std::string> silent;
+  for (const auto& t : as["trusted"]) {
+    by_party[t["party"].is_null() ? "(none)" : t["party"].get<std::string>()].push_back(t["target"].get<std::string>());
+    if (t["fallback_days"].get<std::int64_t>() > 0) {
+      silent.push_back(t["target"].get<std::string>() + " " + std::to_string(t["fallback_days"].get<std::int64_t>()) + " days");
+    }
+  }
+  out << "  trusted: ";
+  bool first_party = true;
+  for (const auto& [party, targets] : by_party) {
+    out << (first_party ? "" : "; ") << party << " for";
+    for (const auto& t : targets) out << " " << t;
+    first_party = false;
+  }
+  out << (r.trust.empty() ? " (each road's and checkpoint's operator)" : " (--trust)") << "\n";
+  out << "  where the trusted party says nothing: the most restrictive claim in force";
+  if (!silent.empty()) {
+    out << " (so on:";
+    for (const auto& x : silent) out << " " << x << (&x == &silent.back() ? "" : ",");
+    out << ")";
+  }
+  out << "; with no claim, the baseline\n  claims that state no end: " << s.open_claim_rule() << "\n";
+  out << "  capacity:";
+  for (const auto& c : as["capacity"]["roads"]) {
+    out << " " << c["class"].get<std::string>() << " " << thousands(c["trucks_per_day"].get<double>())
+        << (c["sourced"].get<bool>() ? " (sourced)" : " (ASSUMED)") << ",";
+  }
+  for (const auto& c : as["capacity"]["checkpoints"]) {
+    out << " " << c["id"].get<std::string>() << " " << thousands(c["vehicles_per_day"].get<double>()) << " ("
+        << c["source"].get<std::string>() << ")";
+  }
+  out << "\n";
+  if (!s.capacity_source.empty()) out << "    sourced: " << s.capacity_source << "\n";
+  out << "  population:";
+  for (const auto& p : as["population"]) {
+    out << (&p == &as["population"].front() ? " " : " · ") << p["label"].get<std::string>() << " "
+        << thousands(p["people"].get<double>());
+  }
+  out << " (the figures below use the first)\n";
+  out << "  opening stock: " << fixed(s.opening_stock_days, 0) << " days of the need"
+      << (s.opening_stock_note.empty() ? std::string() : " (" + s.opening_stock_note + ")") << "\n";
+  out << "  food: " << fixed(100 * as["food"]["share"].get<double>(), 0) << "% of the tonnes moved count as food ("
+      << as["food"]["note"].get<std::string>() << "); " << as["carry_over"].get<std::string>() << "\n\n";
+  out << "People cut off from traffic open to all:\n";
   for (const auto& p : sum["cut_off_population"]) {
     out << "  " << p["first"].get<std::string>() << " .. " << p["last"].get<std::string>() << "  "
         << thousands(p["population_cut_off"].get<double>()) << "\n";
@@ -400,13 +659,102 @@ std::string summary_text(const Scenario& s, const RunResult& r) {
     out << "  " << m["first"].get<std::string>().substr(0, 7) << "  coverage " << fixed(100 * m["coverage"].get<double>(), 1)
         << "%  days short " << m["days_short"].get<std::int64_t>() << "\n";
   }
+  for (std::size_t i = 1; i < as["population"].size(); ++i) {
+    const json& p = as["population"][i];
+    out << "  at " << thousands(p["people"].get<double>()) << " people (" << p["label"].get<std::string>() << "): coverage "
+        << fixed(100 * p["coverage"].get<double>(), 1) << "%, " << p["days_short"].get<std::int64_t>() << " days short";
+    if (!p["first_shortfall"].is_null()) out << ", stock first ran out " << p["first_shortfall"].get<std::string>();
+    out << "\n";
+  }
+  const json& mv = sum["movements"];
+  if (!mv["reports"].empty()) {
+    out << "\nReported movements beside the run (" << std::filesystem::path(s.movements_file).filename().string() << "):\n";
+    for (const auto& m : mv["reports"]) {
+      out << "  " << m["from"].get<std::string>();
+      if (m["until"] != m["from"]) out << " .. " << m["until"].get<std::string>();
+      out << "  " << m["party"].get<std::string>() << ": " << m["movement"].get<std::string>() << " " << m["direction"].get<std::string>();
+      for (const char* k : {"trucks", "vehicles", "tonnes", "people"}) {
+        if (!m["reported"][k].is_null()) {
+          out << ", " << thousands(m["reported"][k].get<double>()) << (std::string(k) == "tonnes" ? " t" : std::string(" ") + k);
+        }
+      }
+      if (!m["by"].empty()) {
+        out << " (";
+        for (const auto& b : m["by"]) out << (&b == &m["by"].front() ? "" : ", ") << b.get<std::string>();
+        out << ")";
+      }
+      if (m.contains("model")) {
+        out << " | the run: " << thousands(m["model"]["tonnes"].get<double>()) << " t, " << m["model"]["trucks"].get<std::int64_t>()
+            << " trucks";
+        if (m.contains("agrees")) out << (m["agrees"].get<bool>() ? " (agrees)" : " (CONTRADICTS the report)");
+      }
+      out << "  [" << m["origin"].get<std::string>() << "]\n";
+    }
+    out << "  month    run: t in (by party)        reported t in (spread evenly over the days each report covers)\n";
+    for (const auto& m : mv["months"]) {
+      std::string parties;
+      for (const auto& [p, t] : m["model_by_party"].items()) parties += (parties.empty() ? "" : ", ") + p + " " + thousands(t.get<double>());
+      out << "  " << m["month"].get<std::string>() << "  " << thousands(m["model_tonnes"].get<double>()) << (parties.empty() ? "" : " (" + parties + ")");
+      std::string rep;
+      for (const auto& x : m["reported"]) {
+        rep += (rep.empty() ? "" : ", ") + x["party"].get<std::string>() + " " + thousands(x["tonnes"].get<double>()) + " [" +
+               x["origin"].get<std::string>() + "]";
+      }
+      out << (rep.empty() ? "" : "  |  reported: " + rep) << "\n";
+    }
+    out << "  deliveries and holds reported and contradicted by the run: ";
+    if (mv["contradicted"].empty()) out << "none";
+    for (const auto& c : mv["contradicted"]) out << c.get<std::string>() << " ";
+    out << "\n";
+  }
   out << "\nConflicting claims (" << sum["conflicts"].size() << " sets):\n";
   for (const auto& c : sum["conflicts"]) {
     out << "  " << c["target"].get<std::string>() << " " << c["first"].get<std::string>() << " .. "
         << c["last"].get<std::string>() << ":";
-    for (const auto& cl : c["claims"]) out << " " << cl["party"].get<std::string>() << "=" << cl["status"].get<std::string>();
+    for (const auto& cl : c["claims"]) out << " " << claim_party(cl) << "=" << cl["status"].get<std::string>();
     out << "\n";
   }
+  return relative(out.str(), s.dir);
+}
+
+json account_json(const Scenario& s, const RunResult& r) {
+  std::int64_t days_cut = 0, moved = 0, trips = 0;
+  double capacity = 0, tonnes = 0;
+  for (const auto& d : r.days) {
+    days_cut += d.cut_off_population > 0;
+    capacity += static_cast<double>(d.capacity_open);
+    for (const auto& c : d.convoys) {
+      moved += c.moved;
+      ++trips;
+      tonnes += c.moved ? c.tonnes : 0;
+    }
+  }
+  json j = {{"trust", r.trust.empty() ? "operator" : r.trust},
+            {"days_with_people_cut_off", days_cut},
+            {"mean_capacity_trucks_per_day", r.days.empty() ? 0.0 : capacity / static_cast<double>(r.days.size())},
+            {"convoys_moved", moved},
+            {"convoy_days", trips},
+            {"tonnes_moved", tonnes},
+            {"coverage", r.whole.coverage},
+            {"days_short", r.whole.days_short}};
+  j["description"] = r.trust.empty() ? "each road's and checkpoint's operator" : s.parties.at(r.trust);
+  return j;
+}
+
+std::string accounts_text(const std::vector<nlohmann::json>& rows) {
+  std::ostringstream out;
+  out << "Every party's account (--trust all): the run with each party's claims trusted for every road and checkpoint\n"
+      << "  trusted     days with people cut off  mean capacity  convoys moved  tonnes moved  coverage  days short\n";
+  for (const auto& j : rows) {
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-10s  %24s  %13s  %13s  %12s  %7.1f%%  %10s\n", j["trust"].get<std::string>().c_str(),
+                  thousands(j["days_with_people_cut_off"].get<double>()).c_str(),
+                  thousands(j["mean_capacity_trucks_per_day"].get<double>()).c_str(),
+                  thousands(j["convoys_moved"].get<double>()).c_str(), thousands(j["tonnes_moved"].get<double>()).c_str(),
+                  100 * j["coverage"].get<double>(), thousands(j["days_short"].get<double>()).c_str());
+    out << line;
+  }
+  out << "  (where a party says nothing about a road or the checkpoint, the most restrictive claim in force is taken for it)\n";
   return out.str();
 }
 
@@ -422,6 +770,7 @@ std::string esc(const std::string& in) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
       default: out += c;
     }
   }
@@ -499,16 +848,14 @@ std::string chart(const RunResult& r, const std::vector<Series>& series, const s
 
 
 // Names, never ids: a road by its name, a checkpoint by its regime's name, a party by its description.
-std::string target_name(const Scenario& s, const std::string& id) {
-  for (const auto& c : s.checkpoints) {
-    if (c.id == id) return c.regime.checkpoint_name.empty() ? id : c.regime.checkpoint_name;
-  }
-  const auto it = s.roads.find(id);
-  if (it != s.roads.end() && !it->second.empty()) {
-    const std::string name(s.graph().label(it->second.front()));
-    if (!name.empty()) return name;
-  }
-  return id;
+std::string target_name(const Scenario& s, const std::string& id) { return s.names_of(id).front(); }
+
+// A road, checkpoint or place by its display name, with every other name and its id as a tooltip.
+std::string named(const Scenario& s, const std::string& id) {
+  const auto names = s.names_of(id);
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : " · ") + n;
+  return "<span title='" + esc(all + " · id " + id) + "'>" + esc(names.front()) + "</span>";
 }
 
 std::string party_name(const Scenario& s, const std::string& id) {
@@ -516,6 +863,12 @@ std::string party_name(const Scenario& s, const std::string& id) {
   if (it == s.parties.end()) return id;
   const auto paren = it->second.find(" (");
   return paren == std::string::npos ? it->second : it->second.substr(0, paren);
+}
+
+// A party by its name, with its whole description and id as a tooltip.
+std::string party_html(const Scenario& s, const std::string& id) {
+  const auto it = s.parties.find(id);
+  return "<span title='" + esc((it == s.parties.end() ? id : it->second) + " · id " + id) + "'>" + esc(party_name(s, id)) + "</span>";
 }
 
 // A source is a link when it is a URL; several are separated by " | " in the scenario's files.
@@ -581,9 +934,42 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     << "</style></head><body>";
   o << "<h1>" << esc(s.name) << "</h1><p class='note'>" << esc(s.note) << "</p>";
   o << "<p>" << supply::day_text(s.start) << " to " << supply::day_text(s.end) << " &middot; "
-    << thousands(static_cast<double>(s.area_population())) << " people in " << s.area.size() << " places &middot; status: "
-    << (r.trust.empty() ? "each road's and checkpoint's operator" : "claims of " + esc(party_name(s, r.trust)))
+    << thousands(static_cast<double>(s.area_population())) << " people in " << s.area.size() << " listed places &middot; status: "
+    << (r.trust.empty() ? "each road's and checkpoint's operator" : "claims of " + party_html(s, r.trust))
     << " (conflicting claims are listed below, whichever is trusted)</p>";
+  // What every figure below rests on.
+  const json& as = sum["assumptions"];
+  o << "<h2>What these figures rest on</h2><ul class='assumptions'><li>Trusted for each road and checkpoint: ";
+  for (const auto& t : as["trusted"]) {
+    o << (&t == &as["trusted"].front() ? "" : "; ") << named(s, t["target"].get<std::string>()) << " &rarr; "
+      << (t["party"].is_null() ? std::string("nobody") : party_html(s, t["party"].get<std::string>())) << " <span class='note'>("
+      << esc(rel(t["why"].get<std::string>()));
+    if (t["fallback_days"].get<std::int64_t>() > 0) {
+      o << "; silent on " << t["fallback_days"].get<std::int64_t>() << " days, the most restrictive claim taken";
+    }
+    o << ")</span>";
+  }
+  o << ".</li><li>Where the trusted party says nothing: " << esc(as["silence"].get<std::string>()) << ".</li><li>Claims that state no end: "
+    << esc(as["open_claims"].get<std::string>()) << ".</li><li>Capacity: ";
+  for (const auto& c : as["capacity"]["roads"]) {
+    o << esc(c["class"].get<std::string>()) << " roads " << thousands(c["trucks_per_day"].get<double>()) << " trucks a day ("
+      << (c["sourced"].get<bool>() ? "sourced: " + esc(c["source"].get<std::string>()) : std::string("<b>ASSUMED</b>: built-in planning figure, not sourced"))
+      << "); ";
+  }
+  for (const auto& c : as["capacity"]["checkpoints"]) {
+    o << named(s, c["id"].get<std::string>()) << " " << thousands(c["vehicles_per_day"].get<double>()) << " vehicles a day ("
+      << esc(rel(c["source"].get<std::string>())) << ")";
+  }
+  o << ".</li><li>Population (itself a contested figure): ";
+  for (const auto& p : as["population"]) {
+    o << (&p == &as["population"].front() ? "" : " &middot; ") << esc(p["label"].get<std::string>()) << " <b>"
+      << thousands(p["people"].get<double>()) << "</b> (coverage " << fixed(100 * p["coverage"].get<double>(), 1) << "%, "
+      << p["days_short"].get<std::int64_t>() << " days short)";
+  }
+  o << ". The figures on this page use the listed settlements (mostly PROXY figures of 2005&ndash;2021; see the places table).</li>"
+    << "<li>Opening stock: " << fixed(s.opening_stock_days, 0) << " days of the need (" << esc(s.opening_stock_note) << ").</li>"
+    << "<li>Food: " << fixed(100 * as["food"]["share"].get<double>(), 0) << "% of the tonnes moved count as food ("
+    << esc(as["food"]["note"].get<std::string>()) << ").</li><li>Stock: " << esc(as["carry_over"].get<std::string>()) << ".</li></ul>";
 
   // Map: framed on every place and every road with its approaches.
   double minlat = 90, maxlat = -90, minlon = 180, maxlon = -180;
@@ -660,7 +1046,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     o << "<circle cx='" << fixed(x, 1) << "' cy='" << fixed(y, 1) << "' r='" << fixed(rr, 1) << "' fill='"
       << (source ? "#1565c0" : cut ? "#c62828" : in_area ? "#2e7d32" : "#9e9e9e") << "' stroke='#fff' stroke-width='1.5'><title>"
       << esc(label(s, i)) << (in_area ? ", population " + thousands(static_cast<double>(p.population)) : source ? ", supply source" : "")
-      << (cut ? ", CUT OFF" : "") << "</title></circle>";
+      << (cut ? ", CUT OFF from traffic open to all" : "") << "</title></circle>";
     points.push_back({x, y, rr, p.name, cut ? "cut" : (in_area || source) ? "" : "other",
                       (source ? 5e8 : 0) + static_cast<double>(p.population) + (in_area ? 1 : 0)});
   }
@@ -724,14 +1110,14 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
        "dashboard of <code>corridor serve</code> has them)"
     << (waiting > 0 ? " &middot; " + std::to_string(waiting) + " labels left out where places crowd (every place is in the table below)" : "")
     << "</p>";
-  o << "<p>On this day: " << thousands(static_cast<double>(mday->cut_off_population)) << " people cut off; capacity "
+  o << "<p>On this day: " << thousands(static_cast<double>(mday->cut_off_population)) << " people in listed places cut off from traffic open to all; capacity "
     << thousands(static_cast<double>(mday->capacity_open)) << " trucks a day open to all, "
     << thousands(static_cast<double>(mday->capacity_with_restricted)) << " counting restricted roads.</p>";
 
   // Charts.
   Series need{"need (Mkcal/day)", "#333", {}}, delivered{"delivered (Mkcal/day)", "#1565c0", {}, true},
       dos{"days of supply in stock", "#6a1b9a", {}}, cap{"trucks/day open to all", "#2e7d32", {}},
-      capr{"trucks/day counting restricted roads", "#ef6c00", {}}, cut{"population cut off (thousands)", "#c62828", {}};
+      capr{"trucks/day counting restricted roads", "#ef6c00", {}}, cut{"people cut off from traffic open to all (thousands)", "#c62828", {}};
   for (const auto& d : r.days) {
     need.values.push_back(d.supply.need_kcal);
     delivered.values.push_back(d.supply.delivered_kcal);
@@ -754,7 +1140,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     << ").</p>";
   o << "<h2>Days of supply</h2>" << chart(r, {dos}, "days", 1);
   o << "<h2>Capacity and cut-off</h2>" << chart(r, {cap, capr}, "trucks per day", 1, true, "Trucks a day through the corridor")
-    << chart(r, {cut}, "thousand people", 1, false, "People cut off");
+    << chart(r, {cut}, "thousand people", 1, false, "People cut off from traffic open to all");
 
   // Tables.
   o << "<h2>Conflicting claims</h2><table><tr><th>road or checkpoint</th><th>days</th><th>party</th><th>status</th><th>claimed by</th><th>source</th></tr>";
@@ -763,7 +1149,7 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
     for (std::size_t k = 0; k < cl.size(); ++k) {
       o << "<tr>";
       if (k == 0) {
-        o << "<td rowspan='" << cl.size() << "'>" << esc(target_name(s, c["target"].get<std::string>())) << "</td><td rowspan='" << cl.size()
+        o << "<td rowspan='" << cl.size() << "'>" << named(s, c["target"].get<std::string>()) << "</td><td rowspan='" << cl.size()
           << "'>" << c["first"].get<std::string>() << " .. " << c["last"].get<std::string>() << " (" << c["days"].get<std::int64_t>()
           << ")</td>";
       }
@@ -773,8 +1159,15 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
         for (const auto& a : cl[k]["allowed"]) who += (who.empty() ? "" : ", ") + a.get<std::string>();
         st += " (" + (who.empty() ? std::string("no party named") : who) + ")";
       }
-      o << "<td>" << esc(party_name(s, cl[k]["party"].get<std::string>())) << "</td><td>" << esc(st) << "</td><td>"
-        << esc(cl[k]["claimed_by"].get<std::string>()) << "</td><td>" << source_links(cl[k]["source"].get<std::string>()) << "</td></tr>";
+      if (cl[k].contains("about")) {
+        std::string of;
+        for (const auto& a : cl[k]["about"]) of += (of.empty() ? "" : ", ") + a.get<std::string>();
+        st += ", of " + of + "'s traffic";
+      }
+      o << "<td>" << party_html(s, cl[k]["party"].get<std::string>()) << "</td><td>" << esc(st) << "</td><td>"
+        << esc(cl[k]["claimed_by"].get<std::string>()) << (cl[k].contains("quote") ? "<br><q>" + esc(cl[k]["quote"].get<std::string>()) + "</q>" : "")
+        << " <span class='note'>(" << esc(rel(cl[k]["origin"].get<std::string>())) << "; " << esc(rel(cl[k]["validity"].get<std::string>()))
+        << ")</span></td><td>" << source_links(cl[k]["source"].get<std::string>()) << "</td></tr>";
     }
   }
   o << "</table>";
@@ -786,19 +1179,40 @@ std::string html_report(const Scenario& s, const RunResult& r, Day map_day) {
       for (const auto& a : c.after.allowed) who += (who.empty() ? "" : ", ") + a;
       st += " (" + (who.empty() ? std::string("no party named") : who) + ")";
     }
-    o << "<tr><td>" << supply::day_text(c.day) << "</td><td>" << esc(target_name(s, c.target)) << "</td><td>" << esc(st) << "</td><td>"
-      << (c.after.claim ? esc(party_name(s, s.claims[*c.after.claim].party) + (c.after.fallback ? " (most restrictive; operator silent)" : "") +
-                              ", " + rel(s.claims[*c.after.claim].origin))
-                        : c.after.baseline ? "the scenario's baseline" : "no claim")
+    o << "<tr><td>" << supply::day_text(c.day) << "</td><td>" << named(s, c.target) << "</td><td>" << esc(st) << "</td><td>"
+      << (c.after.claim ? party_html(s, s.claims[*c.after.claim].party) +
+                              esc((c.after.fallback ? " (most restrictive; the trusted party silent)" : std::string()) + ", " +
+                                  rel(s.claims[*c.after.claim].origin))
+                        : c.after.baseline ? std::string("the scenario's baseline") : std::string("no claim"))
       << "</td></tr>";
   }
   o << "</table><h2>Convoys</h2><table><tr><th>convoy</th><th>party</th><th>moved</th><th>tonnes</th><th>blocked days</th><th>first reason blocked</th></tr>";
   for (const auto& c : sum["convoys"]) {
-    o << "<tr><td>" << esc(c["id"].get<std::string>()) << "</td><td>" << esc(party_name(s, c["party"].get<std::string>())) << "</td><td>"
+    o << "<tr><td>" << esc(c["id"].get<std::string>()) << "</td><td>" << party_html(s, c["party"].get<std::string>()) << "</td><td>"
       << c["moved"].get<std::int64_t>() << "</td><td>" << fixed(c["tonnes_delivered"].get<double>(), 0) << "</td><td>"
       << c["blocked_days"].get<std::int64_t>() << "</td><td>" << esc(rel(c.value("first_blocked", std::string()))) << "</td></tr>";
   }
-  o << "</table><h2>Places</h2><table><tr><th>place (all names)</th><th>population</th><th>cut off</th></tr>";
+  o << "</table><h2>Reported movements beside the run</h2><table><tr><th>days</th><th>reported by</th><th>what</th><th>reported</th>"
+       "<th>the run</th><th>source</th></tr>";
+  for (const auto& m : sum["movements"]["reports"]) {
+    std::string reported;
+    for (const char* k : {"trucks", "vehicles", "tonnes", "people"}) {
+      if (!m["reported"][k].is_null()) {
+        reported += (reported.empty() ? "" : ", ") + thousands(m["reported"][k].get<double>()) + (std::string(k) == "tonnes" ? " t" : " " + std::string(k));
+      }
+    }
+    std::string model = "&mdash;";
+    if (m.contains("model")) {
+      model = thousands(m["model"]["tonnes"].get<double>()) + " t, " + std::to_string(m["model"]["trucks"].get<std::int64_t>()) + " trucks";
+      if (m.contains("agrees")) model += m["agrees"].get<bool>() ? " (agrees)" : " <b>(contradicts the report)</b>";
+    }
+    o << "<tr><td>" << m["from"].get<std::string>() << (m["until"] != m["from"] ? " .. " + m["until"].get<std::string>() : "") << "</td><td>"
+      << party_html(s, m["party"].get<std::string>()) << "<br><span class='note'>" << esc(m["claimed_by"].get<std::string>()) << "</span></td><td>"
+      << esc(m["movement"].get<std::string>() + " " + m["direction"].get<std::string>()) << "<br><q>" << esc(m["quote"].get<std::string>())
+      << "</q></td><td>" << esc(reported.empty() ? "not given" : reported) << "</td><td>" << model << "</td><td>"
+      << source_links(m["source"].get<std::string>()) << " <span class='note'>(" << esc(rel(m["origin"].get<std::string>())) << ")</span></td></tr>";
+  }
+  o << "</table><h2>Places</h2><table><tr><th>place (all names)</th><th>population (PROXY unless stated)</th><th>cut off from traffic open to all</th></tr>";
   for (const auto& p : sum["places"]) {
     std::string spans_text;
     for (const auto& sp : p["cut_off"]) {

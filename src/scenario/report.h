@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scenario/scenario.h"
 
@@ -24,6 +25,10 @@ namespace corridor::scenario {
 // The "summary" member of to_json: spans of cut-off, capacity, convoys, coverage, conflicts.
 [[nodiscard]] nlohmann::json summary_json(const Scenario& s, const RunResult& r);
 [[nodiscard]] std::string summary_text(const Scenario& s, const RunResult& r);
+// One party's account in a line: days with people cut off, mean capacity, convoys and tonnes moved,
+// coverage and days short (`scenario run --trust all`, `/v1/scenarios/{id}/compare`).
+[[nodiscard]] nlohmann::json account_json(const Scenario& s, const RunResult& r);
+[[nodiscard]] std::string accounts_text(const std::vector<nlohmann::json>& rows);
 // Every mention of the scenario's folder taken out of the text (or of every string in a JSON
 // document): what is shown names the scenario's files relative to it ("claims.csv:18"), never the
 // machine's own paths.

@@ -53,25 +53,38 @@ struct Engine {
     return it == s.operators.end() ? std::string() : it->second;
   }
 
-  Effective effective(const std::string& target, Day d, std::vector<std::size_t>& in_force) const {
+  // The status of `target` on day `d` for `mover`'s traffic ("" = traffic in general): the latest
+  // claim of the trusted party that speaks of that traffic (a claim about the mover's own traffic
+  // before one about all traffic on the same day); when that party says nothing, the most
+  // restrictive claim in force for that traffic; with no claim, the baseline.
+  Effective effective(const std::string& target, Day d, const std::string& mover, std::vector<std::size_t>& in_force) const {
     in_force.clear();
     for (std::size_t i = 0; i < s.claims.size(); ++i) {
       const Claim& c = s.claims[i];
-      if (c.target == target && c.from <= d && d < c.ends) in_force.push_back(i);
+      if (c.target == target && c.from <= d && d < c.ends && c.applies_to(mover)) in_force.push_back(i);
     }
     Effective e;
     const std::string party = trusted(target);
-    auto later = [&](std::size_t a, std::size_t b) { return s.claims[a].from < s.claims[b].from || (s.claims[a].from == s.claims[b].from && a < b); };
+    auto later = [&](std::size_t a, std::size_t b) {
+      const Claim &x = s.claims[a], &y = s.claims[b];
+      return std::make_tuple(x.from, !x.about.empty(), a) < std::make_tuple(y.from, !y.about.empty(), b);
+    };
+    // How strongly a claim holds the mover back: it stops them, then closed, restricted, open.
+    auto strictness = [&](std::size_t i) {
+      const Claim& c = s.claims[i];
+      Effective as;
+      as.status = c.status;
+      as.allowed = c.allowed;
+      const int stops = !mover.empty() && !passes(as, mover) ? 3 : 0;
+      return stops + static_cast<int>(c.status);
+    };
     std::optional<std::size_t> best;
     for (std::size_t i : in_force) {
       if (s.claims[i].party == party && (!best || later(*best, i))) best = i;
     }
     if (!best) {
       for (std::size_t i : in_force) {
-        if (!best || s.claims[i].status > s.claims[*best].status ||
-            (s.claims[i].status == s.claims[*best].status && later(*best, i))) {
-          best = i;
-        }
+        if (!best || strictness(i) > strictness(*best) || (strictness(i) == strictness(*best) && later(*best, i))) best = i;
       }
       e.fallback = best.has_value();
     }
@@ -98,6 +111,35 @@ struct Engine {
     return e;
   }
 
+  // Two claims in force together disagree when some traffic both speak of would be let through by
+  // one and not by the other (traffic in general: a different status or list).
+  [[nodiscard]] bool disagree(const Claim& a, const Claim& b) const {
+    if (a.about.empty() && b.about.empty() && (a.status != b.status || a.allowed != b.allowed)) return true;
+    auto verdict = [](const Claim& c, const std::string& p) {
+      Effective e;
+      e.status = c.status;
+      e.allowed = c.allowed;
+      return passes(e, p);
+    };
+    for (const auto& [p, desc] : s.parties) {
+      if (a.applies_to(p) && b.applies_to(p) && verdict(a, p) != verdict(b, p)) return true;
+    }
+    return false;
+  }
+
+  // The status of a target for one party's traffic on a day (the day's general status unless a
+  // claim speaks of that party's traffic).
+  [[nodiscard]] Effective for_party(const DayResult& day, const std::string& target, const std::string& party) const {
+    const Effective& general = day.status.at(target);
+    if (party.empty() || party == "*" || general.what_if) return general;
+    const bool scoped = std::any_of(s.claims.begin(), s.claims.end(), [&](const Claim& c) {
+      return c.target == target && !c.about.empty() && c.applies_to(party) && c.from <= day.day && day.day < c.ends;
+    });
+    if (!scoped && !(general.fallback && general.claim)) return general;
+    std::vector<std::size_t> scratch;
+    return effective(target, day.day, party, scratch);
+  }
+
   [[nodiscard]] const CheckpointDef* checkpoint(const std::string& id) const {
     for (const auto& c : s.checkpoints) {
       if (c.id == id) return &c;
@@ -113,13 +155,13 @@ struct Engine {
       if (party == "*") return e.status == Status::kClosed;
       return !passes(e, party);
     };
-    for (const auto& [target, e] : day.status) {
+    for (const auto& [target, general] : day.status) {
       std::string road = target;
       if (const CheckpointDef* cp = checkpoint(target)) {
         if (!cp->in_force(day.day)) continue;
         road = cp->road;
       }
-      if (!closed(e)) continue;
+      if (!closed(for_party(day, target, party))) continue;
       CORRIDOR_TRY(auto spec, net::parse_closure_spec("way:" + road));
       specs.push_back(std::move(spec));
     }
@@ -127,19 +169,31 @@ struct Engine {
     return std::make_pair(std::move(specs), std::move(overlay));
   }
 
+  // "hakari_checkpoint is restricted, no party named as let through — az_gov (party statement,
+  // said 2023-06-24 of 2023-06-15): \"...\" (claims.csv:20)": the status, whose claim it is, in
+  // their words, and where it is written.
   std::string describe(const std::string& target, const Effective& e) const {
     std::string out = target + " is " + status_name(e.status);
     if (e.status == Status::kRestricted) {
       std::string who;
       for (const auto& a : e.allowed) who += (who.empty() ? "" : ", ") + a;
-      out += who.empty() ? " (no party named)" : " to " + who;
+      out += who.empty() ? ", no party named as let through" : " to " + who;
     }
     if (e.baseline) out += " (the scenario's baseline: no claim in force)";
     if (e.what_if) out += " (what-if: closed by the reader, not by any claim)";
     if (e.claim) {
       const Claim& c = s.claims[*e.claim];
-      out += " (" + std::string(e.fallback ? "no claim in force from its operator; most restrictive: " : "") +
-             c.party + ", from " + supply::day_text(c.from) + ", " + c.origin + ")";
+      out += std::string(" — ") + (e.fallback ? "its trusted party says nothing; the most restrictive claim in force: " : "") +
+             c.party;
+      if (!c.about.empty()) {
+        std::string of;
+        for (const auto& a : c.about) of += (of.empty() ? "" : ", ") + a;
+        out += " of " + of + "'s traffic";
+      }
+      out += ", from " + supply::day_text(c.from);
+      if (c.published && *c.published != c.from) out += " (said " + supply::day_text(*c.published) + ")";
+      if (!c.quote.empty()) out += ": \"" + c.quote + "\"";
+      out += " (" + c.origin + ")";
     }
     return out;
   }
@@ -240,10 +294,11 @@ struct Engine {
       }
       roads = roads_of(*open.route);
       for (const auto& road : roads) {
-        const auto st = day.status.find(road);
-        if (st != day.status.end() && !passes(st->second, c.party)) {
-          cd.reasons.push_back("closure: " + describe(road, st->second));
-          cd.reason_kinds.push_back("closure");
+        if (!day.status.contains(road)) continue;
+        const Effective e = for_party(day, road, c.party);
+        if (!passes(e, c.party)) {
+          cd.reasons.push_back("road not open to " + c.party + ": " + describe(road, e));
+          cd.reason_kinds.push_back("road_status");
         }
       }
     }
@@ -251,10 +306,10 @@ struct Engine {
     // Checkpoints on the way: their status for this party, their regime, their throughput.
     for (const auto& cp : s.checkpoints) {
       if (!cp.in_force(day.day) || std::find(roads.begin(), roads.end(), cp.road) == roads.end()) continue;
-      const Effective& e = day.status.at(cp.id);
+      const Effective e = for_party(day, cp.id, c.party);
       if (!passes(e, c.party)) {
-        cd.reasons.push_back("checkpoint closed: " + describe(cp.id, e));
-        cd.reason_kinds.push_back("checkpoint_closed");
+        cd.reasons.push_back("checkpoint not open to " + c.party + ": " + describe(cp.id, e));
+        cd.reason_kinds.push_back("checkpoint_status");
       }
       const regime::Decision dec = regime::evaluate(cp.regime, declaration(c, set_out, day.day, cp),
                                                     supply::start_of(day.day) + kNoon);
@@ -344,6 +399,7 @@ struct Engine {
     out.opening_stock_kcal = s.opening_stock_days * need.kcal;
     supply::Account account(need.kcal);
     if (out.opening_stock_kcal > 0) account.add({s.start, supply::FlowKind::kOpening, out.opening_stock_kcal, "opening stock"});
+    std::vector<supply::Flow> deliveries;
 
     struct Waiting {
       const Convoy* c;
@@ -362,15 +418,18 @@ struct Engine {
       for (const auto& t : targets) {
         const CheckpointDef* cp = checkpoint(t);
         if (cp != nullptr && !cp->in_force(d)) continue;
-        Effective e = effective(t, d, in_force);
-        std::vector<std::size_t> distinct;
-        for (std::size_t i : in_force) {
-          const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](std::size_t j) {
-            return s.claims[j].status == s.claims[i].status && s.claims[j].allowed == s.claims[i].allowed;
-          });
-          if (!seen) distinct.push_back(i);
+        Effective e = effective(t, d, "", in_force);
+        // Every claim in force, of whichever traffic, for the conflict check.
+        std::vector<std::size_t> all;
+        for (std::size_t i = 0; i < s.claims.size(); ++i) {
+          const Claim& c = s.claims[i];
+          if (c.target == t && c.from <= d && d < c.ends) all.push_back(i);
         }
-        if (distinct.size() > 1) day.conflicts.push_back({t, in_force});
+        bool conflict = false;
+        for (std::size_t x = 0; x < all.size() && !conflict; ++x) {
+          for (std::size_t y = x + 1; y < all.size() && !conflict; ++y) conflict = disagree(s.claims[all[x]], s.claims[all[y]]);
+        }
+        if (conflict) day.conflicts.push_back({t, all});
         const auto prev = previous.find(t);
         const bool changed = prev == previous.end() ? (e.claim.has_value() || d == s.start)
                                                     : (prev->second.status != e.status || prev->second.allowed != e.allowed ||
@@ -412,7 +471,8 @@ struct Engine {
           day.delivered_tonnes += cd.tonnes;
           const auto dest = std::find_if(s.area.begin(), s.area.end(), [&](std::size_t i) { return s.places[i].id == w.c->to; });
           if (dest != s.area.end() && cd.kcal > 0) {
-            account.add({d, supply::FlowKind::kDelivery, cd.kcal, w.c->id + "@" + supply::day_text(w.set_out)});
+            deliveries.push_back({d, supply::FlowKind::kDelivery, cd.kcal, w.c->id + "@" + supply::day_text(w.set_out)});
+            account.add(deliveries.back());
           }
         } else if (d < w.set_out + w.c->wait_days) {
           cd.waits = true;
@@ -425,6 +485,23 @@ struct Engine {
     const std::vector<supply::DayFigures> figures = account.run(s.start, last);
     for (std::size_t i = 0; i < figures.size(); ++i) out.days[i].supply = figures[i];
     out.whole = supply::period(figures);
+    auto first_short = [](const std::vector<supply::DayFigures>& f) -> std::optional<Day> {
+      for (const auto& d : f) {
+        if (d.shortfall_kcal > 0) return d.day;
+      }
+      return std::nullopt;
+    };
+    out.population_cases.push_back({"listed settlements", s.places.empty() ? "" : s.places[s.area.empty() ? 0 : s.area.front()].origin,
+                                     s.area_population(), need.kcal, out.whole, first_short(figures)});
+    for (const auto& pc : s.population_counts) {
+      const double base = static_cast<double>(std::max<std::int64_t>(1, s.area_population()));
+      const double kcal = need.kcal * static_cast<double>(pc.people) / base;
+      supply::Account alt(kcal);
+      if (s.opening_stock_days > 0) alt.add({s.start, supply::FlowKind::kOpening, s.opening_stock_days * kcal, "opening stock"});
+      for (const auto& f : deliveries) alt.add(f);
+      const auto fig = alt.run(s.start, last);
+      out.population_cases.push_back({pc.label, pc.source, pc.people, kcal, supply::period(fig), first_short(fig)});
+    }
     std::vector<supply::DayFigures> month;
     for (std::size_t i = 0; i < figures.size(); ++i) {
       month.push_back(figures[i]);

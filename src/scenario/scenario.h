@@ -11,6 +11,7 @@
 // May use: core, net, route, access, regime, supply.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,16 +34,54 @@ using supply::Day;
 enum class Status : std::uint8_t { kOpen, kRestricted, kClosed };
 [[nodiscard]] const char* status_name(Status s);
 
+// Where a claim's words come from: the party itself, the operator of the movement it reports (the
+// ICRC on its own trucks), an outside observer, or the media.
+[[nodiscard]] bool is_source_type(const std::string& t);
+
 // One statement about a road's or a checkpoint's status.
 struct Claim {
   std::string target;        // a road id (the network's way key or id) or a checkpoint id
   Status status = Status::kOpen;
   std::vector<std::string> allowed;  // restricted: the parties that may still pass
-  Day from = 0;
-  std::optional<Day> until;  // exclusive; none: until the same party says otherwise
+  // Whose traffic the claim speaks of (sorted); empty: all traffic. "ICRC crossings suspended" is
+  // about the ICRC and says nothing of anyone else's.
+  std::vector<std::string> about;
+  Day from = 0;              // the day it speaks of
+  std::optional<Day> published;  // the day it was said or printed, when not `from`
+  std::optional<Day> until;  // exclusive
+  std::optional<int> valid_days;  // in force for this many days from `from`
+  bool until_replaced = false;    // stated: in force until its party speaks again
   std::string party, claimed_by, source, note;
+  std::string source_type;   // party_statement, operator, observer, media
+  std::string quote;         // the source's own words, as the timeline row quotes them
+  std::string timeline;      // the timeline row it comes from ("timeline.csv:24")
   std::string origin;        // file:line
-  Day ends = 0;              // computed: `until`, or the party's next claim on the target (or never)
+  Day ends = 0;              // computed: when it stops being in force (INT64_MAX: never)
+  std::string validity;      // computed: how `ends` was decided, in words
+  [[nodiscard]] bool applies_to(const std::string& mover) const {
+    return about.empty() || (!mover.empty() && std::find(about.begin(), about.end(), mover) != about.end());
+  }
+};
+
+// What a party reported moving over a period (movements.csv): set beside what the run moves, never
+// used to move anything.
+struct Movement {
+  Day from = 0, until = 0;          // inclusive
+  std::string party, source_type, claimed_by;
+  std::string movement;             // goods, vehicles, evacuation, people
+  std::string direction;            // in (to the area), out, both
+  std::vector<std::string> by;      // whose traffic it counts; empty: anyone's
+  std::string via;                  // a road or checkpoint it names, or ""
+  std::string convoy;               // the scenario's convoy it reports on, or ""
+  std::optional<double> vehicles, trucks, tonnes, people;
+  std::vector<std::string> confirmed_by;  // the parties whose sources report it
+  std::string quote, cites, source, note, origin;
+};
+
+// A population count other than the listed settlements' (the area's population is a claim too).
+struct PopulationCount {
+  std::string label, source;
+  std::int64_t people = 0;
 };
 
 struct CheckpointDef {
@@ -54,6 +93,7 @@ struct CheckpointDef {
   Day from = 0;
   std::optional<Day> until;
   std::string origin;
+  std::string capacity_note;  // where its throughput comes from (or that it is assumed)
   [[nodiscard]] bool in_force(Day d) const { return d >= from && (!until || d < *until); }
 };
 
@@ -87,6 +127,7 @@ struct Scenario {
   std::string network_file;
   std::vector<access::Place> places;          // every place, names in the file's column order
   std::vector<std::string> name_columns;
+  std::vector<std::vector<std::string>> names_by_column;  // per place: its name in each name column ("" where none)
   std::vector<std::map<std::string, std::int64_t>> place_groups;  // per place: population group -> count
   std::vector<std::size_t> area;              // indices of the places that count as the area
   std::vector<std::size_t> sources;           // indices of the supply sources
@@ -95,15 +136,28 @@ struct Scenario {
   std::map<std::string, Status> baseline;        // status where no claim is in force (default: open)
   std::vector<Claim> claims;
   std::string claims_file;
+  // The scenario's rule for a claim that states no end: none = until its party speaks again about
+  // the same target and traffic; a number = that many days at most ([claims] open_claims).
+  std::optional<int> open_claim_days;
+  [[nodiscard]] std::string open_claim_rule() const;
   std::vector<CheckpointDef> checkpoints;
   std::map<std::string, std::vector<core::SegmentId>> roads;  // road id -> its segments
+  // road id -> every name the network file gives it (GeoJSON `name` first, then name_* properties)
+  std::map<std::string, std::vector<std::string>> road_names;
+  // Every name of a road, checkpoint or place id (the display name first); the id alone when none.
+  [[nodiscard]] std::vector<std::string> names_of(const std::string& id) const;
   supply::NeedsProfile needs;
   supply::CommodityTable commodities;
   double opening_stock_days = 0;
   std::string opening_stock_note;
   double truck_tonnes = 20;         // payload of one truck, for trucks-per-day figures
   access::ClassCapacity classes = access::ClassCapacity::defaults();
+  std::set<std::string> classes_sourced;  // road classes whose capacity [capacity] gives
+  std::string capacity_source;            // [capacity] source
   std::vector<Convoy> convoys;
+  std::vector<Movement> movements;
+  std::string movements_file;
+  std::vector<PopulationCount> population_counts;
 
   [[nodiscard]] const access::Place* place(const std::string& id) const;
   [[nodiscard]] std::int64_t area_population() const;
@@ -140,7 +194,7 @@ struct ConvoyDay {
   bool moved = false;
   bool waits = false;               // blocked, and will try again tomorrow
   std::vector<std::string> reasons; // why not (closures, checkpoint, regime, throughput)
-  std::vector<std::string> reason_kinds;  // closure, checkpoint_closed, regime, throughput, no_route
+  std::vector<std::string> reason_kinds;  // road_status, checkpoint_status, regime, throughput, no_route
   std::vector<std::string> roads;   // the roads taken, or that would have been
   double kcal = 0;
 };
@@ -165,8 +219,19 @@ struct StatusChange {
   Effective before, after;
 };
 
+// The run's supply figures again at another count of the area's population (the need scales with
+// it; deliveries and the opening stock in days of need stay as they are).
+struct PopulationCase {
+  std::string label, source;
+  std::int64_t people = 0;
+  double need_kcal_per_day = 0;
+  supply::PeriodFigures whole;
+  std::optional<Day> first_short;
+};
+
 struct RunResult {
   std::string trust;               // "" = each target's operator
+  std::vector<PopulationCase> population_cases;  // the listed settlements first, then [[population]]
   std::vector<DayResult> days;
   std::vector<StatusChange> changes;
   supply::PeriodFigures whole;

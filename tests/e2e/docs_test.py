@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Docs that run: every transcript in README.md and docs/cli.md — a fenced block whose lines start
+"""Docs that run: every transcript in README.md, docs/cli.md and the bundled case's README — a fenced block whose lines start
 with `$ ` — is executed, command by command, in a fresh folder holding the shipped `data/` and the
 built `build/corridor`, and what each command prints (stdout and stderr, in order) must match the
 lines shown under it:
@@ -22,7 +22,7 @@ import tempfile
 
 CORRIDOR, REPO = (os.path.abspath(a) for a in sys.argv[1:3])
 SHOW = "--show" in sys.argv[3:]
-DOCS = ["README.md", "docs/cli.md"]
+DOCS = ["README.md", "docs/cli.md", "data/scenarios/karabakh-2023/README.md"]
 
 
 def transcripts(path):

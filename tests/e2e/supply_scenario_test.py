@@ -151,7 +151,7 @@ class Supply(unittest.TestCase):
         self.assertEqual([u.split(" ")[0] for u in out["settlements_without_population"]], unknown)
         first = rows[0]
         self.assertEqual(by_id[first["id"]]["population"], int(first["population_2023"]))
-        self.assertEqual(by_id[first["id"]]["name"], first["name_hy_usage"])  # the first name column
+        self.assertEqual(by_id[first["id"]]["name"], first["name"])  # the first name column
         # The same file for the access commands (the Lachin extract is not bundled: a tiny graph will do).
         roads = self.write("r.geojson", json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"id": "a", "highway": "primary"},
@@ -226,8 +226,8 @@ class Scenario(unittest.TestCase):
         for d in self.out["days"]:
             for c in d["convoys"]:
                 kinds.update(c["reason_kinds"])
-        # Closures, a closed checkpoint and a regime decision all stop convoys in this case.
-        self.assertTrue({"closure", "checkpoint_closed", "regime"} <= kinds, kinds)
+        # A road's status, the checkpoint's status and a regime decision all stop convoys in this case.
+        self.assertTrue({"road_status", "checkpoint_status", "regime"} <= kinds, kinds)
         gov = [c for d in self.out["days"] for c in d["convoys"] if c["convoy"] == "armenia-government-2023-07-26"]
         self.assertTrue(gov and not any(c["moved"] for c in gov))
         self.assertTrue(any("C-COORD" in why for c in gov for why in c["reasons"]))
@@ -237,9 +237,9 @@ class Scenario(unittest.TestCase):
         self.assertTrue(conflicts)
         for c in conflicts:
             self.assertGreaterEqual(len(c["claims"]), 2)
-            self.assertGreater(len({(x["status"], tuple(x.get("allowed", []))) for x in c["claims"]}), 1)
+            self.assertGreater(len({(x["status"], tuple(x.get("allowed", [])), tuple(x.get("about", []))) for x in c["claims"]}), 1)
             for x in c["claims"]:
-                self.assertTrue(x["source"] and x["claimed_by"] and re.match(r".*claims\.csv:\d+$", x["origin"]))
+                self.assertTrue(x["source"] and x["claimed_by"] and re.match(r"^claims\.csv:\d+$", x["origin"]))
 
     def test_html_is_one_self_contained_file(self):
         with open(self.html, encoding="utf-8") as f:
@@ -251,12 +251,26 @@ class Scenario(unittest.TestCase):
         self.assertNotIn(os.path.dirname(os.path.abspath(self.case)), html)  # no local path leaks
         self.assertIn("name='viewport'", html)  # readable on a phone
         self.assertIn("asinh scale", html)  # 0 and 120 trucks a day readable beside 10,000
-        self.assertIn("Hakari bridge checkpoint (Lachin border checkpoint): 120 trucks/day", html)  # the checkpoint, by name
+        # The checkpoint by both its names
+        self.assertIn("Hakari bridge checkpoint / Lachin border checkpoint: 120 trucks/day", html)
         self.assertIn(" km</text>", html)  # a scale bar
-        for place in ("Yerevan", "Vardenis", "Yevlakh", "Goris", "Barda"):  # the approaches are in the frame, labelled
+        for place in ("Irevan / Yerevan", "Basargechar / Vardenis", "Yevlakh", "Goris / Gorus", "Barda"):  # the approaches, labelled
             self.assertIn(f">{place}</text>", html)
         self.assertIn("Khankendi", html)  # every name kept
+        self.assertIn("Xankəndi", html)
         self.assertIn("Conflicting claims", html)
+        # What the figures rest on, before them: the trusted party of each road, the sourced and the
+        # assumed capacities, the population range; roads and parties by name with their ids as tooltips.
+        head = html[:html.index("<h2>Network on")]
+        for words in ("What these figures rest on", "Trusted for each road and checkpoint", "ASSUMED",
+                      "about 920 vehicles a day", "100,625", "120,000", "92,846"):
+            self.assertIn(words, head)
+        self.assertIn("title='Berdzor corridor, new road bypassing Berdzor / Lachin–Khankendi road · Berdzor corridor, "
+                      "new road bypassing Berdzor · Lachin–Khankendi road · ", html)
+        self.assertIn("id rd_corridor_new_hakari_shushijct'", html)
+        self.assertIn("Reported movements beside the run", html)
+        self.assertRegex(html, r"\(claims\.csv:\d+; ")  # sources relative to the scenario
+        self.assertNotIn("data/scenarios/", html)
 
     def test_text_summary_display_name_and_trust(self):
         r = corridor("scenario", "run", self.case, "--display-name", "name_az_usage", "--trust", "az_gov")
@@ -266,6 +280,50 @@ class Scenario(unittest.TestCase):
         j = json.loads(corridor("scenario", "run", self.case, "--trust", "az_gov", "--json").stdout)
         self.assertNotEqual([d["cut_off_population"] for d in j["days"]],
                             [d["cut_off_population"] for d in self.out["days"]])
+        # The text puts what the figures rest on first, and says "cut off from traffic open to all".
+        self.assertIn("What these figures rest on", r.stdout)
+        self.assertIn("trusted: az_gov for hakari_checkpoint", r.stdout)
+        self.assertIn("People cut off from traffic open to all", r.stdout)
+        self.assertNotIn("data/scenarios/", r.stdout)
+
+    def test_every_partys_account_in_one_run(self):
+        """--trust all: one row per party (and the operators' account), each equal to the run that
+        trusts that party alone."""
+        r = corridor("scenario", "run", self.case, "--trust", "all", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = json.loads(r.stdout)["accounts"]
+        parties = sorted(json.loads(corridor("scenario", "run", self.case, "--json").stdout)["scenario"]["parties"])
+        self.assertEqual([x["trust"] for x in rows], ["operator"] + parties)
+        for row in rows:
+            args = [] if row["trust"] == "operator" else ["--trust", row["trust"]]
+            one = json.loads(corridor("scenario", "run", self.case, "--json", *args).stdout)
+            days = one["days"]
+            self.assertEqual(row["days_with_people_cut_off"], sum(1 for d in days if d["cut_off_population"] > 0), row["trust"])
+            self.assertEqual(row["convoys_moved"], sum(c["moved"] for d in days for c in d["convoys"]), row["trust"])
+            self.assertAlmostEqual(row["tonnes_moved"], sum(c["tonnes"] for d in days for c in d["convoys"] if c["moved"]), 6)
+            self.assertAlmostEqual(row["mean_capacity_trucks_per_day"],
+                                   sum(d["capacity_trucks_per_day"] for d in days) / len(days), 6)
+            self.assertAlmostEqual(row["coverage"], one["summary"]["supply"]["whole"]["coverage"], 9)
+            self.assertEqual(row["days_short"], one["summary"]["supply"]["whole"]["days_short"])
+        self.assertGreater(len({(x["convoys_moved"], x["coverage"]) for x in rows}), 1, "the accounts never part")
+        text = corridor("scenario", "run", self.case, "--trust", "all").stdout
+        self.assertIn("Every party's account (--trust all)", text)
+        for x in rows:
+            self.assertRegex(text, r"\n  " + re.escape(x["trust"]) + r" +\d")
+
+    def test_json_names_roads_checkpoints_and_parties_with_paths_relative_to_the_scenario(self):
+        sc = self.out["scenario"]
+        roads = {x["id"]: x["names"] for x in sc["roads"]}
+        self.assertIn("Lachin–Khankendi road", roads["rd_corridor_new_hakari_shushijct"])
+        self.assertIn("Berdzor corridor, new road bypassing Berdzor", roads["rd_corridor_new_hakari_shushijct"])
+        self.assertEqual(sc["checkpoints"][0]["names"][0], "Hakari bridge checkpoint / Lachin border checkpoint")
+        self.assertIn("az_gov", sc["parties"])
+        self.assertEqual(sc["file"], "scenario.toml")
+        conflicts = self.out["summary"]["conflicts"]
+        self.assertTrue(all(re.match(r"^claims\.csv:\d+$", x["origin"]) for c in conflicts for x in c["claims"]))
+        for c in conflicts:
+            for x in c["claims"]:
+                self.assertTrue(x["quote"] and x["published"] and x["source_type"] and x["validity"], x)
 
     def test_committed_roads_are_drawn_from_the_committed_tables(self):
         case = os.path.dirname(self.case)
@@ -286,8 +344,8 @@ class Scenario(unittest.TestCase):
         self.assertIn("(did you mean az_gov?)", r.stderr)
         r = corridor("scenario", "run", self.case, "--display-name", "name_ru")
         self.assertEqual(r.returncode, EXIT_INVALID, r.stderr)
-        self.assertIn("--display-name 'name_ru' is not a name column (the places' name columns: name_en, "
-                      "name_hy_usage, name_az_usage)", r.stderr)
+        self.assertIn("--display-name 'name_ru' is not a name column (the places' name columns: name, "
+                      "name_hy_usage, name_az_usage, name_hy_script, name_az_script, name_en)", r.stderr)
         self.assertNotIn("scenario.toml:", r.stderr)  # the option is wrong, not the file
         r = corridor("scenario", "run", self.case, "--day", "2030-01-01", "--html", os.path.join(self.tmp, "x.html"))
         self.assertEqual(r.returncode, EXIT_INVALID)

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/time.h"
 #include "regime/regime.h"
 
 namespace corridor::regime {
@@ -97,6 +98,37 @@ TEST(Regime, EachRuleKindCitesItselfAndTheItem) {
   d = check(late);
   EXPECT_EQ(d.verdict, Verdict::kReject);
   EXPECT_TRUE(cites(d, "C-APPROVALS"));
+}
+
+// A coordination rule built from a dated statement applies from that day: a consignment arriving
+// the moment before needs no approval, one arriving at the first moment of the day does.
+TEST(Regime, CoordinationAppliesFromItsDateExactly) {
+  Regime r = example();
+  auto from = core::parse_iso8601("2023-07-03T08:00:00Z", "test");
+  ASSERT_TRUE(from);
+  r.coordination_from = *from;
+  std::string no_approvals = declaration(kFlour);
+  no_approvals.replace(no_approvals.find(R"("approvals":["border-service","peacekeepers"])"),
+                       std::string(R"("approvals":["border-service","peacekeepers"])").size(), R"("approvals":[])");
+  auto d = parse_declaration(no_approvals, "decl.json");
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->planned_arrival, *from);
+  EXPECT_EQ(evaluate(r, *d, 0).verdict, Verdict::kNeedsApproval);  // arriving exactly at `from`
+  d->planned_arrival = *from - 1;
+  d->declared_at = *from - 1 - 48 * 3600;
+  const Decision before = evaluate(r, *d, 0);
+  EXPECT_EQ(before.verdict, Verdict::kAccept);
+  EXPECT_FALSE(cites(before, "C-APPROVALS"));
+  // Read from the file: a date, or an error naming the line.
+  auto text = [](const std::string& from_line) {
+    return "[checkpoint]\nid = \"x\"\noperator = \"a\"\nname = \"X\"\nlat = 39.5\nlon = 46.5\n[coordination]\nid = \"C\"\napprovals = [\"a\"]\n" + from_line + "\n";
+  };
+  auto ok = parse_regime(text("from = \"2023-09-01\""), "r.toml");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(core::format_iso8601(*ok->coordination_from), "2023-09-01T00:00:00Z");
+  auto bad = parse_regime(text("from = \"September\""), "r.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("r.toml:"), std::string::npos) << bad.error().message;
 }
 
 TEST(Regime, RandomLaneIsReproducibleFromTheSeedAndAboutTheRate) {

@@ -72,9 +72,14 @@ function featureName(id: string): string {
   return placeName(p);
 }
 
+// A place's name in each of the scenario's name columns, in their order (empty where a column has
+// none); the reader's chosen column, else the display name.
+function columnNames(p: GeoJSON.GeoJsonProperties): string[] {
+  return parseList(p?.names_by_column ?? p?.names ?? []);
+}
+
 function placeName(p: GeoJSON.GeoJsonProperties): string {
-  const names = (p?.names as string[] | undefined) ?? [];
-  return names[state.nameIdx] || String(p?.name ?? p?.id ?? '');
+  return columnNames(p)[state.nameIdx] || String(p?.name ?? p?.id ?? '');
 }
 
 // Reasons come from the engine with ids in them; the reader gets names.
@@ -616,7 +621,7 @@ function showSettlement(id: string): void {
   const pop = Number(p.population);
   const share = pop / state.sc!.area_population;
   const pl = s.places?.[id];
-  const names = parseList(p.names);
+  const names = p.names_by_column ? parseList(p.names_by_column) : parseList(p.names);
   fill(
     byId('settlement'),
     el('h3', {}, placeName(p)),

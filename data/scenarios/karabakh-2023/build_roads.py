@@ -29,12 +29,28 @@ def read(name):
         return list(csv.DictReader(f))
 
 
+def display(hy, az):
+    """The display rule for places and roads alike: both usages in alphabetical order, joined by
+    " / "; one name where they agree (README.md)."""
+    return " / ".join(sorted({hy, az}, key=str.casefold))
+
+
 def main():
-    places = {p["id"]: (float(p["lon"]), float(p["lat"])) for p in read("places.csv")}
+    rows = read("places.csv")
+    places = {p["id"]: (float(p["lon"]), float(p["lat"])) for p in rows}
+    usage = {p["id"]: (p["name_hy_usage"], p["name_az_usage"]) for p in rows}
+    names = {r["id"]: r for r in read("road_names.csv")}
     features = []
 
-    def add(fid, name, cls, coords, drawn, **props):
-        p = {"id": fid, "name": name, "highway": cls, "drawn": drawn}
+    def add(fid, name_en, cls, coords, drawn, **props):
+        if fid in names:
+            hy, az, source = names[fid]["name_hy_usage"], names[fid]["name_az_usage"], names[fid]["names_source"]
+        else:  # a local link: named by its ends in each usage
+            a, b = props.pop("ends")
+            hy, az = ("Local access " + usage[a][i] + " – " + usage[b][i] for i in (0, 1))
+            source = "the ends' names in each usage (places.csv)"
+        p = {"id": fid, "name": display(hy, az), "name_hy_usage": hy, "name_az_usage": az, "name_en": name_en,
+             "names_source": source, "highway": cls, "drawn": drawn}
         p.update({k: v for k, v in props.items() if v not in ("", None)})
         features.append({"type": "Feature", "properties": p,
                          "geometry": {"type": "LineString", "coordinates": [list(c) for c in coords]}})
@@ -62,7 +78,7 @@ def main():
 
     for r in read("local_links.csv"):
         add(r["id"], r["name"], r["road_class"], [places[r["from_place"]], places[r["to_place"]]], "assumed",
-            note=r["note"])
+            note=r["note"], ends=(r["from_place"], r["to_place"]))
 
     json.dump({"type": "FeatureCollection",
                "note": "Drawn by build_roads.py from roads.csv, local_links.csv and places.csv; not surveyed.",
