@@ -56,6 +56,7 @@ Runner add_capacity(CLI::App& app) {
     for (const auto& c : (*doc)["bottleneck"]) {
       std::cout << "  " << road(c) << " (way " << c["way_ids"][0] << "): " << c["capacity_per_day"] << "/day";
       if (!c["checkpoint"].is_null()) std::cout << ", set by checkpoint " << c["checkpoint_name"].get<std::string>();
+      else std::cout << " (" << c["capacity_source"].get<std::string>() << ")";
       std::cout << "\n";
     }
     std::cout << "Main routes of the flow:\n";

@@ -315,6 +315,21 @@ Result<Json> critical(const Network& n, const Sites& sources, const Sites& place
 // A checkpoint placed this close to a junction may stand on another of the roads that meet there.
 constexpr double kJunctionWarningM = 30;
 
+namespace {
+
+// Where a link's capacity comes from: a checkpoint's throughput, a class figure the caller gave,
+// or the built-in planning figure for its class — which is an assumption, and says so.
+std::string capacity_source(bool checkpoint, std::uint8_t road_class, const access::ClassCapacity& classes) {
+  if (checkpoint) return "the checkpoint's throughput (vehicles an hour x lanes x hours, from the checkpoints file)";
+  const std::string cls(net::road_class_name(static_cast<net::RoadClass>(road_class)));
+  if (classes.per_day[road_class] != access::ClassCapacity::defaults().per_day[road_class]) {
+    return "the figure given for " + cls + " roads (--class-capacity)";
+  }
+  return "ASSUMED: corridor's built-in planning figure for " + cls + " roads, not a measurement (--class-capacity gives yours)";
+}
+
+}  // namespace
+
 Result<Json> capacity(const Network& n, const Sites& sources, const Sites& dests, const CapacityOptions& o) {
   const net::Graph& g = *n.graph;
   // Place each checkpoint on its road; one closed at the moment closes that road.
@@ -361,7 +376,8 @@ Result<Json> capacity(const Network& n, const Sites& sources, const Sites& dests
                    {"name", g.label(c.segment)},
                    {"capacity_per_day", c.capacity_per_day},
                    {"checkpoint", c.checkpoint ? Json(placed[*c.checkpoint].checkpoint->id) : Json()},
-                   {"checkpoint_name", c.checkpoint ? Json(placed[*c.checkpoint].checkpoint->name) : Json()}});
+                   {"checkpoint_name", c.checkpoint ? Json(placed[*c.checkpoint].checkpoint->name) : Json()},
+                   {"capacity_source", capacity_source(c.checkpoint.has_value(), seg.road_class, o.classes)}});
   }
   for (const auto& fr : r.routes) {
     const auto [roads, ways] = roads_of(fr.segments);
