@@ -80,6 +80,7 @@ void warn_violations(const rules::State& s);
 using Runner = std::function<int()>;
 Runner add_import(CLI::App& app);
 Runner add_info(CLI::App& app);
+Runner add_verify_graph(CLI::App& app);  // cmd_info.cpp
 Runner add_export(CLI::App& app);
 Runner add_route(CLI::App& app);
 Runner add_reach(CLI::App& app);

@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("corridor ") + CORRIDOR_VERSION);
   std::vector<corridor::cli::Runner> runners{
-      corridor::cli::add_import(app), corridor::cli::add_info(app), corridor::cli::add_export(app),
+      corridor::cli::add_import(app), corridor::cli::add_info(app), corridor::cli::add_verify_graph(app),
+      corridor::cli::add_export(app),
       corridor::cli::add_route(app),  corridor::cli::add_reach(app), corridor::cli::add_critical(app),
       corridor::cli::add_capacity(app), corridor::cli::add_party(app), corridor::cli::add_ledger(app),
       corridor::cli::add_regime(app), corridor::cli::add_consign(app), corridor::cli::add_store(app),

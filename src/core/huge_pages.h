@@ -16,7 +16,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <new>
 #include <vector>
 
@@ -68,5 +71,62 @@ struct HugePageAllocator {
 
 template <typename T>
 using BigVector = std::vector<T, HugePageAllocator<T>>;
+
+// A fixed-size array of T whose every byte starts zero, without writing it: the memory comes
+// zero-filled from the kernel (an anonymous mapping for 4 MB or more, on huge pages where allowed;
+// calloc below), and a page costs something only when first touched. For per-node search state
+// whose all-zero value means "not labelled in any query" (a generation stamp of 0), so a router on
+// a 10^6-node graph is ready at once and a query pays only for the nodes it reaches.
+template <typename T>
+class ZeroedArray {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  ZeroedArray() = default;
+  explicit ZeroedArray(std::size_t n) : n_(n) {
+    if (n == 0) return;
+    if (n > SIZE_MAX / sizeof(T)) throw std::bad_array_new_length();
+    if (n * sizeof(T) >= HugePageAllocator<T>::kThreshold) {
+      p_ = HugePageAllocator<T>().allocate(n);  // a fresh anonymous mapping: zero pages
+      mapped_ = true;
+    } else {
+      p_ = static_cast<T*>(std::calloc(n, sizeof(T)));
+      if (p_ == nullptr) throw std::bad_alloc();
+    }
+  }
+  ZeroedArray(const ZeroedArray&) = delete;
+  ZeroedArray& operator=(const ZeroedArray&) = delete;
+  ZeroedArray(ZeroedArray&& o) noexcept { swap(o); }
+  ZeroedArray& operator=(ZeroedArray&& o) noexcept {
+    ZeroedArray(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~ZeroedArray() {
+    if (p_ == nullptr) return;
+    if (mapped_) {
+      HugePageAllocator<T>().deallocate(p_, n_);
+    } else {
+      std::free(p_);
+    }
+  }
+  void swap(ZeroedArray& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+    std::swap(mapped_, o.mapped_);
+  }
+  [[nodiscard]] std::size_t size() const { return n_; }
+  [[nodiscard]] bool empty() const { return n_ == 0; }
+  T& operator[](std::size_t i) { return p_[i]; }
+  const T& operator[](std::size_t i) const { return p_[i]; }
+  T* begin() { return p_; }
+  T* end() { return p_ + n_; }
+  const T* begin() const { return p_; }
+  const T* end() const { return p_ + n_; }
+
+ private:
+  T* p_ = nullptr;
+  std::size_t n_ = 0;
+  bool mapped_ = false;
+};
 
 }  // namespace corridor::core

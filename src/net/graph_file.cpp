@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <fstream>
 #include <tuple>
 
 namespace corridor::net {
@@ -59,6 +60,11 @@ constexpr SectionList kSections{
     &Graph::Arrays::grid_first,     &Graph::Arrays::grid_items,     &Graph::Arrays::source,
     &Graph::Arrays::landmark_nodes, &Graph::Arrays::landmark_dist};
 constexpr std::uint32_t kSectionCount = std::tuple_size_v<SectionList>;
+constexpr const char* kSectionNames[kSectionCount] = {
+    "node_coord",     "node_osm_id",   "node_barrier",  "first_out",          "arcs",        "edge_segment",
+    "first_in",       "in_arcs",       "segments",      "segment_first_point", "shape_coord", "shape_osm_id",
+    "string_offsets", "string_chars",  "grid_meta",     "grid_first",         "grid_items",  "source",
+    "landmark_nodes", "landmark_dist"};
 
 template <typename F>
 void for_each_section(F&& f) {
@@ -218,7 +224,19 @@ struct Mapping {
 };
 }  // namespace
 
-Result<Graph> load_graph(const std::string& path) {
+std::vector<SectionSize> section_sizes(const Graph::Arrays& a) {
+  std::vector<SectionSize> out;
+  for_each_section([&](std::uint32_t id, auto member) {
+    const auto& span = a.*member;
+    out.push_back({kSectionNames[id - 1], span.size(), span.size_bytes()});
+  });
+  return out;
+}
+
+namespace {
+
+// Maps a graph file read-only; `verify_checksum` reads every byte for the CRC first.
+Result<Graph> map_graph(const std::string& path, bool verify_checksum) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
@@ -242,7 +260,25 @@ Result<Graph> load_graph(const std::string& path) {
   }
   const std::span<const std::byte> bytes(static_cast<const std::byte*>(mapping->addr),
                                          mapping->size);
-  return graph_from_bytes(bytes, mapping, path);
+  return graph_from_bytes(bytes, mapping, path, verify_checksum);
+}
+
+}  // namespace
+
+Result<Graph> load_graph(const std::string& path) { return map_graph(path, false); }
+
+Result<GraphFileCheck> verify_graph_file(const std::string& path) {
+  CORRIDOR_TRY(const Graph g, map_graph(path, true));
+  GraphFileCheck c;
+  c.nodes = g.node_count();
+  c.sections = section_sizes(g.arrays());
+  const Layout l = layout_of(g.arrays());
+  c.file_bytes = l.header.file_size;
+  FileHeader h{};
+  std::ifstream in(path, std::ios::binary);
+  in.read(reinterpret_cast<char*>(&h), sizeof h);
+  c.checksum = h.checksum;
+  return c;
 }
 
 Result<void> save_graph(const Graph& g, const std::string& path) {

@@ -1,5 +1,7 @@
 #include "query/query.h"
 
+#include "net/graph_file.h"
+
 #include <cmath>
 #include <set>
 
@@ -68,7 +70,15 @@ Json info(const net::Graph& g, const std::string& name, std::int64_t file_bytes)
   const core::BBox box = g.bbox();
   Json cls = Json::object();
   for (const auto& [cname, c] : classes) cls[cname] = {{"segments", c.segments}, {"km", c.km}};
+  // Bytes per node per section of the file (the graph's arrays as the file holds them).
+  Json sections = Json::array();
+  const double nodes = std::max<double>(1, g.node_count());
+  for (const auto& sec : net::section_sizes(g.arrays())) {
+    sections.push_back({{"name", sec.name}, {"count", sec.count}, {"bytes", sec.bytes}, {"bytes_per_node", static_cast<double>(sec.bytes) / nodes}});
+  }
   return {{"graph", name},
+          {"bytes_per_node", static_cast<double>(file_bytes) / nodes},
+          {"sections", sections},
           {"source", std::string(g.source())},
           {"file_bytes", file_bytes},
           {"nodes", g.node_count()},

@@ -13,15 +13,17 @@ constexpr std::uint64_t kInf = std::numeric_limits<std::uint64_t>::max();
 }  // namespace
 
 Router::Router(const Graph& g) : g_(g) {
+  // Zero-filled by the kernel, not written here: stamps of 0 belong to no query (generations and
+  // query_ start at 1), so nothing needs setting before a query labels a node.
   for (Side* s : {&fwd_, &bwd_}) {
-    s->labels.assign(g.node_count(), Label{0, kNone, 0});
-    s->pos.assign(g.node_count(), kSettled);
+    s->labels = core::ZeroedArray<Label>(g.node_count());
+    s->pos = core::ZeroedArray<std::uint32_t>(g.node_count());
   }
-  fwd_.origin.assign(g.node_count(), 0);
+  fwd_.origin = core::ZeroedArray<std::uint32_t>(g.node_count());
   if (g.landmark_count() > 0) {
-    pot_to_.assign(g.node_count(), 0);
-    pot_from_.assign(g.node_count(), 0);
-    pot_stamp_.assign(g.node_count(), 0);
+    pot_to_ = core::ZeroedArray<std::int64_t>(g.node_count());
+    pot_from_ = core::ZeroedArray<std::int64_t>(g.node_count());
+    pot_stamp_ = core::ZeroedArray<std::uint32_t>(g.node_count());
   }
 }
 

@@ -78,10 +78,13 @@ class Router {
   };
   // An indexed 4-ary min-heap with decrease-key: no stale entries, shallow, and the four children of
   // a slot share a cache line or two.
+  // Every per-node array starts all zero without being written (core::ZeroedArray): a stamp of 0 is
+  // no query's, so a label, heap slot, seed or potential is read only for a node this query has
+  // labelled, and a router costs nothing until a query touches the nodes it reaches.
   struct Side {
-    core::BigVector<Label> labels;
-    core::BigVector<std::uint32_t> origin;  // seed index; kept by explore() only
-    core::BigVector<std::uint32_t> pos;     // slot in heap of a labelled node, kSettled once popped
+    core::ZeroedArray<Label> labels;
+    core::ZeroedArray<std::uint32_t> origin;  // seed index; kept by explore() only
+    core::ZeroedArray<std::uint32_t> pos;     // slot in heap of a labelled node, kSettled once popped
     std::uint32_t generation = 0;
     std::vector<HeapItem> heap;
 
@@ -158,8 +161,8 @@ class Router {
   Metric metric_ = Metric::kTime;
   bool use_landmarks_ = false;
   std::vector<SeedBounds> source_bounds_, target_bounds_;
-  core::BigVector<std::int64_t> pot_to_, pot_from_;
-  core::BigVector<std::uint32_t> pot_stamp_;
+  core::ZeroedArray<std::int64_t> pot_to_, pot_from_;
+  core::ZeroedArray<std::uint32_t> pot_stamp_;
   std::uint32_t query_ = 0;
   Side fwd_;
   Side bwd_;

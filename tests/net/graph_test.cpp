@@ -121,16 +121,54 @@ TEST_F(GraphFileTest, RejectsMissingEmptyTruncatedAndForeignFiles) {
   }
 }
 
-TEST_F(GraphFileTest, EveryFlippedByteIsCaught) {
+// The full check reads every byte: any flipped byte, the first and the last included, is caught.
+// Opening does not read the checksum; a flipped byte it lets through still gives a graph that passed
+// every structural check, so no query on it can crash.
+TEST_F(GraphFileTest, VerifyCatchesEveryFlippedByteAndOpeningStaysSafe) {
   ASSERT_TRUE(save_graph(sample().graph, path_));
   const auto bytes = read();
-  for (std::size_t i = 0; i < bytes.size(); i += 7) {
+  auto ok = verify_graph_file(path_);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->file_bytes, bytes.size());
+  EXPECT_EQ(ok->sections.size(), section_sizes(sample().graph.arrays()).size());
+  std::size_t opened = 0;
+  std::vector<std::size_t> at;
+  for (std::size_t i = 0; i < bytes.size(); i += 7) at.push_back(i);
+  at.push_back(bytes.size() - 1);
+  for (const std::size_t i : at) {
     auto copy = bytes;
     copy[i] = static_cast<char>(copy[i] ^ 0x5a);
     write(copy);
-    const auto r = load_graph(path_);
-    EXPECT_FALSE(r) << "flipped byte " << i;
+    const auto v = verify_graph_file(path_);
+    ASSERT_FALSE(v) << "flipped byte " << i;
+    EXPECT_EQ(v.error().code, i >= 8 && i < 12 ? core::ErrorCode::kVersion : core::ErrorCode::kCorrupt) << i;
+    // What opens has passed Graph::validate, the invariants every search relies on.
+    if (const auto g = load_graph(path_); g) {
+      ++opened;
+      EXPECT_TRUE(Graph::validate(g->arrays())) << i;
+    }
   }
+  EXPECT_GT(opened, 0u) << "opening read every byte after all";
+}
+
+// The grid's pieces: a segment's last point starts no piece (the boundary), its first point does.
+TEST(GraphValidate, AGridPieceMayNotStartAtASegmentsLastPoint) {
+  const AsciiMap m = sample();
+  const auto& a0 = m.graph.arrays();
+  std::vector<std::uint32_t> items(a0.grid_items.begin(), a0.grid_items.end());
+  ASSERT_FALSE(items.empty());
+  Graph::Arrays a = a0;
+  items[0] = a0.segment_first_point[1] - 1;  // the last point of segment 0
+  a.grid_items = items;
+  const auto bad = graph_from_buffer(serialize_graph(a), "damaged");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("grid: piece crosses segments"), std::string::npos) << bad.error().message;
+  items[0] = a0.segment_first_point[1];  // the first point of segment 1
+  a.grid_items = items;
+  EXPECT_TRUE(graph_from_buffer(serialize_graph(a), "fine"));
+  items[0] = static_cast<std::uint32_t>(a0.shape_coord.size() - 1);  // the very last point
+  a.grid_items = items;
+  EXPECT_FALSE(graph_from_buffer(serialize_graph(a), "damaged"));
 }
 
 TEST_F(GraphFileTest, RefusesAnotherVersion) {
