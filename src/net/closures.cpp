@@ -1,6 +1,7 @@
 #include "net/closures.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -262,34 +263,68 @@ bool segment_touches(const Graph& g, SegmentId s, const std::vector<core::Polygo
 Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureSpec>& specs,
                                       core::UnixSeconds at) {
   ClosureOverlay overlay(g.edge_count());
-  for (const ClosureSpec& spec : specs) {
+  // The segments of every way, name and ref spec, found together in one pass over the segments
+  // (each name lowercased once), not one pass per spec: ten way: specs on a 10^6-node graph cost
+  // one scan instead of ten. A way spec matches a segment by its string key, or, for a segment
+  // without one, by its OSM way id.
+  std::vector<std::vector<SegmentId>> found(specs.size());
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> by_way;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_key;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_name;
+  std::vector<std::pair<std::size_t, std::string>> by_ref;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const ClosureSpec& spec = specs[i];
+    if (spec.kind == ClosureKind::kWay) {
+      if (spec.id) by_way[*spec.id].push_back(i);
+      by_key[spec.value].push_back(i);
+    } else if (spec.kind == ClosureKind::kName) {
+      by_name[lower(spec.value)].push_back(i);
+    } else if (spec.kind == ClosureKind::kRef) {
+      by_ref.emplace_back(i, lower(spec.value));
+    }
+  }
+  if (!by_way.empty() || !by_key.empty() || !by_name.empty() || !by_ref.empty()) {
+    for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
+      const SegmentId sid(s);
+      const std::string_view key = g.key(sid);
+      if (!key.empty()) {
+        if (const auto it = by_key.find(key); it != by_key.end()) {
+          for (std::size_t i : it->second) found[i].push_back(sid);
+        }
+      } else if (!by_way.empty()) {
+        if (const auto it = by_way.find(g.segment(sid).way_id); it != by_way.end()) {
+          for (std::size_t i : it->second) found[i].push_back(sid);
+        }
+      }
+      if (!by_name.empty() && !g.name(sid).empty()) {
+        if (const auto it = by_name.find(lower(g.name(sid))); it != by_name.end()) {
+          for (std::size_t i : it->second) found[i].push_back(sid);
+        }
+      }
+      for (const auto& [i, want] : by_ref) {
+        if (ref_matches(g.ref(sid), want)) found[i].push_back(sid);
+      }
+    }
+  }
+  for (std::size_t spec_index = 0; spec_index < specs.size(); ++spec_index) {
+    const ClosureSpec& spec = specs[spec_index];
     ClosureOverlay::Applied applied;
     applied.active = spec.active_at(at);
     std::vector<SegmentId> segments;
     bool matched = false;
-    const std::string want = lower(spec.value);
     switch (spec.kind) {
       case ClosureKind::kWay:
       case ClosureKind::kName:
       case ClosureKind::kRef:
+        segments = std::move(found[spec_index]);
+        matched = !segments.empty();
+        break;
       case ClosureKind::kBBox:
       case ClosureKind::kPolygon: {
         std::vector<core::BBox> boxes;
         for (const auto& p : spec.polygons) boxes.push_back(p.bbox());
         for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
-          const SegmentId sid(s);
-          bool hit = false;
-          if (spec.kind == ClosureKind::kWay) {
-            hit = (spec.id && g.segment(sid).way_id == *spec.id && g.key(sid).empty()) ||
-                  g.key(sid) == spec.value;
-          } else if (spec.kind == ClosureKind::kName) {
-            hit = !g.name(sid).empty() && lower(g.name(sid)) == want;
-          } else if (spec.kind == ClosureKind::kRef) {
-            hit = ref_matches(g.ref(sid), want);
-          } else {
-            hit = segment_touches(g, sid, spec.polygons, boxes);
-          }
-          if (hit) segments.push_back(sid);
+          if (segment_touches(g, SegmentId(s), spec.polygons, boxes)) segments.push_back(SegmentId(s));
         }
         matched = !segments.empty();
         break;

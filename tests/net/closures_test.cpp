@@ -137,5 +137,48 @@ TEST(ClosureOverlayTest, ClosesTheRightDirectedEdges) {
   EXPECT_FALSE(later->any());
 }
 
+// Specs resolved together (one pass over the segments) match exactly what each matches alone: the
+// same edges per spec, in the same order, and the same overlay — with a spec given twice, the same
+// road named by id, name (any case) and ref, and a window not in force among them.
+TEST(ClosureOverlayTest, SpecsResolvedTogetherMatchWhatEachMatchesAlone) {
+  const auto m = testing::build_ascii_map(R"(
+  A---B---C
+      |
+      D---E
+)", {{"ABC", {{"highway", "primary"}, {"name", "Main"}, {"ref", "M1;E60"}}},
+     {"BD", {{"highway", "residential"}, {"name", "Side"}}},
+     {"DE", {{"highway", "residential"}, {"name", "side"}, {"ref", "E60"}}}});
+  const Graph& g = m.graph;
+  const std::vector<std::string> texts{"way:1", "way:2@forward", "name:SIDE", "ref:E60", "way:1", "way:3[2030-01-01,)",
+                                       "name:main@backward"};
+  std::vector<ClosureSpec> specs;
+  for (const auto& t : texts) {
+    auto sp = parse_closure_spec(t);
+    ASSERT_TRUE(sp) << t;
+    specs.push_back(*sp);
+  }
+  auto together = apply_closures(g, specs, 0);
+  ASSERT_TRUE(together) << together.error().message;
+  ASSERT_EQ(together->applied.size(), specs.size());
+  ClosureOverlay expected(g.edge_count());
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    auto alone = apply_closures(g, {specs[i]}, 0);
+    ASSERT_TRUE(alone) << texts[i];
+    EXPECT_EQ(together->applied[i].edges, alone->applied[0].edges) << texts[i];
+    EXPECT_EQ(together->applied[i].active, alone->applied[0].active) << texts[i];
+    for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+      if (alone->closed(EdgeId(e))) expected.close(EdgeId(e));
+    }
+  }
+  EXPECT_FALSE(together->applied[0].edges.empty());
+  EXPECT_EQ(together->applied[2].edges.size(), 4u);  // "Side" and "side": two segments, both ways
+  for (std::uint32_t e = 0; e < g.edge_count(); ++e) EXPECT_EQ(together->closed(EdgeId(e)), expected.closed(EdgeId(e))) << e;
+  // One spec that matches nothing fails the whole set, naming that spec.
+  specs.push_back(*parse_closure_spec("ref:A7"));
+  auto bad = apply_closures(g, specs, 0);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("ref:A7"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace corridor::net
