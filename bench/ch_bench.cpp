@@ -1,0 +1,108 @@
+// The contraction hierarchy against the router it is to replace, in one process on one graph:
+// build time and shortcuts; then the same random pairs (a) on the open network with the
+// hierarchy's own query ("limit": what no closure-aware search can beat), (b) under 10 random way
+// closures with CH-potential A* (exact), (c) under the same closures with the router (bidirectional
+// ALT when the graph has landmarks, else Dijkstra). Every cost of (b) is checked against (c).
+//
+// usage: ch_bench GRAPH [--pairs N] [--seed S] [--closures K]   (prints one JSON object)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "net/closures.h"
+#include "net/graph_file.h"
+#include "route/ch.h"
+#include "route/router.h"
+
+using namespace corridor;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double us_since(Clock::time_point t) { return std::chrono::duration<double, std::micro>(Clock::now() - t).count(); }
+double pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: ch_bench GRAPH [--pairs N] [--seed S] [--closures K]\n");
+    return 2;
+  }
+  std::size_t pairs = 200, closures = 10;
+  std::uint64_t seed = 7;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--pairs") pairs = std::stoul(v);
+    else if (k == "--seed") seed = std::stoull(v);
+    else if (k == "--closures") closures = std::stoul(v);
+  }
+  auto g = net::load_graph(argv[1]);
+  if (!g) {
+    std::fprintf(stderr, "%s\n", g.error().message.c_str());
+    return 1;
+  }
+  route::ContractionHierarchy::BuildStats stats;
+  const auto ch = route::ContractionHierarchy::build(*g, net::Metric::kTime, &stats);
+  route::ContractionHierarchy::Query q(ch);
+  route::Router router(*g);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::uint32_t> node(0, g->node_count() - 1), seg(0, g->segment_count() - 1);
+  std::vector<double> open_us, under_us, router_us, resolve_us, open_settled, under_settled, router_settled;
+  std::size_t mismatches = 0, reached = 0, open_valid = 0;
+  for (std::size_t i = 0; i < pairs; ++i) {
+    std::vector<net::ClosureSpec> specs;
+    for (std::size_t k = 0; k < closures; ++k) {
+      specs.push_back(*net::parse_closure_spec("way:" + std::to_string(g->segment(core::SegmentId(seg(rng))).way_id)));
+    }
+    auto t0 = Clock::now();
+    const auto overlay = net::apply_closures(*g, specs, 0);
+    resolve_us.push_back(us_since(t0));
+    const std::uint32_t s = node(rng), t = node(rng);
+    t0 = Clock::now();
+    const auto open = q.shortest(s, t);
+    open_us.push_back(us_since(t0));
+    open_settled.push_back(static_cast<double>(q.settled()));
+    bool clear = open.cost != route::ContractionHierarchy::kUnreached;
+    for (const auto e : open.edges) clear = clear && !overlay->closed(e);
+    open_valid += clear;
+    t0 = Clock::now();
+    const std::uint64_t under = q.shortest_under(*g, s, t, &*overlay);
+    under_us.push_back(us_since(t0));
+    under_settled.push_back(static_cast<double>(q.settled()));
+    const route::Seed ss{core::NodeId(s), 0}, tt{core::NodeId(t), 0};
+    t0 = Clock::now();
+    const auto ref = router.shortest({&ss, 1}, {&tt, 1}, net::Metric::kTime, &*overlay);
+    router_us.push_back(us_since(t0));
+    router_settled.push_back(static_cast<double>(router.settled()));
+    const std::uint64_t want = ref ? ref->cost : route::ContractionHierarchy::kUnreached;
+    mismatches += want != under;
+    reached += ref.has_value();
+  }
+  nlohmann::json out = {{"nodes", g->node_count()},
+                        {"edges", g->edge_count()},
+                        {"landmarks", g->landmark_count()},
+                        {"build_s", stats.seconds},
+                        {"shortcuts", stats.shortcuts},
+                        {"pairs", pairs},
+                        {"closures", closures},
+                        {"reached", reached},
+                        {"open_path_valid_under_closures", open_valid},
+                        {"mismatches", mismatches},
+                        {"open_ch_us", {{"p50", pct(open_us, 0.5)}, {"p99", pct(open_us, 0.99)}}},
+                        {"ch_potential_us", {{"p50", pct(under_us, 0.5)}, {"p99", pct(under_us, 0.99)}}},
+                        {"router_us", {{"p50", pct(router_us, 0.5)}, {"p99", pct(router_us, 0.99)}}},
+                        {"settled_p50", {{"open_ch", pct(open_settled, 0.5)}, {"ch_potential", pct(under_settled, 0.5)},
+                                         {"router", pct(router_settled, 0.5)}}},
+                        {"closure_resolution_us", {{"p50", pct(resolve_us, 0.5)}, {"p99", pct(resolve_us, 0.99)}}}};
+  std::cout << out.dump(1) << "\n";
+  return mismatches == 0 ? 0 : 1;
+}
