@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", g.error().message.c_str());
     return 1;
   }
+  (void)g->way_index();  // as a server does at start: closures by way are then binary searches
   route::ContractionHierarchy::BuildStats stats;
   const auto ch = route::ContractionHierarchy::build(*g, net::Metric::kTime, &stats);
   route::ContractionHierarchy::Query q(ch);

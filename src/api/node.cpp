@@ -44,6 +44,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& o) {
   if (!o.network.empty()) {
     CORRIDOR_TRY(auto g, net::load_graph(o.network));
     n->graph_ = std::make_unique<net::Graph>(std::move(g));
+    (void)n->graph_->way_index();  // a server resolves closures on every request: index them once
     n->network_name_ = std::filesystem::path(o.network).filename().string();
     struct stat st {};
     if (::stat(o.network.c_str(), &st) == 0) n->network_bytes_ = st.st_size;

@@ -263,18 +263,32 @@ bool segment_touches(const Graph& g, SegmentId s, const std::vector<core::Polygo
 Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureSpec>& specs,
                                       core::UnixSeconds at) {
   ClosureOverlay overlay(g.edge_count());
-  // The segments of every way, name and ref spec, found together in one pass over the segments
-  // (each name lowercased once), not one pass per spec: ten way: specs on a 10^6-node graph cost
-  // one scan instead of ten. A way spec matches a segment by its string key, or, for a segment
-  // without one, by its OSM way id.
+  // The segments of every way, name and ref spec. Way specs come from the graph's way index when it
+  // has one (a server builds it once: binary searches per request); otherwise, and for names and
+  // refs, from one pass over the segments for all the specs together (each name lowercased once) —
+  // cheaper for a one-off command than building the index. A way spec matches a segment by its
+  // string key, or, for a segment without one, by its OSM way id.
   std::vector<std::vector<SegmentId>> found(specs.size());
   std::unordered_map<std::int64_t, std::vector<std::size_t>> by_way;
   std::unordered_map<std::string_view, std::vector<std::size_t>> by_key;
   std::unordered_map<std::string, std::vector<std::size_t>> by_name;
   std::vector<std::pair<std::size_t, std::string>> by_ref;
+  const bool indexed = g.has_way_index();
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const ClosureSpec& spec = specs[i];
-    if (spec.kind == ClosureKind::kWay) {
+    if (spec.kind == ClosureKind::kWay && indexed) {
+      const Graph::WayIndex& index = g.way_index();
+      auto first_is = [](const auto& a, const auto& b) { return a.first < b.first; };
+      if (spec.id) {
+        const auto range = std::equal_range(index.by_way.begin(), index.by_way.end(),
+                                            std::pair<std::int64_t, std::uint32_t>{*spec.id, 0}, first_is);
+        for (auto it = range.first; it != range.second; ++it) found[i].push_back(SegmentId(it->second));
+      }
+      const auto range = std::equal_range(index.by_key.begin(), index.by_key.end(),
+                                          std::pair<std::string_view, std::uint32_t>{spec.value, 0}, first_is);
+      for (auto it = range.first; it != range.second; ++it) found[i].push_back(SegmentId(it->second));
+      std::sort(found[i].begin(), found[i].end(), [](SegmentId a, SegmentId b) { return a.value < b.value; });
+    } else if (spec.kind == ClosureKind::kWay) {
       if (spec.id) by_way[*spec.id].push_back(i);
       by_key[spec.value].push_back(i);
     } else if (spec.kind == ClosureKind::kName) {
@@ -286,14 +300,16 @@ Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureS
   if (!by_way.empty() || !by_key.empty() || !by_name.empty() || !by_ref.empty()) {
     for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
       const SegmentId sid(s);
-      const std::string_view key = g.key(sid);
-      if (!key.empty()) {
-        if (const auto it = by_key.find(key); it != by_key.end()) {
-          for (std::size_t i : it->second) found[i].push_back(sid);
-        }
-      } else if (!by_way.empty()) {
-        if (const auto it = by_way.find(g.segment(sid).way_id); it != by_way.end()) {
-          for (std::size_t i : it->second) found[i].push_back(sid);
+      if (!by_key.empty()) {
+        const std::string_view key = g.key(sid);
+        if (!key.empty()) {
+          if (const auto it = by_key.find(key); it != by_key.end()) {
+            for (std::size_t i : it->second) found[i].push_back(sid);
+          }
+        } else if (!by_way.empty()) {
+          if (const auto it = by_way.find(g.segment(sid).way_id); it != by_way.end()) {
+            for (std::size_t i : it->second) found[i].push_back(sid);
+          }
         }
       }
       if (!by_name.empty() && !g.name(sid).empty()) {

@@ -225,6 +225,26 @@ core::Result<void> Graph::validate(const Arrays& a) {
   return {};
 }
 
+const Graph::WayIndex& Graph::way_index() const {
+  std::call_once(lazy_->once, [this] {
+    WayIndex& w = lazy_->ways;
+    for (std::uint32_t s = 0; s < segment_count(); ++s) {
+      const std::string_view k = key(SegmentId(s));
+      if (k.empty()) {
+        w.by_way.emplace_back(a_.segments[s].way_id, s);
+      } else {
+        w.by_key.emplace_back(k, s);
+      }
+    }
+    // Segments are built way by way in file order, so an OpenStreetMap graph's list is usually
+    // sorted already: check before sorting.
+    if (!std::is_sorted(w.by_way.begin(), w.by_way.end())) std::sort(w.by_way.begin(), w.by_way.end());
+    if (!std::is_sorted(w.by_key.begin(), w.by_key.end())) std::sort(w.by_key.begin(), w.by_key.end());
+    lazy_->built.store(true, std::memory_order_release);
+  });
+  return lazy_->ways;
+}
+
 ComponentSummary connected_components(const Graph& g) {
   // Union-find over the segments (every segment, usable in either direction or not, joins its ends).
   const std::uint32_t n = g.node_count();

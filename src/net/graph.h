@@ -13,12 +13,16 @@
 // May use: core.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/geo.h"
 #include "core/ids.h"
@@ -197,9 +201,25 @@ class Graph {
   // Checks every index, offset and count; called on every graph before it is handed out.
   [[nodiscard]] static core::Result<void> validate(const Arrays& a);
 
+  // Segments by OSM way id (those without a string key) and by string key, sorted, for closures by
+  // way: built on first use (one pass), then shared by every copy of this graph; thread-safe.
+  struct WayIndex {
+    std::vector<std::pair<std::int64_t, std::uint32_t>> by_way;
+    std::vector<std::pair<std::string_view, std::uint32_t>> by_key;
+  };
+  [[nodiscard]] const WayIndex& way_index() const;
+  // Whether way_index() has been built (a one-off command scans instead of building it).
+  [[nodiscard]] bool has_way_index() const { return lazy_->built.load(std::memory_order_acquire); }
+
  private:
   Arrays a_;
   std::shared_ptr<const void> storage_;
+  struct Lazy {
+    std::once_flag once;
+    std::atomic<bool> built{false};
+    WayIndex ways;
+  };
+  std::shared_ptr<Lazy> lazy_ = std::make_shared<Lazy>();
 };
 
 // Weakly connected components (edges treated as undirected): count and size of the largest.

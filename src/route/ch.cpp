@@ -177,29 +177,31 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
     b.remove(v);
     ch.rank_[v] = next++;
   }
-  // The upward graphs over every arc (original or shortcut).
+  // The upward graphs over every arc (original or shortcut), indexed by rank: the nodes every
+  // query climbs to are the highest-ranked few, which then lie together in memory.
   ch.fwd_first_.assign(n + 1, 0);
   ch.bwd_first_.assign(n + 1, 0);
   for (const Arc& a : ch.arcs_) {
     if (ch.rank_[a.tail] < ch.rank_[a.head]) {
-      ++ch.fwd_first_[a.tail + 1];
+      ++ch.fwd_first_[ch.rank_[a.tail] + 1];
     } else {
-      ++ch.bwd_first_[a.head + 1];
+      ++ch.bwd_first_[ch.rank_[a.head] + 1];
     }
   }
-  for (std::uint32_t v = 0; v < n; ++v) {
-    ch.fwd_first_[v + 1] += ch.fwd_first_[v];
-    ch.bwd_first_[v + 1] += ch.bwd_first_[v];
+  for (std::uint32_t r = 0; r < n; ++r) {
+    ch.fwd_first_[r + 1] += ch.fwd_first_[r];
+    ch.bwd_first_[r + 1] += ch.bwd_first_[r];
   }
   ch.fwd_up_.assign(ch.fwd_first_[n], Up{});
   ch.bwd_up_.assign(ch.bwd_first_[n], Up{});
   std::vector<std::uint32_t> fpos(ch.fwd_first_.begin(), ch.fwd_first_.end() - 1), bpos(ch.bwd_first_.begin(), ch.bwd_first_.end() - 1);
   for (std::uint32_t i = 0; i < ch.arcs_.size(); ++i) {
     const Arc& a = ch.arcs_[i];
-    if (ch.rank_[a.tail] < ch.rank_[a.head]) {
-      ch.fwd_up_[fpos[a.tail]++] = {a.head, a.weight, i};
+    const std::uint32_t rt = ch.rank_[a.tail], rh = ch.rank_[a.head];
+    if (rt < rh) {
+      ch.fwd_up_[fpos[rt]++] = {rh, a.weight, i};
     } else {
-      ch.bwd_up_[bpos[a.head]++] = {a.tail, a.weight, i};
+      ch.bwd_up_[bpos[rh]++] = {rt, a.weight, i};
     }
   }
   if (stats != nullptr) {
@@ -242,10 +244,12 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::uint32
   begin();
   OpenPath out;
   MinHeap qf, qb;
-  fwd_[s] = {0, kShortcut, stamp_};
-  bwd_[t] = {0, kShortcut, stamp_};
-  qf.push({0, s});
-  qb.push({0, t});
+  // The upward searches run on ranks.
+  const std::uint32_t rs = ch_.rank(s), rt = ch_.rank(t);
+  fwd_[rs] = {0, kShortcut, stamp_};
+  bwd_[rt] = {0, kShortcut, stamp_};
+  qf.push({0, rs});
+  qb.push({0, rt});
   std::uint64_t best = kUnreached;
   std::uint32_t meet = UINT32_MAX;
   auto step = [&](MinHeap& q, core::ZeroedArray<Label>& mine, core::ZeroedArray<Label>& other, bool backward) {
@@ -284,21 +288,22 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::uint32
   if (meet == UINT32_MAX) return out;
   out.cost = best;
   std::vector<std::uint32_t> up;
-  for (std::uint32_t v = meet; v != s;) {
-    const std::uint32_t arc = fwd_[v].parent;
+  for (std::uint32_t r = meet; r != rs;) {
+    const std::uint32_t arc = fwd_[r].parent;
     up.push_back(arc);
-    v = ch_.arc(arc).tail;
+    r = ch_.rank(ch_.arc(arc).tail);
   }
   for (auto it = up.rbegin(); it != up.rend(); ++it) ch_.unpack(*it, out.edges);
-  for (std::uint32_t v = meet; v != t;) {
-    const std::uint32_t arc = bwd_[v].parent;
+  for (std::uint32_t r = meet; r != rt;) {
+    const std::uint32_t arc = bwd_[r].parent;
     ch_.unpack(arc, out.edges);
-    v = ch_.arc(arc).head;
+    r = ch_.rank(ch_.arc(arc).head);
   }
   return out;
 }
 
-std::uint64_t ContractionHierarchy::Query::potential(std::uint32_t v) {
+std::uint64_t ContractionHierarchy::Query::potential(std::uint32_t node) {
+  const std::uint32_t v = ch_.rank(node);  // potentials and the backward search space are by rank
   if (pot_stamp_[v] == stamp_) return pot_[v];
   // Iterative: a node's value needs its upward neighbours' first.
   std::vector<std::uint32_t>& stack = touched_;
@@ -338,8 +343,8 @@ std::uint64_t ContractionHierarchy::Query::shortest_under(const net::Graph& g, s
   // The target's whole backward upward search space: every node's distance to t through it.
   {
     MinHeap q;
-    bwd_[t] = {0, kShortcut, stamp_};
-    q.push({0, t});
+    bwd_[ch_.rank(t)] = {0, kShortcut, stamp_};
+    q.push({0, ch_.rank(t)});
     while (!q.empty()) {
       const auto [d, v] = q.top();
       q.pop();
@@ -365,7 +370,7 @@ std::uint64_t ContractionHierarchy::Query::shortest_under(const net::Graph& g, s
     const auto [key, u] = q.top();
     q.pop();
     const std::uint64_t d = astar_[u].dist;
-    if (key != d + pot_[u]) continue;  // stale
+    if (key != d + pot_[ch_.rank(u)]) continue;  // stale
     ++settled_;
     if (u == t) {
       if (edges != nullptr) {

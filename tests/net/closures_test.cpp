@@ -173,6 +173,13 @@ TEST(ClosureOverlayTest, SpecsResolvedTogetherMatchWhatEachMatchesAlone) {
   EXPECT_FALSE(together->applied[0].edges.empty());
   EXPECT_EQ(together->applied[2].edges.size(), 4u);  // "Side" and "side": two segments, both ways
   for (std::uint32_t e = 0; e < g.edge_count(); ++e) EXPECT_EQ(together->closed(EdgeId(e)), expected.closed(EdgeId(e))) << e;
+  // With the graph's way index built (as a server does), the same.
+  ASSERT_FALSE(g.has_way_index());
+  (void)g.way_index();
+  ASSERT_TRUE(g.has_way_index());
+  auto indexed = apply_closures(g, specs, 0);
+  ASSERT_TRUE(indexed);
+  for (std::size_t i = 0; i < specs.size(); ++i) EXPECT_EQ(indexed->applied[i].edges, together->applied[i].edges) << texts[i];
   // One spec that matches nothing fails the whole set, naming that spec.
   specs.push_back(*parse_closure_spec("ref:A7"));
   auto bad = apply_closures(g, specs, 0);
