@@ -36,6 +36,12 @@ Runner add_scenario(CLI::App& app) {
       }
       map_day = *d;
     }
+    if (o->trust == "all" && !o->html.empty()) {
+      return report({core::ErrorCode::kInvalidArgument,
+                     "--trust all prints every party's account side by side; an --html report is of one account "
+                     "(--trust PARTY, or no --trust for the operators')"},
+                    o->json);
+    }
     if (o->trust == "all") {
       std::vector<std::string> trusts{""};
       for (const auto& [id, desc] : s->parties) trusts.push_back(id);

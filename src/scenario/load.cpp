@@ -582,7 +582,13 @@ struct Loader {
       for (const auto& [k, v] : *t) {
         if (!v.is_string()) return fail(ErrorCode::kParse, file + ":" + std::to_string(v.source().begin.line) +
                                                                ": a party is 'id = \"description\"'");
-        s.parties[std::string(k.str())] = v.as_string()->get();
+        const std::string id(k.str());
+        // `--trust all` and `operator` name every account and the operators' own: no party may take them.
+        if (id == "all" || id == "operator") {
+          return fail(ErrorCode::kParse, file + ":" + std::to_string(v.source().begin.line) + ": '" + id +
+                                             "' is reserved (--trust all, the operators' account); name the party otherwise");
+        }
+        s.parties[id] = v.as_string()->get();
       }
     }
     {

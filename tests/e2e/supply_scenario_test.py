@@ -306,6 +306,10 @@ class Scenario(unittest.TestCase):
             self.assertAlmostEqual(row["coverage"], one["summary"]["supply"]["whole"]["coverage"], 9)
             self.assertEqual(row["days_short"], one["summary"]["supply"]["whole"]["days_short"])
         self.assertGreater(len({(x["convoys_moved"], x["coverage"]) for x in rows}), 1, "the accounts never part")
+        r = corridor("scenario", "run", self.case, "--trust", "all", "--html", os.path.join(self.tmp, "all.html"))
+        self.assertEqual(r.returncode, EXIT_INVALID, r.stderr)
+        self.assertIn("--trust all prints every party's account", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "all.html")))
         text = corridor("scenario", "run", self.case, "--trust", "all").stdout
         self.assertIn("Every party's account (--trust all)", text)
         for x in rows:

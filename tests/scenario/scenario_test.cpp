@@ -798,6 +798,13 @@ TEST_F(BadInput, OverlappingContradictoryRowsFromTheSameSource) {
   EXPECT_NE(e.find("am_gov"), std::string::npos) << e;
 }
 
+TEST_F(BadInput, APartyMayNotTakeAReservedName) {
+  edit("scenario.toml", "[parties]\n", "[parties]\nall = \"Everyone\"\n");
+  const std::string e = error();
+  EXPECT_NE(e.find("'all' is reserved"), std::string::npos) << e;
+  EXPECT_NE(e.find("scenario.toml:"), std::string::npos) << e;
+}
+
 TEST_F(BadInput, APopulationThatIsNotANumber) {
   edit("places.csv", ",75000,", ",seventy-five thousand,");
   const std::string e = error();
