@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <string>
 
 #include "core/input.h"
@@ -27,9 +29,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return d / "scenario" / "fixture";
   }();
   static const char* kFiles[] = {"scenario.toml", "claims.csv", "places.csv", "movements.csv"};
-  const fs::path target = dir / kFiles[data[0] % 4];
-  const fs::path saved = target.string() + ".orig";
-  if (!fs::exists(saved)) fs::copy_file(target, saved);
+  // The originals, kept in memory and written back with a stream after each input (a file copy can
+  // fail with EINTR when libFuzzer's timer signal lands in it, which once ended a run).
+  static const std::map<std::string, std::string> originals = [] {
+    std::map<std::string, std::string> m;
+    for (const char* f : kFiles) {
+      std::ifstream in(dir / f, std::ios::binary);
+      m[f] = std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return m;
+  }();
+  const char* name = kFiles[data[0] % 4];
+  const fs::path target = dir / name;
   std::ofstream(target, std::ios::binary | std::ios::trunc)
       .write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
   auto s = corridor::scenario::load_scenario((dir / "scenario.toml").string());
@@ -50,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (r) (void)corridor::scenario::summary_json(*s, *r);  // the assumptions and the movements beside the run
     }
   }
-  fs::copy_file(saved, target, fs::copy_options::overwrite_existing);
+  const std::string& original = originals.at(name);
+  std::ofstream(target, std::ios::binary | std::ios::trunc).write(original.data(), static_cast<std::streamsize>(original.size()));
   return 0;
 }
