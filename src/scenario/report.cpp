@@ -211,13 +211,6 @@ json assumptions_json(const Scenario& s, const RunResult& r) {
     j["first_shortfall"] = pc.first_short ? json(supply::day_text(*pc.first_short)) : json(nullptr);
     population.push_back(j);
   }
-  double food = 0, all = 0;
-  for (const auto& d : r.days) {
-    for (const auto& c : d.convoys) {
-      if (!c.moved) continue;
-      all += c.tonnes;
-    }
-  }
   std::map<std::string, std::pair<double, double>> convoy_food;  // convoy -> (food t, all t) per trip
   for (const auto& c : s.convoys) {
     double f = 0, a = 0;
@@ -228,9 +221,12 @@ json assumptions_json(const Scenario& s, const RunResult& r) {
     }
     convoy_food[c.id] = {f, a};
   }
+  double food = 0, all = 0;  // tonnes moved over the run, and of them food
   for (const auto& d : r.days) {
     for (const auto& c : d.convoys) {
-      if (c.moved) food += convoy_food[c.convoy].first;
+      if (!c.moved) continue;
+      all += c.tonnes;
+      food += convoy_food[c.convoy].first;
     }
   }
   json cargo = json::array();
