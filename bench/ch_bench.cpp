@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 20; ++i) {
     const std::uint32_t s = node(rng), t = node(rng);
     (void)q.shortest(s, t);
-    (void)q.shortest_under(*g, s, t, nullptr);
+    (void)q.shortest_under(s, t, nullptr);
     const route::Seed ss{core::NodeId(s), 0}, tt{core::NodeId(t), 0};
     (void)router.shortest({&ss, 1}, {&tt, 1}, net::Metric::kTime, nullptr);
   }
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     for (const auto e : open.edges) clear = clear && !overlay->closed(e);
     open_valid += clear;
     t0 = Clock::now();
-    const std::uint64_t under = q.shortest_under(*g, s, t, &*overlay);
+    const std::uint64_t under = q.shortest_under(s, t, &*overlay);
     under_us.push_back(us_since(t0));
     under_settled.push_back(static_cast<double>(q.settled()));
     const route::Seed ss{core::NodeId(s), 0}, tt{core::NodeId(t), 0};

@@ -6,6 +6,7 @@
 
 #include "net/graph_file.h"
 #include "net/snap.h"
+#include "route/router.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
@@ -22,5 +23,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   (void)corridor::net::snap(*g, {0, 0}, 1e7, "fuzz point");
+  // And to route on, through its hierarchy if it has one (upward walks, unpacking, the potential).
+  if (g->node_count() > 0) {
+    corridor::route::Router router(*g);
+    const corridor::route::Seed s{corridor::core::NodeId(0), 0}, t{corridor::core::NodeId(g->node_count() - 1), 0};
+    const auto metric = g->hierarchy_metric().value_or(corridor::net::Metric::kTime);
+    (void)router.shortest({&s, 1}, {&t, 1}, metric, nullptr);
+    if (g->segment_count() > 0) {  // under a closure: A* with the hierarchy's potential
+      const auto spec = corridor::net::parse_closure_spec("way:" + std::to_string(g->segment(corridor::core::SegmentId(0)).way_id));
+      if (spec) {
+        if (const auto overlay = corridor::net::apply_closures(*g, {*spec}, 0)) {
+          (void)router.shortest({&s, 1}, {&t, 1}, metric, &*overlay);
+        }
+      }
+    }
+  }
   return 0;
 }

@@ -88,6 +88,20 @@ Graph Graph::with_landmarks(std::span<const std::uint32_t> nodes, std::span<cons
   return Graph(a, std::make_shared<Both>(Both{storage_, std::move(storage)}));
 }
 
+Graph Graph::with_hierarchy(std::span<const std::uint32_t> metric, std::span<const std::uint32_t> rank,
+                            std::span<const std::uint32_t> first, std::span<const ChEntry> up,
+                            std::shared_ptr<const void> storage) const {
+  Arrays a = a_;
+  a.ch_metric = metric;
+  a.ch_rank = rank;
+  a.ch_first = first;
+  a.ch_up = up;
+  struct Both {
+    std::shared_ptr<const void> graph, hierarchy;
+  };
+  return Graph(a, std::make_shared<Both>(Both{storage_, std::move(storage)}));
+}
+
 core::BBox Graph::bbox() const {
   core::BBox b;
   for (const auto& p : a_.node_coord) b.extend(p.to_double());
@@ -114,6 +128,63 @@ core::Result<void> check_offsets(std::span<const std::uint32_t> offsets, std::si
 bool valid_fixed(FixedLatLon p) {
   return p.lat >= -900'000'000 && p.lat <= 900'000'000 && p.lon >= -1'800'000'000 &&
          p.lon <= 1'800'000'000;
+}
+}  // namespace
+
+namespace {
+// The hierarchy's structure: a permutation of ranks, every entry pointing to a higher rank (so every
+// upward walk ends), every shortcut's middle node lower than both ends, every original entry an edge
+// between the two nodes it joins at that edge's weight. What it cannot check without rebuilding it
+// (that the shortcuts are shortest) only makes answers wrong, never a search unsafe.
+core::Result<void> validate_hierarchy(const Graph::Arrays& a) {
+  auto corrupt = [](const std::string& what) { return fail(ErrorCode::kCorrupt, "hierarchy: " + what); };
+  const std::size_t n = a.node_coord.size();
+  if (a.ch_metric.empty()) {
+    if (!a.ch_rank.empty() || !a.ch_first.empty() || !a.ch_up.empty()) return corrupt("arrays without a metric");
+    return {};
+  }
+  if (a.ch_metric.size() != 1 || a.ch_metric[0] > 1) return corrupt("unknown metric");
+  if (a.ch_rank.size() != n) return corrupt("rank array has the wrong size");
+  if (a.ch_up.size() >= ch_flags::kShortcut) return corrupt("too many entries");
+  CORRIDOR_CHECK(check_offsets(a.ch_first, n + 1, a.ch_up.size(), "hierarchy"));
+  std::vector<std::uint32_t> node_of(n, UINT32_MAX);
+  for (std::size_t v = 0; v < n; ++v) {
+    const std::uint32_t r = a.ch_rank[v];
+    if (r >= n || node_of[r] != UINT32_MAX) return corrupt("ranks are not a permutation");
+    node_of[r] = static_cast<std::uint32_t>(v);
+  }
+  const int metric = static_cast<int>(a.ch_metric[0]);
+  const std::size_t m = a.arcs.size();
+  auto tail_of = [&](std::uint32_t e) {
+    const Segment& seg = a.segments[a.edge_segment[e] & ~kEdgeReversed];
+    return (a.edge_segment[e] & kEdgeReversed) != 0 ? seg.to : seg.from;
+  };
+  for (std::uint32_t r = 0; r < n; ++r) {
+    for (std::uint32_t i = a.ch_first[r]; i < a.ch_first[r + 1]; ++i) {
+      const ChEntry& c = a.ch_up[i];
+      const std::uint32_t dirs = c.via & (ch_flags::kUp | ch_flags::kDown);
+      const std::uint32_t id = c.via & ch_flags::kIdMask;
+      if (c.other <= r || c.other >= n || dirs == 0) return corrupt("entry " + std::to_string(i) + " is malformed");
+      if ((c.via & ch_flags::kShortcut) != 0) {
+        if (id >= r) return corrupt("shortcut " + std::to_string(i) + ": middle node is not lower");
+        continue;
+      }
+      if (id >= m) return corrupt("entry " + std::to_string(i) + ": edge out of range");
+      const bool up = (c.via & ch_flags::kUp) != 0;
+      const std::uint32_t from = up ? node_of[r] : node_of[c.other], to = up ? node_of[c.other] : node_of[r];
+      if (tail_of(id) != from || a.arcs[id].head != to || a.arcs[id].weight[metric] != c.weight) {
+        return corrupt("entry " + std::to_string(i) + ": does not match its edge");
+      }
+      if (dirs == (ch_flags::kUp | ch_flags::kDown)) {
+        const Segment& seg = a.segments[a.edge_segment[id] & ~kEdgeReversed];
+        constexpr std::uint8_t both = segment_flags::kForward | segment_flags::kBackward;
+        if ((seg.flags & both) != both || seg.from == seg.to) {
+          return corrupt("entry " + std::to_string(i) + ": a one-way edge marked both ways");
+        }
+      }
+    }
+  }
+  return {};
 }
 }  // namespace
 
@@ -200,6 +271,8 @@ core::Result<void> Graph::validate(const Arrays& a) {
   if (a.landmark_dist.size() != 4 * n * a.landmark_nodes.size()) {
     return corrupt("landmarks: distance table has the wrong size");
   }
+
+  CORRIDOR_CHECK(validate_hierarchy(a));
 
   if (a.grid_meta.size() != 6) return corrupt("grid: bad header");
   const double rows = a.grid_meta[4], cols = a.grid_meta[5];

@@ -107,6 +107,25 @@ struct InArc {
 };
 static_assert(sizeof(InArc) == 16);
 
+// One entry of a contraction hierarchy's upward graph (route/ch.h), stored with the graph: an arc
+// between a node and a higher-ranked one, in one or both directions at the same weight. Entries are
+// grouped by the lower node's rank; `other` is the higher node's rank. `via` holds flags and an id:
+// for an original edge its edge id (the edge from the lower node up when kChUp is set, otherwise the
+// edge down; when both are set the other direction is the same segment's other edge); for a
+// shortcut the rank of the node it bypasses, which is lower than both ends.
+struct ChEntry {
+  std::uint32_t other;
+  std::uint32_t weight;
+  std::uint32_t via;
+};
+static_assert(sizeof(ChEntry) == 12);
+namespace ch_flags {
+inline constexpr std::uint32_t kUp = 1u << 31;        // lower -> higher may be used
+inline constexpr std::uint32_t kDown = 1u << 30;      // higher -> lower may be used
+inline constexpr std::uint32_t kShortcut = 1u << 29;  // via is a middle node's rank, not an edge
+inline constexpr std::uint32_t kIdMask = kShortcut - 1;
+}  // namespace ch_flags
+
 class Graph {
  public:
   struct Arrays {
@@ -134,6 +153,12 @@ class Graph {
     // node's bounds share a cache line; kNoDistance where one cannot reach the other.
     std::span<const std::uint32_t> landmark_nodes;  // k
     std::span<const std::uint32_t> landmark_dist;   // 2 * n * k * 2
+    // A contraction hierarchy of the open network (route/ch.h), optional: its metric (one value),
+    // each node's rank, and the upward graph by rank (CSR over ch_up).
+    std::span<const std::uint32_t> ch_metric;  // 0 or 1 element: Metric
+    std::span<const std::uint32_t> ch_rank;    // n
+    std::span<const std::uint32_t> ch_first;   // n + 1
+    std::span<const ChEntry> ch_up;
   };
 
   // Takes ownership of `storage` (an owned buffer or a mapping) that the arrays point into.
@@ -196,6 +221,16 @@ class Graph {
   // The same graph with other landmark arrays, which `storage` keeps alive.
   [[nodiscard]] Graph with_landmarks(std::span<const std::uint32_t> nodes,
                                      std::span<const std::uint32_t> dist,
+                                     std::shared_ptr<const void> storage) const;
+
+  // Whether a contraction hierarchy is stored with the graph, and for which metric.
+  [[nodiscard]] std::optional<Metric> hierarchy_metric() const {
+    if (a_.ch_metric.empty()) return std::nullopt;
+    return static_cast<Metric>(a_.ch_metric[0]);
+  }
+  // The same graph with other hierarchy arrays (empty spans: none), which `storage` keeps alive.
+  [[nodiscard]] Graph with_hierarchy(std::span<const std::uint32_t> metric, std::span<const std::uint32_t> rank,
+                                     std::span<const std::uint32_t> first, std::span<const ChEntry> up,
                                      std::shared_ptr<const void> storage) const;
 
   // Checks every index, offset and count; called on every graph before it is handed out.

@@ -50,7 +50,8 @@ using SectionList =
                Member<Arc>, Member<std::uint32_t>, Member<std::uint32_t>, Member<InArc>, Member<Segment>,
                Member<std::uint32_t>, Member<FixedLatLon>, Member<std::int64_t>, Member<std::uint32_t>,
                Member<char>, Member<double>, Member<std::uint32_t>, Member<std::uint32_t>, Member<char>,
-               Member<std::uint32_t>, Member<std::uint32_t>>;
+               Member<std::uint32_t>, Member<std::uint32_t>, Member<std::uint32_t>, Member<std::uint32_t>,
+               Member<std::uint32_t>, Member<ChEntry>>;
 constexpr SectionList kSections{
     &Graph::Arrays::node_coord,     &Graph::Arrays::node_osm_id,    &Graph::Arrays::node_barrier,
     &Graph::Arrays::first_out,      &Graph::Arrays::arcs,           &Graph::Arrays::edge_segment,
@@ -58,13 +59,14 @@ constexpr SectionList kSections{
     &Graph::Arrays::segment_first_point, &Graph::Arrays::shape_coord, &Graph::Arrays::shape_osm_id,
     &Graph::Arrays::string_offsets, &Graph::Arrays::string_chars,   &Graph::Arrays::grid_meta,
     &Graph::Arrays::grid_first,     &Graph::Arrays::grid_items,     &Graph::Arrays::source,
-    &Graph::Arrays::landmark_nodes, &Graph::Arrays::landmark_dist};
+    &Graph::Arrays::landmark_nodes, &Graph::Arrays::landmark_dist,  &Graph::Arrays::ch_metric,
+    &Graph::Arrays::ch_rank,        &Graph::Arrays::ch_first,       &Graph::Arrays::ch_up};
 constexpr std::uint32_t kSectionCount = std::tuple_size_v<SectionList>;
 constexpr const char* kSectionNames[kSectionCount] = {
     "node_coord",     "node_osm_id",   "node_barrier",  "first_out",          "arcs",        "edge_segment",
     "first_in",       "in_arcs",       "segments",      "segment_first_point", "shape_coord", "shape_osm_id",
     "string_offsets", "string_chars",  "grid_meta",     "grid_first",         "grid_items",  "source",
-    "landmark_nodes", "landmark_dist"};
+    "landmark_nodes", "landmark_dist", "ch_metric",     "ch_rank",            "ch_first",    "ch_up"};
 
 template <typename F>
 void for_each_section(F&& f) {

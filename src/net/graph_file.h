@@ -22,7 +22,7 @@
 
 namespace corridor::net {
 
-inline constexpr std::uint32_t kGraphFileVersion = 1;
+inline constexpr std::uint32_t kGraphFileVersion = 2;
 
 // Serialises the arrays into one buffer in the file layout.
 [[nodiscard]] std::vector<std::uint64_t> serialize_graph(const Graph::Arrays& a);

@@ -5,6 +5,8 @@
 // target's full backward upward search space (RPHAST's idea, computed on demand).
 #include "route/ch.h"
 
+#include "route/router.h"
+
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -23,10 +25,19 @@ struct Link {
 using Item = std::pair<std::uint64_t, std::uint32_t>;  // key, node
 using MinHeap = std::priority_queue<Item, std::vector<Item>, std::greater<>>;
 
+// An arc of the hierarchy while it is built: an original edge, or a shortcut over two arcs.
+struct Arc {
+  std::uint32_t tail, head;
+  std::uint32_t weight;
+  std::uint32_t edge;            // the original edge, or kShortcutArc
+  std::uint32_t first, second;   // children of a shortcut (arc ids)
+};
+constexpr std::uint32_t kShortcutArc = UINT32_MAX;
+
 // The dynamic graph of uncontracted nodes during the build.
 struct Builder {
   const net::Graph& g;
-  std::vector<ContractionHierarchy::Arc>& arcs;
+  std::vector<Arc>& arcs;
   std::vector<std::vector<Link>> out, in;
   std::vector<std::uint8_t> contracted;
   std::vector<std::uint32_t> deleted_neighbours;
@@ -35,7 +46,7 @@ struct Builder {
   std::vector<std::uint32_t> stamp;
   std::uint32_t now = 0;
 
-  Builder(const net::Graph& graph, net::Metric metric, std::vector<ContractionHierarchy::Arc>& a)
+  Builder(const net::Graph& graph, net::Metric metric, std::vector<Arc>& a)
       : g(graph), arcs(a), out(graph.node_count()), in(graph.node_count()), contracted(graph.node_count(), 0),
         deleted_neighbours(graph.node_count(), 0), dist(graph.node_count(), 0), stamp(graph.node_count(), 0) {
     // The original edges, the cheapest of parallel ones, without loops.
@@ -57,7 +68,17 @@ struct Builder {
     }
   }
 
+  // Adds the arc u -> v, or lowers the weight of the one there is (one arc per ordered pair, so
+  // that each direction between two nodes is one entry of the stored hierarchy). An arc lowered
+  // here has no shortcut over it yet: shortcuts over an arc are made only when one of its ends is
+  // contracted, and arcs are added only between nodes that are not.
   void add(std::uint32_t u, std::uint32_t v, std::uint32_t w, std::uint32_t edge, std::uint32_t first, std::uint32_t second) {
+    for (const Link& l : out[u]) {
+      if (l.other != v) continue;
+      auto& a = arcs[l.arc];
+      if (w < a.weight) a = {u, v, w, edge, first, second};
+      return;
+    }
     const auto id = static_cast<std::uint32_t>(arcs.size());
     arcs.push_back({u, v, w, edge, first, second});
     out[u].push_back({v, id});
@@ -115,7 +136,7 @@ struct Builder {
         ++shortcuts;
         if (apply) {
           const std::uint64_t capped = std::min<std::uint64_t>(via, UINT32_MAX - 1);
-          add(u, w, static_cast<std::uint32_t>(capped), ContractionHierarchy::kShortcut, i.arc, o.arc);
+          add(u, w, static_cast<std::uint32_t>(capped), kShortcutArc, i.arc, o.arc);
           // The new arc is a witness for the next pairs of this u.
           if (!reached(w) || dist[w] > via) {
             stamp[w] = now;
@@ -152,77 +173,154 @@ struct Builder {
 
 }  // namespace
 
+namespace {
+
+// The stored arrays when the hierarchy was built here.
+struct Owned {
+  std::vector<std::uint32_t> metric, rank, first;
+  std::vector<net::ChEntry> up;
+};
+
+}  // namespace
+
+ContractionHierarchy::ContractionHierarchy(const net::Graph& g)
+    : g_(&g),
+      metric_(g.hierarchy_metric().value_or(net::Metric::kTime)),
+      metric_word_(g.arrays().ch_metric),
+      rank_(g.arrays().ch_rank),
+      first_(g.arrays().ch_first),
+      up_(g.arrays().ch_up) {}
+
+net::Graph ContractionHierarchy::attach(const net::Graph& g) const {
+  return g.with_hierarchy(metric_word_, rank_, first_, up_, storage_);
+}
+
 ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metric metric, BuildStats* stats) {
   const auto started = std::chrono::steady_clock::now();
-  ContractionHierarchy ch;
-  ch.metric_ = metric;
   const std::uint32_t n = g.node_count();
-  ch.rank_.assign(n, 0);
-  Builder b(g, metric, ch.arcs_);
-  const std::size_t originals = ch.arcs_.size();
-  using PItem = std::pair<std::int64_t, std::uint32_t>;
-  std::priority_queue<PItem, std::vector<PItem>, std::greater<>> q;
-  for (std::uint32_t v = 0; v < n; ++v) q.push({b.priority(v), v});
-  std::uint32_t next = 0;
-  while (!q.empty()) {
-    const auto [p, v] = q.top();
-    q.pop();
-    if (b.contracted[v] != 0) continue;
-    const std::int64_t now = b.priority(v);
-    if (!q.empty() && now > q.top().first) {
-      q.push({now, v});
+  auto owned = std::make_shared<Owned>();
+  owned->metric = {static_cast<std::uint32_t>(metric)};
+  owned->rank.assign(n, 0);
+  std::vector<Arc> arcs;
+  {
+    Builder b(g, metric, arcs);
+    using PItem = std::pair<std::int64_t, std::uint32_t>;
+    std::priority_queue<PItem, std::vector<PItem>, std::greater<>> q;
+    for (std::uint32_t v = 0; v < n; ++v) q.push({b.priority(v), v});
+    std::uint32_t next = 0;
+    while (!q.empty()) {
+      const auto [p, v] = q.top();
+      q.pop();
+      if (b.contracted[v] != 0) continue;
+      const std::int64_t now = b.priority(v);
+      if (!q.empty() && now > q.top().first) {
+        q.push({now, v});
+        continue;
+      }
+      b.contract(v, true, 500);
+      b.remove(v);
+      owned->rank[v] = next++;
+    }
+  }
+  const auto& rank = owned->rank;
+  // One record per arc, by (lower rank, higher rank, direction); then the two directions of one
+  // road (the same segment) or of one shortcut (the same middle node) at the same weight merge.
+  struct Rec {
+    std::uint32_t lower, higher;
+    bool up;
+    std::uint32_t weight, via;  // via: edge id, or kShortcut | middle rank
+  };
+  std::vector<Rec> recs;
+  recs.reserve(arcs.size());
+  std::uint64_t shortcuts = 0;
+  for (const Arc& a : arcs) {
+    const std::uint32_t rt = rank[a.tail], rh = rank[a.head];
+    std::uint32_t via = a.edge;
+    if (a.edge == kShortcutArc) {
+      via = net::ch_flags::kShortcut | rank[arcs[a.first].head];
+      ++shortcuts;
+    }
+    recs.push_back({std::min(rt, rh), std::max(rt, rh), rt < rh, a.weight, via});
+  }
+  std::vector<Arc>().swap(arcs);
+  std::sort(recs.begin(), recs.end(), [](const Rec& x, const Rec& y) {
+    return std::tie(x.lower, x.higher, x.up) < std::tie(y.lower, y.higher, y.up);
+  });
+  auto same_road = [&](const Rec& down, const Rec& up) {
+    if (down.weight != up.weight) return false;
+    if ((down.via & net::ch_flags::kShortcut) != 0 || (up.via & net::ch_flags::kShortcut) != 0) return down.via == up.via;
+    return g.segment_of(core::EdgeId(down.via)) == g.segment_of(core::EdgeId(up.via));
+  };
+  owned->first.assign(n + 1, 0);
+  owned->up.reserve(recs.size());
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    const Rec& r = recs[i];
+    ++owned->first[r.lower + 1];
+    // Sorted with the downward record first: (lower, higher, false) then (lower, higher, true).
+    if (!r.up && i + 1 < recs.size() && recs[i + 1].lower == r.lower && recs[i + 1].higher == r.higher &&
+        same_road(r, recs[i + 1])) {
+      owned->up.push_back({r.higher, r.weight, net::ch_flags::kUp | net::ch_flags::kDown | recs[i + 1].via});
+      ++i;
       continue;
     }
-    b.contract(v, true, 500);
-    b.remove(v);
-    ch.rank_[v] = next++;
+    owned->up.push_back({r.higher, r.weight, (r.up ? net::ch_flags::kUp : net::ch_flags::kDown) | r.via});
   }
-  // The upward graphs over every arc (original or shortcut), indexed by rank: the nodes every
-  // query climbs to are the highest-ranked few, which then lie together in memory.
-  ch.fwd_first_.assign(n + 1, 0);
-  ch.bwd_first_.assign(n + 1, 0);
-  for (const Arc& a : ch.arcs_) {
-    if (ch.rank_[a.tail] < ch.rank_[a.head]) {
-      ++ch.fwd_first_[ch.rank_[a.tail] + 1];
-    } else {
-      ++ch.bwd_first_[ch.rank_[a.head] + 1];
-    }
-  }
-  for (std::uint32_t r = 0; r < n; ++r) {
-    ch.fwd_first_[r + 1] += ch.fwd_first_[r];
-    ch.bwd_first_[r + 1] += ch.bwd_first_[r];
-  }
-  ch.fwd_up_.assign(ch.fwd_first_[n], Up{});
-  ch.bwd_up_.assign(ch.bwd_first_[n], Up{});
-  std::vector<std::uint32_t> fpos(ch.fwd_first_.begin(), ch.fwd_first_.end() - 1), bpos(ch.bwd_first_.begin(), ch.bwd_first_.end() - 1);
-  for (std::uint32_t i = 0; i < ch.arcs_.size(); ++i) {
-    const Arc& a = ch.arcs_[i];
-    const std::uint32_t rt = ch.rank_[a.tail], rh = ch.rank_[a.head];
-    if (rt < rh) {
-      ch.fwd_up_[fpos[rt]++] = {rh, a.weight, i};
-    } else {
-      ch.bwd_up_[bpos[rh]++] = {rt, a.weight, i};
-    }
-  }
+  for (std::uint32_t r = 0; r < n; ++r) owned->first[r + 1] += owned->first[r];
+  ContractionHierarchy ch;
+  ch.g_ = &g;
+  ch.metric_ = metric;
+  ch.metric_word_ = owned->metric;
+  ch.rank_ = owned->rank;
+  ch.first_ = owned->first;
+  ch.up_ = owned->up;
   if (stats != nullptr) {
-    stats->shortcuts = ch.arcs_.size() - originals;
+    stats->shortcuts = shortcuts;
+    stats->entries = owned->up.size();
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
+  ch.storage_ = std::move(owned);
   return ch;
 }
 
-void ContractionHierarchy::unpack(std::uint32_t arc, std::vector<core::EdgeId>& out) const {
-  std::vector<std::uint32_t> stack{arc};
-  while (!stack.empty()) {
-    const Arc& a = arcs_[stack.back()];
-    stack.pop_back();
-    if (a.edge != kShortcut) {
-      out.push_back(core::EdgeId(a.edge));
-    } else {
-      stack.push_back(a.second);  // the first child comes out first
-      stack.push_back(a.first);
+bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out) const {
+  using namespace net::ch_flags;
+  struct Frame {
+    std::uint32_t lower, entry;
+    bool upward;
+  };
+  std::vector<Frame> stack{{lower, i, upward}};
+  // The entry at the node of rank m to rank `other` that may be used in the given direction.
+  auto find = [&](std::uint32_t m, std::uint32_t other, bool up) -> std::uint32_t {
+    for (std::uint32_t k = first_[m]; k < first_[m + 1]; ++k) {
+      if (up_[k].other == other && (up_[k].via & (up ? kUp : kDown)) != 0) return k;
     }
+    return UINT32_MAX;
+  };
+  while (!stack.empty()) {
+    const Frame f = stack.back();
+    stack.pop_back();
+    const net::ChEntry& c = up_[f.entry];
+    if ((c.via & (f.upward ? kUp : kDown)) == 0) return false;
+    const std::uint32_t id = c.via & kIdMask;
+    if ((c.via & kShortcut) == 0) {
+      core::EdgeId e(id);
+      if (!f.upward && (c.via & kUp) != 0) {  // both ways: the stored edge is the upward one
+        const auto back = g_->segment_edge(g_->segment_of(e), !g_->reversed(e));
+        if (!back) return false;
+        e = *back;
+      }
+      out.push_back(e);
+      continue;
+    }
+    // lower -> higher is lower -> m -> higher: at m, down from `lower` then up to `higher`;
+    // higher -> lower is higher -> m -> lower: at m, down from `higher` then up to `lower`.
+    const std::uint32_t from = f.upward ? f.lower : c.other, to = f.upward ? c.other : f.lower;
+    const std::uint32_t a = find(id, from, false), b = find(id, to, true);
+    if (a == UINT32_MAX || b == UINT32_MAX || std::uint64_t{up_[a].weight} + up_[b].weight != c.weight) return false;
+    stack.push_back({id, b, true});
+    stack.push_back({id, a, false});
   }
+  return true;
 }
 
 ContractionHierarchy::Query::Query(const ContractionHierarchy& ch)
@@ -240,45 +338,91 @@ void ContractionHierarchy::Query::begin() {
   settled_ = 0;
 }
 
+namespace {
+
+using HeapItem = std::pair<std::uint64_t, std::uint32_t>;
+void heap_push(std::vector<HeapItem>& h, std::uint64_t key, std::uint32_t v) {
+  h.emplace_back(key, v);
+  std::push_heap(h.begin(), h.end(), std::greater<>());
+}
+HeapItem heap_pop(std::vector<HeapItem>& h) {
+  std::pop_heap(h.begin(), h.end(), std::greater<>());
+  const HeapItem top = h.back();
+  h.pop_back();
+  return top;
+}
+
+// Which seed at `node` a search label of cost `cost` began or ended at.
+std::size_t seed_at(std::span<const Seed> seeds, std::uint32_t node, std::uint64_t cost) {
+  std::size_t best = seeds.size();
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    if (seeds[i].node.value != node) continue;
+    if (seeds[i].cost == cost) return i;
+    if (best == seeds.size() || seeds[i].cost < seeds[best].cost) best = i;
+  }
+  return best == seeds.size() ? 0 : best;
+}
+
+}  // namespace
+
 ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::uint32_t s, std::uint32_t t) {
+  const Seed ss{core::NodeId(s), 0}, tt{core::NodeId(t), 0};
+  return shortest({&ss, 1}, {&tt, 1});
+}
+
+ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<const Seed> sources,
+                                                                     std::span<const Seed> targets) {
+  using namespace net::ch_flags;
   begin();
   OpenPath out;
-  MinHeap qf, qb;
+  auto& qf = heap_;
+  auto& qb = heap2_;
+  qf.clear();
+  qb.clear();
   // The upward searches run on ranks.
-  const std::uint32_t rs = ch_.rank(s), rt = ch_.rank(t);
-  fwd_[rs] = {0, kShortcut, stamp_};
-  bwd_[rt] = {0, kShortcut, stamp_};
-  qf.push({0, rs});
-  qb.push({0, rt});
+  auto seed = [&](std::span<const Seed> seeds, core::ZeroedArray<Label>& labels, std::vector<HeapItem>& q) {
+    for (const Seed& x : seeds) {
+      const std::uint32_t r = ch_.rank(x.node.value);
+      if (labels[r].stamp == stamp_ && labels[r].dist <= x.cost) continue;
+      labels[r] = {x.cost, kNone, stamp_};
+      heap_push(q, x.cost, r);
+    }
+  };
+  seed(sources, fwd_, qf);
+  seed(targets, bwd_, qb);
   std::uint64_t best = kUnreached;
   std::uint32_t meet = UINT32_MAX;
-  auto step = [&](MinHeap& q, core::ZeroedArray<Label>& mine, core::ZeroedArray<Label>& other, bool backward) {
-    const auto [d, v] = q.top();
-    q.pop();
+  auto step = [&](std::vector<HeapItem>& q, core::ZeroedArray<Label>& mine, core::ZeroedArray<Label>& other,
+                  bool backward) {
+    const auto [d, v] = heap_pop(q);
     if (d != mine[v].dist) return;
     ++settled_;
     if (other[v].stamp == stamp_ && d + other[v].dist < best) {
       best = d + other[v].dist;
       meet = v;
     }
+    const std::uint32_t go = backward ? kDown : kUp, come = backward ? kUp : kDown;
+    const std::uint32_t b = ch_.first(v), e = ch_.first(v + 1);
     // Stall on demand: a higher node this search has reached that leads down to v more cheaply
     // shows that v's label is not a shortest distance; such a node cannot be on a shortest up-down
     // path, so its arcs are not relaxed.
-    for (std::uint32_t i = ch_.up_begin(!backward, v); i < ch_.up_end(!backward, v); ++i) {
-      const Up& u = ch_.up(!backward, i);
-      if (mine[u.other].stamp == stamp_ && mine[u.other].dist + u.weight < d) return;
+    for (std::uint32_t i = b; i < e; ++i) {
+      const net::ChEntry& u = ch_.entry(i);
+      if ((u.via & come) != 0 && mine[u.other].stamp == stamp_ && mine[u.other].dist + u.weight < d) return;
     }
-    for (std::uint32_t i = ch_.up_begin(backward, v); i < ch_.up_end(backward, v); ++i) {
-      const Up& u = ch_.up(backward, i);
+    for (std::uint32_t i = b; i < e; ++i) {
+      const net::ChEntry& u = ch_.entry(i);
+      if ((u.via & go) == 0) continue;
       const std::uint64_t nd = d + u.weight;
       if (mine[u.other].stamp != stamp_ || nd < mine[u.other].dist) {
-        mine[u.other] = {nd, u.arc, stamp_};
-        q.push({nd, u.other});
+        mine[u.other] = {nd, i, stamp_};
+        heap_push(q, nd, u.other);
       }
     }
   };
-  while ((!qf.empty() && qf.top().first < best) || (!qb.empty() && qb.top().first < best)) {
-    const bool forward = !qf.empty() && qf.top().first < best && (qb.empty() || qb.top().first >= best || qf.top().first <= qb.top().first);
+  while ((!qf.empty() && qf.front().first < best) || (!qb.empty() && qb.front().first < best)) {
+    const bool forward = !qf.empty() && qf.front().first < best &&
+                         (qb.empty() || qb.front().first >= best || qf.front().first <= qb.front().first);
     if (forward) {
       step(qf, fwd_, bwd_, false);
     } else {
@@ -286,29 +430,54 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::uint32
     }
   }
   if (meet == UINT32_MAX) return out;
+  // The rank whose entries hold entry i.
+  auto owner = [&](std::uint32_t i) {
+    std::uint32_t lo = 0, hi = ch_.node_count();  // first(lo) <= i < first(hi)
+    while (hi - lo > 1) {
+      const std::uint32_t mid = lo + (hi - lo) / 2;
+      (ch_.first(mid) <= i ? lo : hi) = mid;
+    }
+    return lo;
+  };
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> up;  // (lower, entry) from the meeting node down to s
+  std::uint32_t r = meet;
+  for (; fwd_[r].parent != kNone; r = up.back().first) up.emplace_back(owner(fwd_[r].parent), fwd_[r].parent);
+  const std::uint32_t rs = r;
+  bool ok = true;
+  for (auto it = up.rbegin(); it != up.rend() && ok; ++it) ok = ch_.unpack(it->first, it->second, true, out.edges);
+  for (r = meet; bwd_[r].parent != kNone && ok;) {
+    const std::uint32_t lower = owner(bwd_[r].parent);
+    ok = ch_.unpack(lower, bwd_[r].parent, false, out.edges);
+    r = lower;
+  }
+  if (!ok) {  // a damaged hierarchy: no answer rather than a wrong one
+    out.edges.clear();
+    return out;
+  }
   out.cost = best;
-  std::vector<std::uint32_t> up;
-  for (std::uint32_t r = meet; r != rs;) {
-    const std::uint32_t arc = fwd_[r].parent;
-    up.push_back(arc);
-    r = ch_.rank(ch_.arc(arc).tail);
-  }
-  for (auto it = up.rbegin(); it != up.rend(); ++it) ch_.unpack(*it, out.edges);
-  for (std::uint32_t r = meet; r != rt;) {
-    const std::uint32_t arc = bwd_[r].parent;
-    ch_.unpack(arc, out.edges);
-    r = ch_.rank(ch_.arc(arc).head);
-  }
+  const net::Graph& g = ch_.graph();
+  const std::uint32_t s_node = out.edges.empty() ? UINT32_MAX : g.tail(out.edges.front()).value;
+  const std::uint32_t t_node = out.edges.empty() ? UINT32_MAX : g.head(out.edges.back()).value;
+  auto node_of_rank = [&](std::span<const Seed> seeds, std::uint32_t rank) {
+    for (const Seed& x : seeds) {
+      if (ch_.rank(x.node.value) == rank) return x.node.value;
+    }
+    return UINT32_MAX;
+  };
+  const std::uint32_t sn = out.edges.empty() ? node_of_rank(sources, rs) : s_node;
+  const std::uint32_t tn = out.edges.empty() ? sn : t_node;
+  out.source_seed = seed_at(sources, sn, fwd_[rs].dist);
+  out.target_seed = seed_at(targets, tn, bwd_[r].dist);
   return out;
 }
 
-std::uint64_t ContractionHierarchy::Query::potential(std::uint32_t node) {
-  const std::uint32_t v = ch_.rank(node);  // potentials and the backward search space are by rank
-  if (pot_stamp_[v] == stamp_) return pot_[v];
+std::uint64_t ContractionHierarchy::Query::potential(std::uint32_t r) {
+  using namespace net::ch_flags;
+  if (pot_stamp_[r] == stamp_) return pot_[r];
   // Iterative: a node's value needs its upward neighbours' first.
-  std::vector<std::uint32_t>& stack = touched_;
+  std::vector<std::uint32_t>& stack = stack_;
   stack.clear();
-  stack.push_back(v);
+  stack.push_back(r);
   while (!stack.empty()) {
     const std::uint32_t x = stack.back();
     if (pot_stamp_[x] == stamp_) {
@@ -316,17 +485,19 @@ std::uint64_t ContractionHierarchy::Query::potential(std::uint32_t node) {
       continue;
     }
     bool ready = true;
-    for (std::uint32_t i = ch_.up_begin(false, x); i < ch_.up_end(false, x); ++i) {
-      const std::uint32_t w = ch_.up(false, i).other;
-      if (pot_stamp_[w] != stamp_) {
-        stack.push_back(w);
+    const std::uint32_t b = ch_.first(x), e = ch_.first(x + 1);
+    for (std::uint32_t i = b; i < e; ++i) {
+      const net::ChEntry& u = ch_.entry(i);
+      if ((u.via & kUp) != 0 && pot_stamp_[u.other] != stamp_) {
+        stack.push_back(u.other);
         ready = false;
       }
     }
     if (!ready) continue;
     std::uint64_t best = bwd_[x].stamp == stamp_ ? bwd_[x].dist : kUnreached;
-    for (std::uint32_t i = ch_.up_begin(false, x); i < ch_.up_end(false, x); ++i) {
-      const Up& u = ch_.up(false, i);
+    for (std::uint32_t i = b; i < e; ++i) {
+      const net::ChEntry& u = ch_.entry(i);
+      if ((u.via & kUp) == 0) continue;
       const std::uint64_t pw = pot_[u.other];
       if (pw != kUnreached) best = std::min(best, pw + u.weight);
     }
@@ -334,68 +505,94 @@ std::uint64_t ContractionHierarchy::Query::potential(std::uint32_t node) {
     pot_stamp_[x] = stamp_;
     stack.pop_back();
   }
-  return pot_[v];
+  return pot_[r];
 }
 
-std::uint64_t ContractionHierarchy::Query::shortest_under(const net::Graph& g, std::uint32_t s, std::uint32_t t,
-                                                          const net::ClosureOverlay* closures, std::vector<core::EdgeId>* edges) {
+std::uint64_t ContractionHierarchy::Query::shortest_under(std::uint32_t s, std::uint32_t t,
+                                                          const net::ClosureOverlay* closures,
+                                                          std::vector<core::EdgeId>* edges) {
+  const Seed ss{core::NodeId(s), 0}, tt{core::NodeId(t), 0};
+  OpenPath p;
+  const std::uint64_t cost = shortest_under({&ss, 1}, {&tt, 1}, closures, edges != nullptr ? &p : nullptr);
+  if (edges != nullptr) *edges = std::move(p.edges);
+  return cost;
+}
+
+std::uint64_t ContractionHierarchy::Query::shortest_under(std::span<const Seed> sources, std::span<const Seed> targets,
+                                                          const net::ClosureOverlay* closures, OpenPath* path) {
+  using namespace net::ch_flags;
   begin();
-  // The target's whole backward upward search space: every node's distance to t through it.
-  {
-    MinHeap q;
-    bwd_[ch_.rank(t)] = {0, kShortcut, stamp_};
-    q.push({0, ch_.rank(t)});
-    while (!q.empty()) {
-      const auto [d, v] = q.top();
-      q.pop();
-      if (d != bwd_[v].dist) continue;
-      for (std::uint32_t i = ch_.up_begin(true, v); i < ch_.up_end(true, v); ++i) {
-        const Up& u = ch_.up(true, i);
-        const std::uint64_t nd = d + u.weight;
-        if (bwd_[u.other].stamp != stamp_ || nd < bwd_[u.other].dist) {
-          bwd_[u.other] = {nd, kShortcut, stamp_};
-          q.push({nd, u.other});
-        }
+  // The targets' whole backward upward search space: every node's distance to them through it.
+  auto& q = heap_;
+  q.clear();
+  for (const Seed& x : targets) {
+    const std::uint32_t r = ch_.rank(x.node.value);
+    if (bwd_[r].stamp == stamp_ && bwd_[r].dist <= x.cost) continue;
+    bwd_[r] = {x.cost, kNone, stamp_};
+    heap_push(q, x.cost, r);
+  }
+  while (!q.empty()) {
+    const auto [d, v] = heap_pop(q);
+    if (d != bwd_[v].dist) continue;
+    for (std::uint32_t i = ch_.first(v); i < ch_.first(v + 1); ++i) {
+      const net::ChEntry& u = ch_.entry(i);
+      if ((u.via & kDown) == 0) continue;
+      const std::uint64_t nd = d + u.weight;
+      if (bwd_[u.other].stamp != stamp_ || nd < bwd_[u.other].dist) {
+        bwd_[u.other] = {nd, kNone, stamp_};
+        heap_push(q, nd, u.other);
       }
     }
   }
-  const std::uint64_t h0 = potential(s);
-  if (h0 == kUnreached) return kUnreached;
-  MinHeap q;
-  astar_[s] = {0, kShortcut, stamp_};
-  q.push({h0, s});
-  const int m = static_cast<int>(ch_.metric_);
+  const net::Graph& g = ch_.graph();
+  const int m = static_cast<int>(ch_.metric());
   const auto& arcs = g.arrays().arcs;
-  while (!q.empty()) {
-    const auto [key, u] = q.top();
-    q.pop();
+  for (const Seed& x : sources) {
+    const std::uint32_t v = x.node.value;
+    const std::uint64_t h = potential(ch_.rank(v));
+    if (h == kUnreached || (astar_[v].stamp == stamp_ && astar_[v].dist <= x.cost)) continue;
+    astar_[v] = {x.cost, kNone, stamp_};
+    heap_push(q, x.cost + h, v);
+  }
+  std::uint64_t best = kUnreached;
+  std::uint32_t best_node = UINT32_MAX;
+  while (!q.empty() && q.front().first < best) {
+    const auto [key, u] = heap_pop(q);
     const std::uint64_t d = astar_[u].dist;
     if (key != d + pot_[ch_.rank(u)]) continue;  // stale
     ++settled_;
-    if (u == t) {
-      if (edges != nullptr) {
-        edges->clear();
-        for (std::uint32_t v = t; v != s;) {
-          const std::uint32_t e = astar_[v].parent;
-          edges->push_back(core::EdgeId(e));
-          v = g.tail(core::EdgeId(e)).value;
-        }
-        std::reverse(edges->begin(), edges->end());
+    for (const Seed& x : targets) {
+      if (x.node.value == u && d + x.cost < best) {
+        best = d + x.cost;
+        best_node = u;
       }
-      return d;
     }
     for (std::uint32_t e = g.first_out(u); e < g.first_out(u + 1); ++e) {
       if (closures != nullptr && closures->closed(core::EdgeId(e))) continue;
       const std::uint32_t v = arcs[e].head;
       const std::uint64_t nd = d + arcs[e].weight[m];
       if (astar_[v].stamp == stamp_ && nd >= astar_[v].dist) continue;
-      const std::uint64_t h = potential(v);
+      const std::uint64_t h = potential(ch_.rank(v));
       if (h == kUnreached) continue;
       astar_[v] = {nd, e, stamp_};
-      q.push({nd + h, v});
+      heap_push(q, nd + h, v);
     }
   }
-  return kUnreached;
+  if (best == kUnreached) return kUnreached;
+  if (path != nullptr) {
+    path->edges.clear();
+    std::uint32_t v = best_node;
+    for (; astar_[v].parent != kNone;) {
+      const std::uint32_t e = astar_[v].parent;
+      path->edges.push_back(core::EdgeId(e));
+      v = g.tail(core::EdgeId(e)).value;
+    }
+    std::reverse(path->edges.begin(), path->edges.end());
+    path->cost = best;
+    path->source_seed = seed_at(sources, v, astar_[v].dist);
+    path->target_seed = seed_at(targets, best_node, best - astar_[best_node].dist);
+  }
+  return best;
 }
 
 }  // namespace corridor::route

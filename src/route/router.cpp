@@ -27,6 +27,31 @@ Router::Router(const Graph& g) : g_(g) {
   }
 }
 
+Router::~Router() = default;
+
+std::optional<Path> Router::shortest_by_hierarchy(std::span<const Seed> sources, std::span<const Seed> targets,
+                                                  const net::ClosureOverlay* closures) {
+  if (!ch_query_) {
+    ch_ = std::make_unique<ContractionHierarchy>(g_);
+    ch_query_ = std::make_unique<ContractionHierarchy::Query>(*ch_);
+  }
+  technique_ = Technique::kHierarchy;
+  ContractionHierarchy::OpenPath open = ch_query_->shortest(sources, targets);
+  settled_ = ch_query_->settled();
+  // Closures only take edges away: what the open network cannot connect stays unconnected, and its
+  // shortest path, if it uses no closed edge, stays shortest.
+  if (open.cost == ContractionHierarchy::kUnreached) return std::nullopt;
+  const bool clear = closures == nullptr ||
+                     std::none_of(open.edges.begin(), open.edges.end(), [&](EdgeId e) { return closures->closed(e); });
+  if (!clear) {
+    technique_ = Technique::kHierarchyPotential;
+    const std::uint64_t cost = ch_query_->shortest_under(sources, targets, closures, &open);
+    settled_ += ch_query_->settled();
+    if (cost == ContractionHierarchy::kUnreached) return std::nullopt;
+  }
+  return Path{open.cost, std::move(open.edges), open.source_seed, open.target_seed};
+}
+
 void Router::bounds(std::uint32_t v, std::int64_t& to_targets, std::int64_t& from_sources) {
   if (!use_landmarks_) {
     to_targets = from_sources = 0;
@@ -147,6 +172,8 @@ std::uint32_t Router::Side::pop() {
 
 std::optional<Path> Router::shortest(std::span<const Seed> sources, std::span<const Seed> targets,
                                      Metric metric, const net::ClosureOverlay* closures) {
+  if (hierarchy_on_ && g_.hierarchy_metric() == metric) return shortest_by_hierarchy(sources, targets, closures);
+  technique_ = g_.landmark_count() > 0 ? Technique::kLandmarks : Technique::kDijkstra;
   fwd_.reset();
   bwd_.reset();
   settled_ = 0;

@@ -10,11 +10,13 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "core/huge_pages.h"
+#include "route/ch.h"
 #include "net/closures.h"
 #include "net/graph.h"
 
@@ -40,8 +42,21 @@ struct Path {
 class Router {
  public:
   explicit Router(const Graph& g);
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
-  // Bidirectional Dijkstra from any source seed to any target seed; closed edges are never used.
+  // How shortest() answered the last query: the graph's contraction hierarchy (its open path, which
+  // crossed no closed edge; or A* with its potential under the closures), else bidirectional A*
+  // with the ALT landmarks, else bidirectional Dijkstra.
+  enum class Technique : std::uint8_t { kHierarchy, kHierarchyPotential, kLandmarks, kDijkstra };
+  [[nodiscard]] Technique technique() const { return technique_; }
+  // Whether shortest() may use the graph's hierarchy (on by default; off to compare).
+  void use_hierarchy(bool on) { hierarchy_on_ = on; }
+
+  // The shortest path from any source seed to any target seed; closed edges are never used. With a
+  // hierarchy of this metric in the graph: its query, then (if that path crosses a closure) A*
+  // with its potential; otherwise bidirectional A* with the landmarks or plain Dijkstra.
   [[nodiscard]] std::optional<Path> shortest(std::span<const Seed> sources, std::span<const Seed> targets,
                                              Metric metric, const net::ClosureOverlay* closures);
 
@@ -158,6 +173,13 @@ class Router {
 
   const Graph& g_;
   std::uint64_t settled_ = 0;
+  // The hierarchy's query state, made on the first query that uses it.
+  std::optional<Path> shortest_by_hierarchy(std::span<const Seed> sources, std::span<const Seed> targets,
+                                            const net::ClosureOverlay* closures);
+  std::unique_ptr<ContractionHierarchy> ch_;
+  std::unique_ptr<ContractionHierarchy::Query> ch_query_;
+  bool hierarchy_on_ = true;
+  Technique technique_ = Technique::kDijkstra;
   Metric metric_ = Metric::kTime;
   bool use_landmarks_ = false;
   std::vector<SeedBounds> source_bounds_, target_bounds_;

@@ -2,6 +2,9 @@
 
 #include <random>
 
+#include <filesystem>
+
+#include "net/graph_file.h"
 #include "net/import.h"
 #include "route/ch.h"
 #include "route/landmarks.h"
@@ -59,7 +62,7 @@ void check_extract(const std::string& file, int rounds, int queries) {
         const Seed ss{core::NodeId(s), 0}, tt{core::NodeId(t), 0};
         const auto want = plain.shortest({&ss, 1}, {&tt, 1}, metric, &*overlay);
         std::vector<core::EdgeId> edges;
-        const std::uint64_t got = q.shortest_under(g, s, t, &*overlay, &edges);
+        const std::uint64_t got = q.shortest_under(s, t, &*overlay, &edges);
         ASSERT_EQ(want.has_value(), got != ContractionHierarchy::kUnreached) << file << " " << s << "->" << t;
         if (want) {
           ++found;
@@ -113,7 +116,7 @@ TEST(ContractionHierarchy, OneWaysParallelEdgesLoopsAndACut) {
       if (want) {
         EXPECT_EQ(got.cost, want->cost) << s << "->" << t;
       }
-      EXPECT_EQ(q.shortest_under(g, s, t, nullptr), got.cost);
+      EXPECT_EQ(q.shortest_under(s, t, nullptr), got.cost);
     }
   }
   const auto cut = net::apply_closures(g, {*net::parse_closure_spec("way:" + std::to_string(g.segment(core::SegmentId(g.segment_count() - 1)).way_id))}, 0);
@@ -123,7 +126,7 @@ TEST(ContractionHierarchy, OneWaysParallelEdgesLoopsAndACut) {
     for (std::uint32_t t = 0; t < g.node_count(); ++t) {
       const Seed ss{core::NodeId(s), 0}, tt{core::NodeId(t), 0};
       const auto want = plain.shortest({&ss, 1}, {&tt, 1}, net::Metric::kTime, &*cut);
-      const std::uint64_t got = q.shortest_under(g, s, t, &*cut);
+      const std::uint64_t got = q.shortest_under(s, t, &*cut);
       ASSERT_EQ(want.has_value(), got != ContractionHierarchy::kUnreached) << s << "->" << t;
       if (want) {
         EXPECT_EQ(got, want->cost);
@@ -132,6 +135,131 @@ TEST(ContractionHierarchy, OneWaysParallelEdgesLoopsAndACut) {
     }
   }
   EXPECT_GT(blocked, 0u);
+}
+
+
+// The hierarchy stored in the graph file, as `corridor import` writes it, is what Router::shortest
+// answers with: the same costs as plain Dijkstra from several source seeds with entry costs to
+// several target seeds with exit costs, under random, one-direction and windowed closures, with
+// paths that join the chosen seeds, avoid every closed edge and add up to the cost. Both ways of
+// answering are taken (the open path, and A* with the potential when the open path is closed).
+TEST(ContractionHierarchy, StoredInTheFileRouterAnswersLikeDijkstraFromSeeds) {
+  const auto imported = net::import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/liechtenstein.osm.pbf", net::Profile{});
+  ASSERT_TRUE(imported) << imported.error().message;
+  const net::Graph built = ContractionHierarchy::build(*imported, net::Metric::kTime).attach(*imported);
+  const std::string path = (std::filesystem::temp_directory_path() / "corridor_ch_stored.cgraph").string();
+  ASSERT_TRUE(net::save_graph(built, path));
+  const auto g = net::load_graph(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(g) << g.error().message;
+  ASSERT_EQ(g->hierarchy_metric(), net::Metric::kTime);
+  ASSERT_EQ(g->arrays().ch_up.size(), built.arrays().ch_up.size());
+  Router fast(*g), plain(*g);
+  plain.use_hierarchy(false);
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<std::uint32_t> node(0, g->node_count() - 1), seg(0, g->segment_count() - 1), cost(0, 90'000);
+  int by_open = 0, by_potential = 0, found = 0;
+  for (int round = 0; round < 12; ++round) {
+    std::vector<net::ClosureSpec> specs;
+    const char* directions[] = {"", "@forward", "@backward"};
+    for (int i = 0; i < round % 4 * 8; ++i) {
+      const std::string way = std::to_string(g->segment(core::SegmentId(seg(rng))).way_id);
+      specs.push_back(*net::parse_closure_spec("way:" + way + directions[i % 3] + (i % 7 == 6 ? "[2030-01-01,)" : "")));
+    }
+    const auto overlay = net::apply_closures(*g, specs, 0);
+    ASSERT_TRUE(overlay);
+    const net::ClosureOverlay* c = overlay->any() ? &*overlay : nullptr;
+    for (int k = 0; k < 40; ++k) {
+      std::vector<Seed> src, dst;
+      for (std::uint32_t i = 0, n = 1 + k % 2; i < n; ++i) src.push_back({core::NodeId(node(rng)), k % 3 == 0 ? 0 : cost(rng)});
+      for (std::uint32_t i = 0, n = 1 + k % 3 % 2; i < n; ++i) dst.push_back({core::NodeId(node(rng)), k % 3 == 0 ? 0 : cost(rng)});
+      if (k % 19 == 0) dst.push_back(src.front());  // a source that is also a target
+      for (const auto metric : {net::Metric::kTime, net::Metric::kDistance}) {
+        const auto want = plain.shortest(src, dst, metric, c);
+        ASSERT_EQ(plain.technique(), Router::Technique::kDijkstra);
+        const auto got = fast.shortest(src, dst, metric, c);
+        if (metric == net::Metric::kDistance) {  // no hierarchy of this metric: the fallback
+          EXPECT_EQ(fast.technique(), Router::Technique::kDijkstra);
+        } else {
+          by_open += fast.technique() == Router::Technique::kHierarchy;
+          by_potential += fast.technique() == Router::Technique::kHierarchyPotential;
+        }
+        ASSERT_EQ(want.has_value(), got.has_value()) << "round " << round << " query " << k;
+        if (!want) continue;
+        ++found;
+        ASSERT_EQ(got->cost, want->cost) << "round " << round << " query " << k;
+        ASSERT_LT(got->source_seed, src.size());
+        ASSERT_LT(got->target_seed, dst.size());
+        const Seed& s = src[got->source_seed];
+        const Seed& t = dst[got->target_seed];
+        EXPECT_EQ(s.cost + path_cost(*g, got->edges, metric) + t.cost, got->cost);
+        EXPECT_TRUE(connected(*g, got->edges, s.node.value, t.node.value));
+        for (const auto e : got->edges) EXPECT_FALSE(c != nullptr && c->closed(e));
+      }
+    }
+  }
+  EXPECT_GT(found, 400);
+  EXPECT_GT(by_open, 50);
+  EXPECT_GT(by_potential, 5);
+}
+
+// What the loader can check of a stored hierarchy, it checks: a damaged one is refused when the
+// file is opened (kCorrupt), at the first and at the last entry alike, never walked.
+TEST(ContractionHierarchy, ADamagedStoredHierarchyIsRefusedOnOpen) {
+  const auto imported = net::import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/monaco.osm.pbf", net::Profile{});
+  ASSERT_TRUE(imported);
+  const net::Graph g = ContractionHierarchy::build(*imported, net::Metric::kTime).attach(*imported);
+  ASSERT_TRUE(net::graph_from_buffer(net::serialize_graph(g.arrays()), "intact"));
+  const auto& a = g.arrays();
+  const std::vector<net::ChEntry> entries(a.ch_up.begin(), a.ch_up.end());
+  const std::vector<std::uint32_t> ranks(a.ch_rank.begin(), a.ch_rank.end());
+  auto refused = [&](const std::vector<net::ChEntry>& up, const std::vector<std::uint32_t>& rank,
+                     std::vector<std::uint32_t> metric = {0}) {
+    net::Graph::Arrays b = a;
+    b.ch_up = up;
+    b.ch_rank = rank;
+    b.ch_metric = metric;
+    const auto r = net::graph_from_buffer(net::serialize_graph(b), "damaged");
+    return !r && r.error().code == core::ErrorCode::kCorrupt;
+  };
+  // The rank that owns entry i.
+  auto owner = [&](std::size_t i) {
+    std::uint32_t r = 0;
+    while (a.ch_first[r + 1] <= i) ++r;
+    return r;
+  };
+  for (const std::size_t i : {std::size_t{0}, entries.size() - 1}) {
+    auto e = entries;
+    e[i].other = owner(i);  // not higher
+    EXPECT_TRUE(refused(e, ranks)) << i;
+    e = entries;
+    e[i].other = g.node_count();  // out of range
+    EXPECT_TRUE(refused(e, ranks)) << i;
+    e = entries;
+    e[i].via &= ~(net::ch_flags::kUp | net::ch_flags::kDown);  // usable in no direction
+    EXPECT_TRUE(refused(e, ranks)) << i;
+    e = entries;
+    e[i].via = (e[i].via & (net::ch_flags::kUp | net::ch_flags::kDown)) | net::ch_flags::kShortcut | owner(i);  // middle not lower
+    EXPECT_TRUE(refused(e, ranks)) << i;
+  }
+  // An original edge at another weight, or between other nodes.
+  std::size_t original = 0;
+  while ((entries[original].via & net::ch_flags::kShortcut) != 0) ++original;
+  auto e = entries;
+  e[original].weight += 1;
+  EXPECT_TRUE(refused(e, ranks));
+  e = entries;
+  e[original].via = (e[original].via & ~net::ch_flags::kIdMask) | ((e[original].via + 1) % g.edge_count() & net::ch_flags::kIdMask);
+  EXPECT_TRUE(refused(e, ranks));
+  // Ranks that are not a permutation, at the first and the last node; an unknown metric; arrays
+  // without a metric.
+  for (const std::size_t v : {std::size_t{0}, ranks.size() - 1}) {
+    auto r = ranks;
+    r[v] = ranks[v == 0 ? 1 : 0];
+    EXPECT_TRUE(refused(entries, r)) << v;
+  }
+  EXPECT_TRUE(refused(entries, ranks, {2}));
+  EXPECT_TRUE(refused(entries, ranks, {}));
 }
 
 }  // namespace
