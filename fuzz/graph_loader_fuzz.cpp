@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(buffer.data()), size - 1);
   auto g = corridor::net::graph_from_bytes(bytes, nullptr, "fuzz", verify);
   if (!g) return 0;
+  (void)corridor::net::Graph::check_consistency(g->arrays());  // the full check must be safe too
   // A graph that passed validation must be safe to walk and to snap on.
   for (std::uint32_t v = 0; v < g->node_count(); ++v) {
     for (std::uint32_t e = g->first_out(v); e < g->first_out(v + 1); ++e) {

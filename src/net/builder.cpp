@@ -44,15 +44,21 @@ namespace {
 
 struct Built {
   std::vector<FixedLatLon> node_coord;
-  std::vector<std::int64_t> node_osm_id;
+  std::vector<std::int64_t> node_osm_id;  // packed into the two arrays below at the end
+  std::vector<std::uint32_t> node_osm_id_low;
+  std::vector<std::int8_t> node_osm_id_high;
   std::vector<std::uint8_t> node_barrier;
-  std::vector<std::uint32_t> first_out, edge_segment, first_in;
+  std::vector<std::uint32_t> first_out, edge_segment;
   std::vector<Arc> arcs;
-  std::vector<InArc> in_arcs;
   std::vector<Segment> segments;
+  // While segments are emitted, every point of each (segment_first_point, shape_coord,
+  // shape_osm_id); at the end, only the interior points.
   std::vector<std::uint32_t> segment_first_point{0};
   std::vector<FixedLatLon> shape_coord;
   std::vector<std::int64_t> shape_osm_id;
+  std::vector<std::uint32_t> segment_first_interior{0};
+  std::vector<FixedLatLon> interior_coord;
+  std::vector<std::int64_t> interior_osm_id;
   GraphBuilder::Strings strings;
   std::vector<double> grid_meta;
   std::vector<std::uint32_t> grid_first, grid_items;
@@ -61,17 +67,16 @@ struct Built {
   Graph::Arrays arrays() const {
     Graph::Arrays a;
     a.node_coord = node_coord;
-    a.node_osm_id = node_osm_id;
+    a.node_osm_id_low = node_osm_id_low;
+    a.node_osm_id_high = node_osm_id_high;
     a.node_barrier = node_barrier;
     a.first_out = first_out;
     a.arcs = arcs;
     a.edge_segment = edge_segment;
-    a.first_in = first_in;
-    a.in_arcs = in_arcs;
     a.segments = segments;
-    a.segment_first_point = segment_first_point;
-    a.shape_coord = shape_coord;
-    a.shape_osm_id = shape_osm_id;
+    a.segment_first_interior = segment_first_interior;
+    a.interior_coord = interior_coord;
+    a.interior_osm_id = interior_osm_id;
     a.string_offsets = strings.offsets;
     a.string_chars = strings.chars;
     a.grid_meta = grid_meta;
@@ -99,8 +104,9 @@ void build_grid(Built& b) {
   const double min_m_per_deg_lon = LocalFrame(std::min(max_abs_lat, 89.0)).m_per_deg_lon;
   const double height_m = std::max((box.north - box.south) * frame.m_per_deg_lat, 1.0);
   const double width_m = std::max((box.east - box.west) * frame.m_per_deg_lon, 1.0);
-  // About four pieces a cell, never cells under 25 m, never more than 2^24 cells.
-  const double target_cells = std::clamp(static_cast<double>(pieces) / 4.0, 1.0, 16777216.0);
+  // About eight pieces a cell, never cells under 25 m, never more than 2^24 cells. (Four made a
+  // 10^6-node grid list each segment in 2 cells on average, 12.6 bytes per node; eight, fewer.)
+  const double target_cells = std::clamp(static_cast<double>(pieces) / 8.0, 1.0, 16777216.0);
   const double cell_m = std::max(std::sqrt(width_m * height_m / target_cells), 25.0);
   const double cell_lat = cell_m / frame.m_per_deg_lat;
   const double cell_lon = cell_m / min_m_per_deg_lon;
@@ -123,22 +129,29 @@ void build_grid(Built& b) {
     c1 = col(std::max(a.lon, c.lon));
   };
   b.grid_first.assign(static_cast<std::size_t>(rows) * cols + 1, 0);
-  auto for_each_piece_cell = [&](auto&& f) {
+  // Each segment once in every cell one of its pieces crosses (a segment's pieces are few and
+  // mostly share cells, so the cells of one segment are collected, sorted and de-duplicated).
+  std::vector<std::size_t> cells;
+  auto for_each_segment_cell = [&](auto&& f) {
     for (std::size_t s = 0; s < b.segments.size(); ++s) {
+      cells.clear();
       for (std::uint32_t p = b.segment_first_point[s]; p + 1 < b.segment_first_point[s + 1]; ++p) {
         std::uint32_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
         cell_range(p, r0, r1, c0, c1);
         for (std::uint32_t r = r0; r <= r1; ++r) {
-          for (std::uint32_t c = c0; c <= c1; ++c) f(static_cast<std::size_t>(r) * cols + c, p);
+          for (std::uint32_t c = c0; c <= c1; ++c) cells.push_back(static_cast<std::size_t>(r) * cols + c);
         }
       }
+      std::sort(cells.begin(), cells.end());
+      cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+      for (const std::size_t cell : cells) f(cell, static_cast<std::uint32_t>(s));
     }
   };
-  for_each_piece_cell([&](std::size_t cell, std::uint32_t) { ++b.grid_first[cell + 1]; });
+  for_each_segment_cell([&](std::size_t cell, std::uint32_t) { ++b.grid_first[cell + 1]; });
   for (std::size_t i = 1; i < b.grid_first.size(); ++i) b.grid_first[i] += b.grid_first[i - 1];
   b.grid_items.resize(b.grid_first.back());
   std::vector<std::uint32_t> fill(b.grid_first.begin(), b.grid_first.end() - 1);
-  for_each_piece_cell([&](std::size_t cell, std::uint32_t p) { b.grid_items[fill[cell]++] = p; });
+  for_each_segment_cell([&](std::size_t cell, std::uint32_t seg) { b.grid_items[fill[cell]++] = seg; });
 }
 
 // Counting sort of edges by a key node into CSR offsets.
@@ -342,18 +355,30 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
   }
   tails.clear();
   tails.shrink_to_fit();
-  b.first_in = csr_offsets(heads, n);
-  b.in_arcs.resize(m);
-  {
-    std::vector<std::uint32_t> fill(b.first_in.begin(), b.first_in.end() - 1);
-    for (std::uint32_t u = 0; u < n; ++u) {
-      for (std::uint32_t e = b.first_out[u]; e < b.first_out[u + 1]; ++e) {
-        const Arc& arc = b.arcs[e];
-        b.in_arcs[fill[arc.head]++] = InArc{u, {arc.weight[0], arc.weight[1]}, e};
-      }
-    }
-  }
   build_grid(b);
+  // Only the interior points are kept: a segment's ends are its nodes' coordinates and ids.
+  for (std::size_t s = 0; s < b.segments.size(); ++s) {
+    for (std::uint32_t p = b.segment_first_point[s] + 1; p + 1 < b.segment_first_point[s + 1]; ++p) {
+      b.interior_coord.push_back(b.shape_coord[p]);
+      b.interior_osm_id.push_back(b.shape_osm_id[p]);
+    }
+    b.segment_first_interior.push_back(static_cast<std::uint32_t>(b.interior_coord.size()));
+  }
+  std::vector<std::uint32_t>().swap(b.segment_first_point);
+  std::vector<FixedLatLon>().swap(b.shape_coord);
+  std::vector<std::int64_t>().swap(b.shape_osm_id);
+  b.node_osm_id_low.reserve(n);
+  b.node_osm_id_high.reserve(n);
+  constexpr std::int64_t kIdLimit = std::int64_t{1} << 39;  // what 40 bits hold, signed
+  for (const std::int64_t id : b.node_osm_id) {
+    if (id >= kIdLimit || id < -kIdLimit) {
+      return fail(ErrorCode::kParse, b.source + ": node id " + std::to_string(id) +
+                                         " is outside what a graph file holds (|id| < 2^39)");
+    }
+    b.node_osm_id_low.push_back(static_cast<std::uint32_t>(static_cast<std::uint64_t>(id)));
+    b.node_osm_id_high.push_back(static_cast<std::int8_t>(id >> 32));
+  }
+  std::vector<std::int64_t>().swap(b.node_osm_id);
   // Spans are taken after the move: a short string keeps its bytes inside the object.
   auto owned = std::make_shared<const Built>(std::move(b));
   const Graph::Arrays arrays = owned->arrays();
@@ -361,6 +386,7 @@ core::Result<Graph> GraphBuilder::build(const std::string& source) && {
   // The loader validates every file it maps; a graph just built is checked in debug builds (the
   // sanitizer test run), where a builder bug would show.
   CORRIDOR_CHECK(Graph::validate(arrays));
+  CORRIDOR_CHECK(Graph::check_consistency(arrays));
 #endif
   return Graph(arrays, owned);
 }

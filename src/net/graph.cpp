@@ -49,20 +49,40 @@ std::optional<EdgeId> Graph::segment_edge(SegmentId s, bool reversed) const {
   return std::nullopt;
 }
 
-std::span<const FixedLatLon> Graph::shape(SegmentId s) const {
-  const std::uint32_t b = a_.segment_first_point[s.value], e = a_.segment_first_point[s.value + 1];
-  return a_.shape_coord.subspan(b, e - b);
+std::vector<FixedLatLon> Graph::shape(SegmentId s) const {
+  std::vector<FixedLatLon> out;
+  const std::uint32_t count = point_count(s);
+  out.reserve(count);
+  for (std::uint32_t k = 0; k < count; ++k) out.push_back(point(s, k));
+  return out;
 }
 
-std::span<const std::int64_t> Graph::shape_osm_ids(SegmentId s) const {
-  const std::uint32_t b = a_.segment_first_point[s.value], e = a_.segment_first_point[s.value + 1];
-  return a_.shape_osm_id.subspan(b, e - b);
+std::vector<std::int64_t> Graph::shape_osm_ids(SegmentId s) const {
+  const Segment& seg = a_.segments[s.value];
+  std::vector<std::int64_t> out{osm_id(NodeId(seg.from))};
+  const std::uint32_t b = a_.segment_first_interior[s.value], e = a_.segment_first_interior[s.value + 1];
+  out.insert(out.end(), a_.interior_osm_id.begin() + b, a_.interior_osm_id.begin() + e);
+  out.push_back(osm_id(NodeId(seg.to)));
+  return out;
 }
 
-SegmentId Graph::segment_of_point(std::uint32_t point) const {
-  const auto it =
-      std::upper_bound(a_.segment_first_point.begin(), a_.segment_first_point.end(), point);
-  return SegmentId(static_cast<std::uint32_t>(it - a_.segment_first_point.begin() - 1));
+const Graph::Backward& Graph::backward() const {
+  std::call_once(lazy_->backward_once, [this] {
+    Backward& b = lazy_->backward;
+    const std::uint32_t n = node_count(), m = edge_count();
+    b.first_in.assign(std::size_t{n} + 1, 0);
+    for (const Arc& arc : a_.arcs) ++b.first_in[arc.head + 1];
+    for (std::uint32_t v = 0; v < n; ++v) b.first_in[v + 1] += b.first_in[v];
+    b.in_arcs.resize(m);
+    std::vector<std::uint32_t> fill(b.first_in.begin(), b.first_in.end() - 1);
+    for (std::uint32_t u = 0; u < n; ++u) {
+      for (std::uint32_t e = a_.first_out[u]; e < a_.first_out[u + 1]; ++e) {
+        const Arc& arc = a_.arcs[e];
+        b.in_arcs[fill[arc.head]++] = InArc{u, {arc.weight[0], arc.weight[1]}, e};
+      }
+    }
+  });
+  return lazy_->backward;
 }
 
 std::string_view Graph::string(std::uint32_t index) const {
@@ -105,7 +125,7 @@ Graph Graph::with_hierarchy(std::span<const std::uint32_t> metric, std::span<con
 core::BBox Graph::bbox() const {
   core::BBox b;
   for (const auto& p : a_.node_coord) b.extend(p.to_double());
-  for (const auto& p : a_.shape_coord) b.extend(p.to_double());
+  for (const auto& p : a_.interior_coord) b.extend(p.to_double());
   return b;
 }
 
@@ -132,10 +152,9 @@ bool valid_fixed(FixedLatLon p) {
 }  // namespace
 
 namespace {
-// The hierarchy's structure: a permutation of ranks, every entry pointing to a higher rank (so every
-// upward walk ends), every shortcut's middle node lower than both ends, every original entry an edge
-// between the two nodes it joins at that edge's weight. What it cannot check without rebuilding it
-// (that the shortcuts are shortest) only makes answers wrong, never a search unsafe.
+
+// Every index of the hierarchy in bounds, every entry pointing to a higher rank (so every upward
+// walk ends) and every shortcut's middle node lower than its lower end (so every unpacking ends).
 core::Result<void> validate_hierarchy(const Graph::Arrays& a) {
   auto corrupt = [](const std::string& what) { return fail(ErrorCode::kCorrupt, "hierarchy: " + what); };
   const std::size_t n = a.node_coord.size();
@@ -147,14 +166,37 @@ core::Result<void> validate_hierarchy(const Graph::Arrays& a) {
   if (a.ch_rank.size() != n) return corrupt("rank array has the wrong size");
   if (a.ch_up.size() >= ch_flags::kShortcut) return corrupt("too many entries");
   CORRIDOR_CHECK(check_offsets(a.ch_first, n + 1, a.ch_up.size(), "hierarchy"));
+  for (const std::uint32_t r : a.ch_rank) {
+    if (r >= n) return corrupt("rank out of range");
+  }
+  const std::size_t m = a.arcs.size();
+  for (std::uint32_t r = 0; r < n; ++r) {
+    for (std::uint32_t i = a.ch_first[r]; i < a.ch_first[r + 1]; ++i) {
+      const ChEntry& c = a.ch_up[i];
+      const std::uint32_t id = c.via & ch_flags::kIdMask;
+      const bool shortcut = (c.via & ch_flags::kShortcut) != 0;
+      if (c.other <= r || c.other >= n || (c.via & (ch_flags::kUp | ch_flags::kDown)) == 0 ||
+          (shortcut ? id >= r : id >= m)) {
+        return corrupt("entry " + std::to_string(i) + " is malformed");
+      }
+    }
+  }
+  return {};
+}
+
+// What agrees with what (beyond bounds) in the hierarchy: ranks a permutation, every original entry
+// an edge between the nodes it joins, at that edge's weight, both ways only on a two-way segment.
+core::Result<void> hierarchy_consistent(const Graph::Arrays& a) {
+  auto corrupt = [](const std::string& what) { return fail(ErrorCode::kCorrupt, "hierarchy: " + what); };
+  if (a.ch_metric.empty()) return {};
+  const std::size_t n = a.node_coord.size();
   std::vector<std::uint32_t> node_of(n, UINT32_MAX);
   for (std::size_t v = 0; v < n; ++v) {
     const std::uint32_t r = a.ch_rank[v];
-    if (r >= n || node_of[r] != UINT32_MAX) return corrupt("ranks are not a permutation");
+    if (node_of[r] != UINT32_MAX) return corrupt("ranks are not a permutation");
     node_of[r] = static_cast<std::uint32_t>(v);
   }
   const int metric = static_cast<int>(a.ch_metric[0]);
-  const std::size_t m = a.arcs.size();
   auto tail_of = [&](std::uint32_t e) {
     const Segment& seg = a.segments[a.edge_segment[e] & ~kEdgeReversed];
     return (a.edge_segment[e] & kEdgeReversed) != 0 ? seg.to : seg.from;
@@ -162,20 +204,14 @@ core::Result<void> validate_hierarchy(const Graph::Arrays& a) {
   for (std::uint32_t r = 0; r < n; ++r) {
     for (std::uint32_t i = a.ch_first[r]; i < a.ch_first[r + 1]; ++i) {
       const ChEntry& c = a.ch_up[i];
-      const std::uint32_t dirs = c.via & (ch_flags::kUp | ch_flags::kDown);
+      if ((c.via & ch_flags::kShortcut) != 0) continue;
       const std::uint32_t id = c.via & ch_flags::kIdMask;
-      if (c.other <= r || c.other >= n || dirs == 0) return corrupt("entry " + std::to_string(i) + " is malformed");
-      if ((c.via & ch_flags::kShortcut) != 0) {
-        if (id >= r) return corrupt("shortcut " + std::to_string(i) + ": middle node is not lower");
-        continue;
-      }
-      if (id >= m) return corrupt("entry " + std::to_string(i) + ": edge out of range");
       const bool up = (c.via & ch_flags::kUp) != 0;
       const std::uint32_t from = up ? node_of[r] : node_of[c.other], to = up ? node_of[c.other] : node_of[r];
       if (tail_of(id) != from || a.arcs[id].head != to || a.arcs[id].weight[metric] != c.weight) {
         return corrupt("entry " + std::to_string(i) + ": does not match its edge");
       }
-      if (dirs == (ch_flags::kUp | ch_flags::kDown)) {
+      if ((c.via & ch_flags::kDown) != 0 && up) {
         const Segment& seg = a.segments[a.edge_segment[id] & ~kEdgeReversed];
         constexpr std::uint8_t both = segment_flags::kForward | segment_flags::kBackward;
         if ((seg.flags & both) != both || seg.from == seg.to) {
@@ -186,6 +222,7 @@ core::Result<void> validate_hierarchy(const Graph::Arrays& a) {
   }
   return {};
 }
+
 }  // namespace
 
 core::Result<void> Graph::validate(const Arrays& a) {
@@ -193,15 +230,12 @@ core::Result<void> Graph::validate(const Arrays& a) {
   const std::size_t n = a.node_coord.size();
   const std::size_t m = a.arcs.size();
   const std::size_t s = a.segments.size();
-  const std::size_t p = a.shape_coord.size();
+  const std::size_t p = a.interior_coord.size();
   if (n >= kEdgeReversed || m >= kEdgeReversed || s >= kEdgeReversed || p >= kEdgeReversed) {
     return corrupt("graph: more than 2^31 elements in one array");
   }
-  if (a.node_osm_id.size() != n || a.node_barrier.size() != n) {
+  if (a.node_osm_id_low.size() != n || a.node_osm_id_high.size() != n || a.node_barrier.size() != n) {
     return corrupt("nodes: arrays differ in length");
-  }
-  for (const auto& c : a.node_coord) {
-    if (!valid_fixed(c)) return corrupt("nodes: coordinate out of range");
   }
   for (std::uint8_t b : a.node_barrier) {
     if (b >= kBarrierNames.size()) return corrupt("nodes: unknown barrier kind");
@@ -211,11 +245,8 @@ core::Result<void> Graph::validate(const Arrays& a) {
                                "strings"));
   const std::size_t k = a.string_offsets.size() - 1;
 
-  CORRIDOR_CHECK(check_offsets(a.segment_first_point, s + 1, p, "segment shapes"));
-  if (a.shape_osm_id.size() != p) return corrupt("shape: arrays differ in length");
-  for (const auto& c : a.shape_coord) {
-    if (!valid_fixed(c)) return corrupt("shape: coordinate out of range");
-  }
+  CORRIDOR_CHECK(check_offsets(a.segment_first_interior, s + 1, p, "segment shapes"));
+  if (a.interior_osm_id.size() != p) return corrupt("shape: arrays differ in length");
   for (std::size_t i = 0; i < s; ++i) {
     const Segment& seg = a.segments[i];
     if (seg.from >= n || seg.to >= n) return corrupt("segment " + std::to_string(i) + ": bad node");
@@ -225,45 +256,15 @@ core::Result<void> Graph::validate(const Arrays& a) {
     if (seg.road_class >= kRoadClassCount) {
       return corrupt("segment " + std::to_string(i) + ": unknown road class");
     }
-    if (a.segment_first_point[i + 1] - a.segment_first_point[i] < 2) {
-      return corrupt("segment " + std::to_string(i) + ": fewer than two points");
-    }
   }
 
   CORRIDOR_CHECK(check_offsets(a.first_out, n + 1, m, "first_out"));
-  CORRIDOR_CHECK(check_offsets(a.first_in, n + 1, m, "first_in"));
-  if (a.edge_segment.size() != m || a.in_arcs.size() != m) {
-    return corrupt("edges: arrays differ in length");
-  }
-  for (std::size_t u = 0; u < n; ++u) {
-    for (std::uint32_t e = a.first_out[u]; e < a.first_out[u + 1]; ++e) {
-      const std::uint32_t si = a.edge_segment[e] & ~kEdgeReversed;
-      if (si >= s) return corrupt("edge " + std::to_string(e) + ": bad segment");
-      const Segment& seg = a.segments[si];
-      const bool rev = (a.edge_segment[e] & kEdgeReversed) != 0;
-      if ((rev ? seg.to : seg.from) != u || (rev ? seg.from : seg.to) != a.arcs[e].head ||
-          a.arcs[e].weight[0] != seg.duration_ms || a.arcs[e].weight[1] != seg.length_cm) {
-        return corrupt("edge " + std::to_string(e) + ": does not match its segment");
-      }
-    }
-  }
-  std::vector<std::uint8_t> seen(m, 0);
-  for (std::size_t v = 0; v < n; ++v) {
-    for (std::uint32_t i = a.first_in[v]; i < a.first_in[v + 1]; ++i) {
-      const InArc& in = a.in_arcs[i];
-      const std::uint32_t e = in.edge;
-      if (e >= m || a.arcs[e].head != v || seen[e] != 0 || in.weight[0] != a.arcs[e].weight[0] ||
-          in.weight[1] != a.arcs[e].weight[1]) {
-        return corrupt("backward edge " + std::to_string(i) + ": does not match a forward edge");
-      }
-      seen[e] = 1;
-      const Segment& seg = a.segments[a.edge_segment[e] & ~kEdgeReversed];
-      const bool rev = (a.edge_segment[e] & kEdgeReversed) != 0;
-      if ((rev ? seg.to : seg.from) != in.tail) {
-        return corrupt("backward edge " + std::to_string(i) + ": wrong tail");
-      }
-    }
-  }
+  if (a.edge_segment.size() != m) return corrupt("edges: arrays differ in length");
+  // Heads and segments in range: a maximum over each array, which the compiler vectorises.
+  std::uint32_t max_head = 0, max_segment = 0;
+  for (const Arc& arc : a.arcs) max_head = std::max(max_head, arc.head);
+  for (const std::uint32_t es : a.edge_segment) max_segment = std::max(max_segment, es & ~kEdgeReversed);
+  if (m > 0 && (max_head >= n || max_segment >= s)) return corrupt("edges: node or segment out of range");
 
   for (std::uint32_t l : a.landmark_nodes) {
     if (l >= n) return corrupt("landmarks: node out of range");
@@ -284,18 +285,32 @@ core::Result<void> Graph::validate(const Arrays& a) {
   }
   CORRIDOR_CHECK(check_offsets(a.grid_first, static_cast<std::size_t>(rows * cols) + 1,
                                a.grid_items.size(), "grid cells"));
-  // A grid item is a piece: a shape point and the next point of the same segment, so it may not be
-  // a segment's last point. One pass marks those (linear; a binary search per item cost ten times
-  // as much on a 10^6-node graph, for the same verdict).
-  std::vector<std::uint8_t> last_point(p, 0);
-  for (std::size_t i = 0; i < s; ++i) last_point[a.segment_first_point[i + 1] - 1] = 1;
-  for (std::uint32_t item : a.grid_items) {
-    // In 64 bits: item + 1 must not wrap to 0 (found by the fuzzer).
-    const std::uint64_t next = std::uint64_t{item} + 1;
-    if (next >= p) return corrupt("grid: piece out of range");
-    if (last_point[item] != 0) return corrupt("grid: piece crosses segments");
-  }
+  std::uint32_t max_item = 0;
+  for (const std::uint32_t item : a.grid_items) max_item = std::max(max_item, item);
+  if (!a.grid_items.empty() && max_item >= s) return corrupt("grid: segment out of range");
   return {};
+}
+
+core::Result<void> Graph::check_consistency(const Arrays& a) {
+  auto corrupt = [](const std::string& what) { return fail(ErrorCode::kCorrupt, what); };
+  for (const auto& c : a.node_coord) {
+    if (!valid_fixed(c)) return corrupt("nodes: coordinate out of range");
+  }
+  for (const auto& c : a.interior_coord) {
+    if (!valid_fixed(c)) return corrupt("shape: coordinate out of range");
+  }
+  const std::size_t n = a.node_coord.size();
+  for (std::size_t u = 0; u < n; ++u) {
+    for (std::uint32_t e = a.first_out[u]; e < a.first_out[u + 1]; ++e) {
+      const Segment& seg = a.segments[a.edge_segment[e] & ~kEdgeReversed];
+      const bool rev = (a.edge_segment[e] & kEdgeReversed) != 0;
+      if ((rev ? seg.to : seg.from) != u || (rev ? seg.from : seg.to) != a.arcs[e].head ||
+          a.arcs[e].weight[0] != seg.duration_ms || a.arcs[e].weight[1] != seg.length_cm) {
+        return corrupt("edge " + std::to_string(e) + ": does not match its segment");
+      }
+    }
+  }
+  return hierarchy_consistent(a);
 }
 
 const Graph::WayIndex& Graph::way_index() const {

@@ -3,12 +3,13 @@
 // A *node* is a junction (or a way end, or a barrier). A *segment* is an undirected road piece between
 // two nodes with its geometry, OSM way id, name, ref, class and flags; degree-2 chains of one way are
 // compressed into one segment. An *edge* is one direction of a segment that traffic may use; edges are
-// stored twice, as a forward CSR (first_out/head) and a backward CSR (first_in/tail/in_edge), so that
-// searches can run in either direction. Query state lives elsewhere (route/) and is per thread.
+// stored as a forward CSR (first_out/head); the backward CSR (first_in/tail/in_edge), which searches
+// against the edges need, is derived from it on first use and kept in memory, not in the file.
+// Query state lives elsewhere (route/) and is per thread.
 //
 // The in-memory layout is the file layout (graph_file.h): a Graph is a set of spans over one buffer,
-// either owned (just built) or memory-mapped (loaded). Every Graph has passed validate(), so code that
-// walks it may index without bounds checks.
+// either owned (just built) or memory-mapped (loaded). Every Graph has passed validate() (every index
+// in bounds), so code that walks it may index without bounds checks.
 //
 // May use: core.
 #pragma once
@@ -99,7 +100,8 @@ struct Arc {
 };
 static_assert(sizeof(Arc) == 12);
 
-// A backward edge: tail, weights, and the forward edge id the closure overlay is indexed by.
+// A backward edge (in memory only): tail, weights, and the forward edge id the closure overlay is
+// indexed by.
 struct InArc {
   std::uint32_t tail;
   std::uint32_t weight[2];
@@ -130,23 +132,25 @@ class Graph {
  public:
   struct Arrays {
     std::span<const FixedLatLon> node_coord;
-    std::span<const std::int64_t> node_osm_id;  // 0 where the source has no node ids
+    // OSM node ids, packed: id = high << 32 | low (0 where the source has no node ids).
+    std::span<const std::uint32_t> node_osm_id_low;  // n
+    std::span<const std::int8_t> node_osm_id_high;   // n
     std::span<const std::uint8_t> node_barrier;  // Barrier
     std::span<const std::uint32_t> first_out;    // n + 1
     std::span<const Arc> arcs;                   // m
     std::span<const std::uint32_t> edge_segment; // m, segment index | kEdgeReversed
-    std::span<const std::uint32_t> first_in;     // n + 1
-    std::span<const InArc> in_arcs;              // m
     std::span<const Segment> segments;           // s
-    std::span<const std::uint32_t> segment_first_point;  // s + 1
-    std::span<const FixedLatLon> shape_coord;    // p
-    std::span<const std::int64_t> shape_osm_id;  // p
+    // A segment's geometry is its from node, its interior points, its to node: only the interior
+    // points are stored (the ends are the nodes').
+    std::span<const std::uint32_t> segment_first_interior;  // s + 1
+    std::span<const FixedLatLon> interior_coord;    // p
+    std::span<const std::int64_t> interior_osm_id;  // p
     std::span<const std::uint32_t> string_offsets;  // k + 1
     std::span<const char> string_chars;
-    // Snapping grid over segment pieces (a piece is shape point i to i + 1 of one segment).
+    // Snapping grid over segments (each listed in every cell one of its pieces crosses).
     std::span<const double> grid_meta;           // south, west, cell_lat, cell_lon, rows, cols
     std::span<const std::uint32_t> grid_first;   // rows * cols + 1
-    std::span<const std::uint32_t> grid_items;   // index of a piece's first shape point
+    std::span<const std::uint32_t> grid_items;   // segment index
     std::span<const char> source;                // what it was imported from, for `info`
     // ALT landmarks (route/landmarks.h), optional: k landmark nodes, and per metric, node and
     // landmark the distances to and from it, laid out [metric][node][landmark][to, from] so that one
@@ -173,7 +177,10 @@ class Graph {
   }
 
   [[nodiscard]] LatLon coord(NodeId n) const { return a_.node_coord[n.value].to_double(); }
-  [[nodiscard]] std::int64_t osm_id(NodeId n) const { return a_.node_osm_id[n.value]; }
+  [[nodiscard]] std::int64_t osm_id(NodeId n) const {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(static_cast<std::int64_t>(a_.node_osm_id_high[n.value])) << 32 |
+                                     a_.node_osm_id_low[n.value]);
+  }
   [[nodiscard]] Barrier barrier(NodeId n) const {
     return static_cast<Barrier>(a_.node_barrier[n.value]);
   }
@@ -192,17 +199,32 @@ class Graph {
   }
   [[nodiscard]] bool reversed(EdgeId e) const { return (a_.edge_segment[e.value] & kEdgeReversed) != 0; }
 
-  // Backward CSR: edges into n are in_edge[first_in(n) .. first_in(n + 1)).
-  [[nodiscard]] std::uint32_t first_in(std::uint32_t n) const { return a_.first_in[n]; }
-  [[nodiscard]] NodeId in_tail(std::uint32_t i) const { return NodeId(a_.in_arcs[i].tail); }
-  [[nodiscard]] EdgeId in_edge(std::uint32_t i) const { return EdgeId(a_.in_arcs[i].edge); }
+  // Backward CSR: edges into n are in_edge[first_in(n) .. first_in(n + 1)). Built from the forward
+  // one on first use (one pass, O(m)), then shared by every copy of this graph; thread-safe.
+  struct Backward {
+    std::vector<std::uint32_t> first_in;  // n + 1
+    std::vector<InArc> in_arcs;           // m
+  };
+  [[nodiscard]] const Backward& backward() const;
+  [[nodiscard]] std::uint32_t first_in(std::uint32_t n) const { return backward().first_in[n]; }
+  [[nodiscard]] NodeId in_tail(std::uint32_t i) const { return NodeId(backward().in_arcs[i].tail); }
+  [[nodiscard]] EdgeId in_edge(std::uint32_t i) const { return EdgeId(backward().in_arcs[i].edge); }
 
   [[nodiscard]] const Segment& segment(SegmentId s) const { return a_.segments[s.value]; }
   // The edge that runs along segment s in the given direction, if traffic may use it.
   [[nodiscard]] std::optional<EdgeId> segment_edge(SegmentId s, bool reversed) const;
-  [[nodiscard]] std::span<const FixedLatLon> shape(SegmentId s) const;
-  [[nodiscard]] std::span<const std::int64_t> shape_osm_ids(SegmentId s) const;
-  [[nodiscard]] SegmentId segment_of_point(std::uint32_t point) const;  // O(log s)
+  // A segment's geometry: point 0 is its from node, the last its to node.
+  [[nodiscard]] std::uint32_t point_count(SegmentId s) const {
+    return a_.segment_first_interior[s.value + 1] - a_.segment_first_interior[s.value] + 2;
+  }
+  [[nodiscard]] FixedLatLon point(SegmentId s, std::uint32_t k) const {
+    const std::uint32_t interior = a_.segment_first_interior[s.value + 1] - a_.segment_first_interior[s.value];
+    if (k == 0) return a_.node_coord[a_.segments[s.value].from];
+    if (k > interior) return a_.node_coord[a_.segments[s.value].to];
+    return a_.interior_coord[a_.segment_first_interior[s.value] + k - 1];
+  }
+  [[nodiscard]] std::vector<FixedLatLon> shape(SegmentId s) const;
+  [[nodiscard]] std::vector<std::int64_t> shape_osm_ids(SegmentId s) const;
   [[nodiscard]] std::string_view string(std::uint32_t index) const;
   [[nodiscard]] std::string_view name(SegmentId s) const { return string(segment(s).name); }
   [[nodiscard]] std::string_view ref(SegmentId s) const { return string(segment(s).ref); }
@@ -233,8 +255,15 @@ class Graph {
                                      std::span<const std::uint32_t> first, std::span<const ChEntry> up,
                                      std::shared_ptr<const void> storage) const;
 
-  // Checks every index, offset and count; called on every graph before it is handed out.
+  // Checks every index, offset and count (that no index stored in the graph leads out of the array
+  // it indexes, that every walk ends); called on every graph before it is handed out. In one
+  // sequential pass over the arrays that hold indexes.
   [[nodiscard]] static core::Result<void> validate(const Arrays& a);
+  // Checks what validate() does not need for safety: that the edges, the backward CSR and the
+  // hierarchy agree with the segments, that coordinates are on the globe, that ranks are a
+  // permutation. `corridor verify-graph` runs it; a graph that fails it gives wrong answers, not
+  // crashes.
+  [[nodiscard]] static core::Result<void> check_consistency(const Arrays& a);
 
   // Segments by OSM way id (those without a string key) and by string key, sorted, for closures by
   // way: built on first use (one pass), then shared by every copy of this graph; thread-safe.
@@ -250,9 +279,10 @@ class Graph {
   Arrays a_;
   std::shared_ptr<const void> storage_;
   struct Lazy {
-    std::once_flag once;
+    std::once_flag once, backward_once;
     std::atomic<bool> built{false};
     WayIndex ways;
+    Backward backward;
   };
   std::shared_ptr<Lazy> lazy_ = std::make_shared<Lazy>();
 };

@@ -46,27 +46,28 @@ static_assert(sizeof(SectionEntry) == 24);
 template <typename T>
 using Member = std::span<const T> Graph::Arrays::*;
 using SectionList =
-    std::tuple<Member<FixedLatLon>, Member<std::int64_t>, Member<std::uint8_t>, Member<std::uint32_t>,
-               Member<Arc>, Member<std::uint32_t>, Member<std::uint32_t>, Member<InArc>, Member<Segment>,
-               Member<std::uint32_t>, Member<FixedLatLon>, Member<std::int64_t>, Member<std::uint32_t>,
-               Member<char>, Member<double>, Member<std::uint32_t>, Member<std::uint32_t>, Member<char>,
+    std::tuple<Member<FixedLatLon>, Member<std::uint32_t>, Member<std::int8_t>, Member<std::uint8_t>,
+               Member<std::uint32_t>, Member<Arc>, Member<std::uint32_t>, Member<Segment>, Member<std::uint32_t>,
+               Member<FixedLatLon>, Member<std::int64_t>, Member<std::uint32_t>, Member<char>, Member<double>,
+               Member<std::uint32_t>, Member<std::uint32_t>, Member<char>, Member<std::uint32_t>,
                Member<std::uint32_t>, Member<std::uint32_t>, Member<std::uint32_t>, Member<std::uint32_t>,
-               Member<std::uint32_t>, Member<ChEntry>>;
+               Member<ChEntry>>;
 constexpr SectionList kSections{
-    &Graph::Arrays::node_coord,     &Graph::Arrays::node_osm_id,    &Graph::Arrays::node_barrier,
-    &Graph::Arrays::first_out,      &Graph::Arrays::arcs,           &Graph::Arrays::edge_segment,
-    &Graph::Arrays::first_in,       &Graph::Arrays::in_arcs,        &Graph::Arrays::segments,
-    &Graph::Arrays::segment_first_point, &Graph::Arrays::shape_coord, &Graph::Arrays::shape_osm_id,
-    &Graph::Arrays::string_offsets, &Graph::Arrays::string_chars,   &Graph::Arrays::grid_meta,
-    &Graph::Arrays::grid_first,     &Graph::Arrays::grid_items,     &Graph::Arrays::source,
-    &Graph::Arrays::landmark_nodes, &Graph::Arrays::landmark_dist,  &Graph::Arrays::ch_metric,
-    &Graph::Arrays::ch_rank,        &Graph::Arrays::ch_first,       &Graph::Arrays::ch_up};
+    &Graph::Arrays::node_coord,     &Graph::Arrays::node_osm_id_low, &Graph::Arrays::node_osm_id_high,
+    &Graph::Arrays::node_barrier,   &Graph::Arrays::first_out,       &Graph::Arrays::arcs,
+    &Graph::Arrays::edge_segment,   &Graph::Arrays::segments,        &Graph::Arrays::segment_first_interior,
+    &Graph::Arrays::interior_coord, &Graph::Arrays::interior_osm_id, &Graph::Arrays::string_offsets,
+    &Graph::Arrays::string_chars,   &Graph::Arrays::grid_meta,       &Graph::Arrays::grid_first,
+    &Graph::Arrays::grid_items,     &Graph::Arrays::source,          &Graph::Arrays::landmark_nodes,
+    &Graph::Arrays::landmark_dist,  &Graph::Arrays::ch_metric,       &Graph::Arrays::ch_rank,
+    &Graph::Arrays::ch_first,       &Graph::Arrays::ch_up};
 constexpr std::uint32_t kSectionCount = std::tuple_size_v<SectionList>;
 constexpr const char* kSectionNames[kSectionCount] = {
-    "node_coord",     "node_osm_id",   "node_barrier",  "first_out",          "arcs",        "edge_segment",
-    "first_in",       "in_arcs",       "segments",      "segment_first_point", "shape_coord", "shape_osm_id",
-    "string_offsets", "string_chars",  "grid_meta",     "grid_first",         "grid_items",  "source",
-    "landmark_nodes", "landmark_dist", "ch_metric",     "ch_rank",            "ch_first",    "ch_up"};
+    "node_coord",     "node_osm_id_low", "node_osm_id_high", "node_barrier",   "first_out",
+    "arcs",           "edge_segment",    "segments",         "segment_first_interior", "interior_coord",
+    "interior_osm_id", "string_offsets", "string_chars",     "grid_meta",      "grid_first",
+    "grid_items",     "source",          "landmark_nodes",   "landmark_dist",  "ch_metric",
+    "ch_rank",        "ch_first",        "ch_up"};
 
 template <typename F>
 void for_each_section(F&& f) {
@@ -239,6 +240,7 @@ namespace {
 
 // Maps a graph file read-only; `verify_checksum` reads every byte for the CRC first.
 Result<Graph> map_graph(const std::string& path, bool verify_checksum) {
+  // verify_checksum is the full check, which also runs Graph::check_consistency.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
@@ -262,7 +264,13 @@ Result<Graph> map_graph(const std::string& path, bool verify_checksum) {
   }
   const std::span<const std::byte> bytes(static_cast<const std::byte*>(mapping->addr),
                                          mapping->size);
-  return graph_from_bytes(bytes, mapping, path, verify_checksum);
+  CORRIDOR_TRY(Graph g, graph_from_bytes(bytes, mapping, path, verify_checksum));
+  if (verify_checksum) {
+    if (auto ok = Graph::check_consistency(g.arrays()); !ok) {
+      return fail(ErrorCode::kCorrupt, path + ": " + ok.error().message);
+    }
+  }
+  return g;
 }
 
 }  // namespace

@@ -5,10 +5,11 @@
 //            byte after the header, u32 reserved
 //   table    per section: u32 id, u32 element size, u64 offset, u64 element count
 //   payload  the sections
-// Opening a file (load_graph) checks the magic, the version, the sizes and every structural invariant
-// (Graph::validate) before it hands out a Graph, so a corrupt or hostile file is an error, never a
-// crash; it does not read every byte for the checksum (on a 10^6-node graph that was a third of a
-// one-off query's time): verify_graph_file does, and `corridor verify-graph` runs it.
+// Opening a file (load_graph) checks the magic, the version, the sizes and that every index is in
+// bounds (Graph::validate) before it hands out a Graph, so a corrupt or hostile file is an error,
+// never a crash; it does not read every byte for the checksum nor check that the arrays agree with
+// each other (on a 10^6-node graph those were most of a one-off query's time): verify_graph_file
+// does both, and `corridor verify-graph` runs it.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@
 
 namespace corridor::net {
 
-inline constexpr std::uint32_t kGraphFileVersion = 2;
+inline constexpr std::uint32_t kGraphFileVersion = 3;
 
 // Serialises the arrays into one buffer in the file layout.
 [[nodiscard]] std::vector<std::uint64_t> serialize_graph(const Graph::Arrays& a);

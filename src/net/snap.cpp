@@ -43,19 +43,27 @@ core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::str
   const core::LocalFrame here(p.lat);
   Snap best;
   best.distance_m = std::numeric_limits<double>::infinity();
-  std::uint32_t best_point = 0;
+  // Ties go to the lowest (segment, piece), whichever cell lists it first.
+  std::uint64_t best_piece = UINT64_MAX;
   auto visit = [&](std::int64_t r, std::int64_t c) {
     const std::size_t cell = static_cast<std::size_t>(r * cols + c);
     for (std::uint32_t i = a.grid_first[cell]; i < a.grid_first[cell + 1]; ++i) {
-      const std::uint32_t pt = a.grid_items[i];
-      const auto proj =
-          core::project_onto_segment(p, a.shape_coord[pt].to_double(), a.shape_coord[pt + 1].to_double(), here);
-      if (proj.distance_m < best.distance_m ||
-          (proj.distance_m == best.distance_m && pt < best_point)) {
-        best.distance_m = proj.distance_m;
-        best.on_road = proj.point;
-        best.fraction = proj.t;  // fixed up below
-        best_point = pt;
+      const SegmentId s(a.grid_items[i]);
+      const std::uint32_t points = g.point_count(s);
+      LatLon prev = g.point(s, 0).to_double();
+      for (std::uint32_t k = 0; k + 1 < points; ++k) {
+        const LatLon next = g.point(s, k + 1).to_double();
+        const auto proj = core::project_onto_segment(p, prev, next, here);
+        prev = next;
+        const std::uint64_t id = std::uint64_t{s.value} << 32 | k;
+        if (proj.distance_m < best.distance_m || (proj.distance_m == best.distance_m && id < best_piece)) {
+          best.distance_m = proj.distance_m;
+          best.on_road = proj.point;
+          best.fraction = proj.t;  // fixed up below
+          best.segment = s;
+          best.piece = k;
+          best_piece = id;
+        }
       }
     }
   };
@@ -81,10 +89,7 @@ core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::str
     return fail(ErrorCode::kSnapFailed, msg + "; raise --snap-limit or pick a point nearer a road");
   }
 
-  best.segment = g.segment_of_point(best_point);
   const auto shape = g.shape(best.segment);
-  const std::uint32_t first = a.segment_first_point[best.segment.value];
-  best.piece = best_point - first;
   double before = 0, total = 0;
   const core::LocalFrame along(shape.front().to_double().lat);
   for (std::size_t i = 1; i < shape.size(); ++i) {

@@ -229,6 +229,7 @@ std::optional<Path> Router::shortest(std::span<const Seed> sources, std::span<co
   }
 
   const auto& a = g_.arrays();
+  const net::Graph::Backward& bk = g_.backward();  // both directions search
   const int w = static_cast<int>(metric);
   // A side that runs dry has labelled everything it can reach for good, and every node it
   // labelled was checked against the other side: the best meeting is then final. Otherwise any
@@ -259,8 +260,8 @@ std::optional<Path> Router::shortest(std::span<const Seed> sources, std::span<co
         relax(a.arcs[e].head, e, a.arcs[e].weight[w]);
       }
     } else {
-      for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
-        const net::InArc& in = a.in_arcs[i];
+      for (std::uint32_t i = bk.first_in[u], end = bk.first_in[u + 1]; i < end; ++i) {
+        const net::InArc& in = bk.in_arcs[i];
         relax(in.tail, in.edge, in.weight[w]);
       }
     }
@@ -489,6 +490,7 @@ bool Router::narrow_loop(Queue& q, Metric metric, const net::ClosureOverlay* clo
   constexpr std::uint64_t kMax = 0xFFFF'FFFEu;  // all ones is "unreached"
   const std::uint64_t cap = std::min(limit, kMax);
   const auto& a = g_.arrays();
+  const net::Graph::Backward* bk = kBackward ? &g_.backward() : nullptr;  // built on first use
   const int w = static_cast<int>(metric);
   std::uint64_t* labels = narrow_labels_.data();
   bool overflow = false;
@@ -516,7 +518,7 @@ bool Router::narrow_loop(Queue& q, Metric metric, const net::ClosureOverlay* clo
       const auto x = static_cast<std::uint32_t>(*next);
       __builtin_prefetch(&labels[x]);
       if constexpr (kBackward) {
-        __builtin_prefetch(&a.in_arcs[a.first_in[x]]);
+        __builtin_prefetch(&bk->in_arcs[bk->first_in[x]]);
       } else {
         __builtin_prefetch(&a.arcs[a.first_out[x]]);
       }
@@ -527,8 +529,8 @@ bool Router::narrow_loop(Queue& q, Metric metric, const net::ClosureOverlay* clo
     if ((label >> 32) != du) continue;  // stale: improved since it was pushed
     const auto seed = static_cast<std::uint32_t>(label);
     if constexpr (kBackward) {
-      for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
-        relax(du, seed, a.in_arcs[i].tail, a.in_arcs[i].edge, a.in_arcs[i].weight[w]);
+      for (std::uint32_t i = bk->first_in[u], end = bk->first_in[u + 1]; i < end; ++i) {
+        relax(du, seed, bk->in_arcs[i].tail, bk->in_arcs[i].edge, bk->in_arcs[i].weight[w]);
       }
     } else {
       for (std::uint32_t e = a.first_out[u], end = a.first_out[u + 1]; e < end; ++e) {
@@ -565,6 +567,7 @@ void Router::explore(std::span<const Seed> sources, Metric metric, const net::Cl
   fwd_.reset();
   radix_.clear();
   const auto& a = g_.arrays();
+  const net::Graph::Backward* bk = backward ? &g_.backward() : nullptr;  // built on first use
   const int w = static_cast<int>(metric);
   // Seeds go in cheapest first, as the radix heap wants no key below the last one popped (0).
   for (std::uint32_t i = 0; i < sources.size(); ++i) {
@@ -592,8 +595,8 @@ void Router::explore(std::span<const Seed> sources, Metric metric, const net::Cl
     const auto [d, u] = radix_.pop();
     if (d != fwd_.labels[u].dist) continue;  // stale: improved since it was pushed
     if (backward) {
-      for (std::uint32_t i = a.first_in[u], end = a.first_in[u + 1]; i < end; ++i) {
-        relax(u, d, a.in_arcs[i].tail, a.in_arcs[i].edge, a.in_arcs[i].weight[w]);
+      for (std::uint32_t i = bk->first_in[u], end = bk->first_in[u + 1]; i < end; ++i) {
+        relax(u, d, bk->in_arcs[i].tail, bk->in_arcs[i].edge, bk->in_arcs[i].weight[w]);
       }
     } else {
       for (std::uint32_t e = a.first_out[u], end = a.first_out[u + 1]; e < end; ++e) {

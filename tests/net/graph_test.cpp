@@ -151,23 +151,45 @@ TEST_F(GraphFileTest, VerifyCatchesEveryFlippedByteAndOpeningStaysSafe) {
   EXPECT_GT(opened, 0u) << "opening read every byte after all";
 }
 
-// The grid's pieces: a segment's last point starts no piece (the boundary), its first point does.
-TEST(GraphValidate, AGridPieceMayNotStartAtASegmentsLastPoint) {
+// The grid lists segments: the last segment is a valid item (the boundary), one past it is not.
+TEST(GraphValidate, AGridItemIsASegmentOfTheGraph) {
   const AsciiMap m = sample();
   const auto& a0 = m.graph.arrays();
   std::vector<std::uint32_t> items(a0.grid_items.begin(), a0.grid_items.end());
   ASSERT_FALSE(items.empty());
   Graph::Arrays a = a0;
-  items[0] = a0.segment_first_point[1] - 1;  // the last point of segment 0
+  items[0] = static_cast<std::uint32_t>(a0.segments.size());  // one past the last segment
   a.grid_items = items;
   const auto bad = graph_from_buffer(serialize_graph(a), "damaged");
   ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("grid: piece crosses segments"), std::string::npos) << bad.error().message;
-  items[0] = a0.segment_first_point[1];  // the first point of segment 1
+  EXPECT_NE(bad.error().message.find("grid: segment out of range"), std::string::npos) << bad.error().message;
+  items[0] = static_cast<std::uint32_t>(a0.segments.size() - 1);  // the last segment
   a.grid_items = items;
   EXPECT_TRUE(graph_from_buffer(serialize_graph(a), "fine"));
-  items[0] = static_cast<std::uint32_t>(a0.shape_coord.size() - 1);  // the very last point
+  items.back() = static_cast<std::uint32_t>(a0.segments.size());  // the last item, out of range
   a.grid_items = items;
+  EXPECT_FALSE(graph_from_buffer(serialize_graph(a), "damaged"));
+}
+
+// A segment's shape is its from node, its interior points and its to node; only the interior is
+// stored. Interior offsets that do not span the interior array are refused.
+TEST(GraphValidate, ShapesAreNodesAroundStoredInteriorPoints) {
+  const AsciiMap m = sample();
+  const Graph& g = m.graph;
+  std::size_t interior = 0;
+  for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
+    const auto shape = g.shape(SegmentId(s));
+    ASSERT_EQ(shape.size(), g.point_count(SegmentId(s)));
+    ASSERT_GE(shape.size(), 2u);
+    EXPECT_EQ(shape.front(), g.arrays().node_coord[g.segment(SegmentId(s)).from]);
+    EXPECT_EQ(shape.back(), g.arrays().node_coord[g.segment(SegmentId(s)).to]);
+    interior += shape.size() - 2;
+  }
+  EXPECT_EQ(interior, g.arrays().interior_coord.size());
+  std::vector<std::uint32_t> first(g.arrays().segment_first_interior.begin(), g.arrays().segment_first_interior.end());
+  first.back() += 1;
+  Graph::Arrays a = g.arrays();
+  a.segment_first_interior = first;
   EXPECT_FALSE(graph_from_buffer(serialize_graph(a), "damaged"));
 }
 

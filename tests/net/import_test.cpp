@@ -93,14 +93,14 @@ TEST(Snap, GridAgreesWithBruteForceOnARealExtract) {
   const core::BBox box = g->bbox();
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> lat(box.south, box.north), lon(box.west, box.east);
-  const auto& a = g->arrays();
   int snapped = 0;
   for (int i = 0; i < 500; ++i) {
     const LatLon p{lat(rng), lon(rng)};
     double best = 1e18;
     for (std::uint32_t s = 0; s < g->segment_count(); ++s) {
-      for (std::uint32_t k = a.segment_first_point[s]; k + 1 < a.segment_first_point[s + 1]; ++k) {
-        best = std::min(best, core::project_onto_segment(p, a.shape_coord[k].to_double(), a.shape_coord[k + 1].to_double()).distance_m);
+      const auto shape = g->shape(SegmentId(s));
+      for (std::size_t k = 0; k + 1 < shape.size(); ++k) {
+        best = std::min(best, core::project_onto_segment(p, shape[k].to_double(), shape[k + 1].to_double()).distance_m);
       }
     }
     const auto r = snap(*g, p, 2000, "p");

@@ -203,8 +203,10 @@ TEST(ContractionHierarchy, StoredInTheFileRouterAnswersLikeDijkstraFromSeeds) {
   EXPECT_GT(by_potential, 5);
 }
 
-// What the loader can check of a stored hierarchy, it checks: a damaged one is refused when the
-// file is opened (kCorrupt), at the first and at the last entry alike, never walked.
+// A stored hierarchy whose indexes lead out of bounds or whose walks would not end is refused when
+// the file is opened (kCorrupt), at the first and at the last entry alike, never walked; one that
+// only disagrees with the edges opens (it can give wrong answers, not crashes) and is refused by
+// the full check (Graph::check_consistency, `corridor verify-graph`).
 TEST(ContractionHierarchy, ADamagedStoredHierarchyIsRefusedOnOpen) {
   const auto imported = net::import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/monaco.osm.pbf", net::Profile{});
   ASSERT_TRUE(imported);
@@ -222,6 +224,16 @@ TEST(ContractionHierarchy, ADamagedStoredHierarchyIsRefusedOnOpen) {
     const auto r = net::graph_from_buffer(net::serialize_graph(b), "damaged");
     return !r && r.error().code == core::ErrorCode::kCorrupt;
   };
+  auto inconsistent = [&](const std::vector<net::ChEntry>& up, const std::vector<std::uint32_t>& rank) {
+    net::Graph::Arrays b = a;
+    b.ch_up = up;
+    b.ch_rank = rank;
+    const auto r = net::graph_from_buffer(net::serialize_graph(b), "damaged");
+    if (!r) return false;  // should open
+    const auto c = net::Graph::check_consistency(r->arrays());
+    return !c && c.error().code == core::ErrorCode::kCorrupt;
+  };
+  EXPECT_TRUE(net::Graph::check_consistency(a));
   // The rank that owns entry i.
   auto owner = [&](std::size_t i) {
     std::uint32_t r = 0;
@@ -247,15 +259,17 @@ TEST(ContractionHierarchy, ADamagedStoredHierarchyIsRefusedOnOpen) {
   while ((entries[original].via & net::ch_flags::kShortcut) != 0) ++original;
   auto e = entries;
   e[original].weight += 1;
-  EXPECT_TRUE(refused(e, ranks));
+  EXPECT_TRUE(inconsistent(e, ranks));
   e = entries;
   e[original].via = (e[original].via & ~net::ch_flags::kIdMask) | ((e[original].via + 1) % g.edge_count() & net::ch_flags::kIdMask);
-  EXPECT_TRUE(refused(e, ranks));
-  // Ranks that are not a permutation, at the first and the last node; an unknown metric; arrays
-  // without a metric.
+  EXPECT_TRUE(inconsistent(e, ranks));
+  // Ranks that are not a permutation, at the first and the last node (inconsistent), or out of
+  // range (refused); an unknown metric; arrays without a metric.
   for (const std::size_t v : {std::size_t{0}, ranks.size() - 1}) {
     auto r = ranks;
     r[v] = ranks[v == 0 ? 1 : 0];
+    EXPECT_TRUE(inconsistent(entries, r)) << v;
+    r[v] = g.node_count();
     EXPECT_TRUE(refused(entries, r)) << v;
   }
   EXPECT_TRUE(refused(entries, ranks, {2}));
