@@ -43,6 +43,12 @@ Runner add_info(CLI::App& app) {
       std::cout << "    " << name << std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') << c["segments"]
                 << " segments, " << format_fixed(c["km"].get<double>(), 1) << " km\n";
     }
+    const auto& sp = j["speedups"];
+    std::cout << "  routing     "
+              << (sp["hierarchy"].is_null() ? std::string("no contraction hierarchy")
+                                            : "contraction hierarchy (" + sp["hierarchy"]["metric"].get<std::string>() + ", " +
+                                                  std::to_string(sp["hierarchy"]["entries"].get<std::uint64_t>()) + " entries)")
+              << ", " << sp["landmarks"] << " ALT landmarks\n";
     std::cout << "  file        " << format_fixed(j["bytes_per_node"].get<double>(), 1)
               << " bytes per node (--json: per section); checksum not read on open: corridor verify-graph checks it\n";
     return 0;

@@ -91,7 +91,12 @@ Json info(const net::Graph& g, const std::string& name, std::int64_t file_bytes)
           {"bbox", {box.south, box.west, box.north, box.east}},
           {"classes", cls},
           {"components", comps.count},
-          {"largest_component_nodes", comps.largest}};
+          {"largest_component_nodes", comps.largest},
+          {"speedups",
+           {{"hierarchy", g.hierarchy_metric() ? Json{{"metric", *g.hierarchy_metric() == net::Metric::kTime ? "time" : "distance"},
+                                                      {"entries", g.arrays().ch_up.size()}}
+                                                : Json(nullptr)},
+            {"landmarks", g.landmark_count()}}}};
 }
 
 namespace {

@@ -190,6 +190,44 @@ class Cli(unittest.TestCase):
         self.assertEqual(len(nodes) - 1, info["nodes"])
         self.assertEqual(len(edges) - 1, info["edges"])
 
+    def test_routes_are_the_same_with_and_without_the_hierarchy(self):
+        # The default import stores a contraction hierarchy (time) and no landmarks; --hierarchy none
+        # stores 4 landmarks. Every route — open, under closures that cut the hierarchy's own path,
+        # with a via point, by distance (no hierarchy of that metric) — is the same on both, to the
+        # metre and the second, along the same roads.
+        bare = self.path("bare.cgraph")
+        r = corridor("import", os.path.join(DATA, "osm", "monaco.osm.pbf"), "-o", bare, "--hierarchy", "none", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsNone(json.loads(r.stdout)["hierarchy"])
+        fast = json.loads(corridor("info", self.monaco, "--json").stdout)["speedups"]
+        slow = json.loads(corridor("info", bare, "--json").stdout)["speedups"]
+        self.assertEqual(fast["hierarchy"]["metric"], "time")
+        self.assertGreater(fast["hierarchy"]["entries"], 0)
+        self.assertEqual(fast["landmarks"], 0)
+        self.assertIsNone(slow["hierarchy"])
+        self.assertEqual(slow["landmarks"], 4)
+        self.assertIn("contraction hierarchy (time, ", corridor("info", self.monaco).stdout)
+        a, b = "43.7384,7.4246", "43.7311,7.4197"
+        open_route = json.loads(corridor("route", self.monaco, "--from", a, "--to", b, "--json").stdout)
+        cases = [["--from", a, "--to", b], ["--from", b, "--to", a, "--via", "43.7350,7.4210"],
+                 ["--from", a, "--to", b, "--metric", "distance"]]
+        # Close the open route's own roads, one way at a time and all but the first together.
+        for way in open_route["way_ids"][1:-1][:4]:
+            cases.append(["--from", a, "--to", b, "--close", f"way:{way}"])
+        cases.append(["--from", a, "--to", b] + [x for w in open_route["way_ids"][1:-1] for x in ("--close", f"way:{w}")])
+        compared = 0
+        for args in cases:
+            x = corridor("route", self.monaco, *args, "--json")
+            y = corridor("route", bare, *args, "--json")
+            self.assertEqual(x.returncode, y.returncode, (args, x.stderr, y.stderr))
+            if x.returncode != 0:
+                continue
+            jx, jy = json.loads(x.stdout), json.loads(y.stdout)
+            self.assertEqual(jx["distance_m"], jy["distance_m"], args)
+            self.assertEqual(jx["duration_s"], jy["duration_s"], args)
+            compared += 1
+        self.assertGreaterEqual(compared, 5)
+
     def test_corrupt_truncated_and_foreign_graph_files(self):
         raw = slurp(self.monaco, "rb")
         cases = {
