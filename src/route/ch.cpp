@@ -283,12 +283,15 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
 }
 
 bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out) const {
+  std::vector<UnpackFrame> stack;
+  return unpack(lower, i, upward, out, stack);
+}
+
+bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out,
+                                  std::vector<UnpackFrame>& stack) const {
   using namespace net::ch_flags;
-  struct Frame {
-    std::uint32_t lower, entry;
-    bool upward;
-  };
-  std::vector<Frame> stack{{lower, i, upward}};
+  stack.clear();
+  stack.push_back({lower, i, upward});
   // The entry at the node of rank m to rank `other` that may be used in the given direction.
   auto find = [&](std::uint32_t m, std::uint32_t other, bool up) -> std::uint32_t {
     for (std::uint32_t k = first_[m]; k < first_[m + 1]; ++k) {
@@ -297,7 +300,7 @@ bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upw
     return UINT32_MAX;
   };
   while (!stack.empty()) {
-    const Frame f = stack.back();
+    const UnpackFrame f = stack.back();
     stack.pop_back();
     const net::ChEntry& c = up_[f.entry];
     if ((c.via & (f.upward ? kUp : kDown)) == 0) return false;
@@ -439,15 +442,16 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
     }
     return lo;
   };
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> up;  // (lower, entry) from the meeting node down to s
+  auto& up = up_path_;  // (lower, entry) from the meeting node down to s
+  up.clear();
   std::uint32_t r = meet;
   for (; fwd_[r].parent != kNone; r = up.back().first) up.emplace_back(owner(fwd_[r].parent), fwd_[r].parent);
   const std::uint32_t rs = r;
   bool ok = true;
-  for (auto it = up.rbegin(); it != up.rend() && ok; ++it) ok = ch_.unpack(it->first, it->second, true, out.edges);
+  for (auto it = up.rbegin(); it != up.rend() && ok; ++it) ok = ch_.unpack(it->first, it->second, true, out.edges, unpack_stack_);
   for (r = meet; bwd_[r].parent != kNone && ok;) {
     const std::uint32_t lower = owner(bwd_[r].parent);
-    ok = ch_.unpack(lower, bwd_[r].parent, false, out.edges);
+    ok = ch_.unpack(lower, bwd_[r].parent, false, out.edges, unpack_stack_);
     r = lower;
   }
   if (!ok) {  // a damaged hierarchy: no answer rather than a wrong one

@@ -67,6 +67,13 @@ class ContractionHierarchy {
   // Appends the original edges of entry i (at rank `lower`) in travel order, upward (lower to
   // higher) or downward; false if the stored hierarchy does not unpack (a damaged file).
   bool unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out) const;
+  struct UnpackFrame {
+    std::uint32_t lower, entry;
+    bool upward;
+  };
+  // The same with the caller's scratch stack (a query unpacks many entries).
+  bool unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out,
+              std::vector<UnpackFrame>& stack) const;
 
  private:
   ContractionHierarchy() = default;
@@ -118,6 +125,8 @@ class ContractionHierarchy::Query {
   core::ZeroedArray<std::uint64_t> pot_;
   core::ZeroedArray<std::uint32_t> pot_stamp_;
   std::vector<std::uint32_t> stack_;
+  std::vector<UnpackFrame> unpack_stack_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> up_path_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> heap_, heap2_;
 };
 
