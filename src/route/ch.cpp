@@ -283,15 +283,13 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
 }
 
 bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out) const {
-  std::vector<UnpackFrame> stack;
-  return unpack(lower, i, upward, out, stack);
+  std::vector<UnpackFrame> frames{{lower, i, upward}}, scratch;
+  return unpack_all(frames, scratch, out);
 }
 
-bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out,
-                                  std::vector<UnpackFrame>& stack) const {
+bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, std::vector<UnpackFrame>& scratch,
+                                      std::vector<core::EdgeId>& out) const {
   using namespace net::ch_flags;
-  stack.clear();
-  stack.push_back({lower, i, upward});
   // The entry at the node of rank m to rank `other` that may be used in the given direction.
   auto find = [&](std::uint32_t m, std::uint32_t other, bool up) -> std::uint32_t {
     for (std::uint32_t k = first_[m]; k < first_[m + 1]; ++k) {
@@ -299,29 +297,41 @@ bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upw
     }
     return UINT32_MAX;
   };
-  while (!stack.empty()) {
-    const UnpackFrame f = stack.back();
-    stack.pop_back();
-    const net::ChEntry& c = up_[f.entry];
-    if ((c.via & (f.upward ? kUp : kDown)) == 0) return false;
-    const std::uint32_t id = c.via & kIdMask;
-    if ((c.via & kShortcut) == 0) {
-      core::EdgeId e(id);
-      if (!f.upward && (c.via & kUp) != 0) {  // both ways: the stored edge is the upward one
-        const auto back = g_->segment_edge(g_->segment_of(e), !g_->reversed(e));
-        if (!back) return false;
-        e = *back;
+  // Level by level rather than depth first: every shortcut of the path is replaced by its two
+  // halves in one pass, so the memory reads of one pass are independent of each other and overlap
+  // (a depth-first walk waits for each in turn). Each pass lowers every shortcut's lower end, so
+  // there are at most as many passes as ranks below the highest.
+  for (bool more = true; more;) {
+    more = false;
+    scratch.clear();
+    for (const UnpackFrame& f : frames) {
+      const net::ChEntry& c = up_[f.entry];
+      if ((c.via & (f.upward ? kUp : kDown)) == 0) return false;
+      if ((c.via & kShortcut) == 0) {
+        scratch.push_back(f);
+        continue;
       }
-      out.push_back(e);
-      continue;
+      more = true;
+      // lower -> higher is lower -> m -> higher: at m, down from `lower` then up to `higher`;
+      // higher -> lower is higher -> m -> lower: at m, down from `higher` then up to `lower`.
+      const std::uint32_t m = c.via & kIdMask;
+      const std::uint32_t from = f.upward ? f.lower : c.other, to = f.upward ? c.other : f.lower;
+      const std::uint32_t a = find(m, from, false), b = find(m, to, true);
+      if (a == UINT32_MAX || b == UINT32_MAX || std::uint64_t{up_[a].weight} + up_[b].weight != c.weight) return false;
+      scratch.push_back({m, a, false});
+      scratch.push_back({m, b, true});
     }
-    // lower -> higher is lower -> m -> higher: at m, down from `lower` then up to `higher`;
-    // higher -> lower is higher -> m -> lower: at m, down from `higher` then up to `lower`.
-    const std::uint32_t from = f.upward ? f.lower : c.other, to = f.upward ? c.other : f.lower;
-    const std::uint32_t a = find(id, from, false), b = find(id, to, true);
-    if (a == UINT32_MAX || b == UINT32_MAX || std::uint64_t{up_[a].weight} + up_[b].weight != c.weight) return false;
-    stack.push_back({id, b, true});
-    stack.push_back({id, a, false});
+    frames.swap(scratch);
+  }
+  for (const UnpackFrame& f : frames) {
+    const net::ChEntry& c = up_[f.entry];
+    core::EdgeId e(c.via & kIdMask);
+    if (!f.upward && (c.via & kUp) != 0) {  // both ways: the stored edge is the upward one
+      const auto back = g_->segment_edge(g_->segment_of(e), !g_->reversed(e));
+      if (!back) return false;
+      e = *back;
+    }
+    out.push_back(e);
   }
   return true;
 }
@@ -418,7 +428,7 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
       if ((u.via & go) == 0) continue;
       const std::uint64_t nd = d + u.weight;
       if (mine[u.other].stamp != stamp_ || nd < mine[u.other].dist) {
-        mine[u.other] = {nd, i, stamp_};
+        mine[u.other] = {nd, v, stamp_};  // the rank it came from; the entry is found again at the end
         heap_push(q, nd, u.other);
       }
     }
@@ -433,27 +443,35 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
     }
   }
   if (meet == UINT32_MAX) return out;
-  // The rank whose entries hold entry i.
-  auto owner = [&](std::uint32_t i) {
-    std::uint32_t lo = 0, hi = ch_.node_count();  // first(lo) <= i < first(hi)
-    while (hi - lo > 1) {
-      const std::uint32_t mid = lo + (hi - lo) / 2;
-      (ch_.first(mid) <= i ? lo : hi) = mid;
+  // The path as entries, s to t: up from s to the meeting node, then down to t. A label names the
+  // rank it came from; the entry is the one there to this rank, in this direction, at the weight
+  // the two labels differ by.
+  auto entry_between = [&](std::uint32_t lower, std::uint32_t higher, bool upward, std::uint64_t weight) {
+    for (std::uint32_t i = ch_.first(lower); i < ch_.first(lower + 1); ++i) {
+      const net::ChEntry& c = ch_.entry(i);
+      if (c.other == higher && (c.via & (upward ? kUp : kDown)) != 0 && c.weight == weight) return i;
     }
-    return lo;
+    return UINT32_MAX;
   };
-  auto& up = up_path_;  // (lower, entry) from the meeting node down to s
-  up.clear();
-  std::uint32_t r = meet;
-  for (; fwd_[r].parent != kNone; r = up.back().first) up.emplace_back(owner(fwd_[r].parent), fwd_[r].parent);
-  const std::uint32_t rs = r;
+  auto& frames = unpack_stack_;
+  frames.clear();
   bool ok = true;
-  for (auto it = up.rbegin(); it != up.rend() && ok; ++it) ok = ch_.unpack(it->first, it->second, true, out.edges, unpack_stack_);
-  for (r = meet; bwd_[r].parent != kNone && ok;) {
-    const std::uint32_t lower = owner(bwd_[r].parent);
-    ok = ch_.unpack(lower, bwd_[r].parent, false, out.edges, unpack_stack_);
-    r = lower;
+  std::uint32_t r = meet;
+  for (; fwd_[r].parent != kNone && ok; r = fwd_[r].parent) {
+    const std::uint32_t p = fwd_[r].parent;
+    const std::uint32_t i = entry_between(p, r, true, fwd_[r].dist - fwd_[p].dist);
+    ok = i != UINT32_MAX;
+    frames.push_back({p, i, true});
   }
+  const std::uint32_t rs = r;
+  std::reverse(frames.begin(), frames.end());
+  for (r = meet; bwd_[r].parent != kNone && ok; r = bwd_[r].parent) {
+    const std::uint32_t p = bwd_[r].parent;
+    const std::uint32_t i = entry_between(p, r, false, bwd_[r].dist - bwd_[p].dist);
+    ok = i != UINT32_MAX;
+    frames.push_back({p, i, false});
+  }
+  ok = ok && ch_.unpack_all(frames, unpack_next_, out.edges);
   if (!ok) {  // a damaged hierarchy: no answer rather than a wrong one
     out.edges.clear();
     return out;

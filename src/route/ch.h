@@ -71,9 +71,9 @@ class ContractionHierarchy {
     std::uint32_t lower, entry;
     bool upward;
   };
-  // The same with the caller's scratch stack (a query unpacks many entries).
-  bool unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out,
-              std::vector<UnpackFrame>& stack) const;
+  // The same for a sequence of entries in travel order (a whole path), with the caller's scratch.
+  bool unpack_all(std::vector<UnpackFrame>& frames, std::vector<UnpackFrame>& scratch,
+                  std::vector<core::EdgeId>& out) const;
 
  private:
   ContractionHierarchy() = default;
@@ -117,7 +117,7 @@ class ContractionHierarchy::Query {
   // potential.
   struct Label {
     std::uint64_t dist;
-    std::uint32_t parent;  // entry (upward searches) or edge (A*) it was reached by; kNone for a seed
+    std::uint32_t parent;  // rank (upward searches) or edge (A*) it was reached from; kNone for a seed
     std::uint32_t stamp;
   };
   static constexpr std::uint32_t kNone = UINT32_MAX;
@@ -125,8 +125,7 @@ class ContractionHierarchy::Query {
   core::ZeroedArray<std::uint64_t> pot_;
   core::ZeroedArray<std::uint32_t> pot_stamp_;
   std::vector<std::uint32_t> stack_;
-  std::vector<UnpackFrame> unpack_stack_;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> up_path_;
+  std::vector<UnpackFrame> unpack_stack_, unpack_next_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> heap_, heap2_;
 };
 
