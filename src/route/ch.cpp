@@ -304,6 +304,16 @@ bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, std::vec
   for (bool more = true; more;) {
     more = false;
     scratch.clear();
+    // Ask for what the pass will read a level at a time (each middle node's offsets, then its
+    // entries), so that the misses of all the path's shortcuts are in flight together.
+    for (const UnpackFrame& f : frames) {
+      const std::uint32_t via = up_[f.entry].via;
+      if ((via & kShortcut) != 0) __builtin_prefetch(&first_[via & kIdMask]);
+    }
+    for (const UnpackFrame& f : frames) {
+      const std::uint32_t via = up_[f.entry].via;
+      if ((via & kShortcut) != 0) __builtin_prefetch(&up_[first_[via & kIdMask]]);
+    }
     for (const UnpackFrame& f : frames) {
       const net::ChEntry& c = up_[f.entry];
       if ((c.via & (f.upward ? kUp : kDown)) == 0) return false;
@@ -323,15 +333,39 @@ bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, std::vec
     }
     frames.swap(scratch);
   }
+  // The original edges. Where an entry stands for both directions of a road and the path goes down
+  // it, the edge is the other direction of the stored one: the edge out of the stored one's head
+  // along the same segment, reversed (again asked for a level at a time).
+  const auto& a = g_->arrays();
+  auto reverse_wanted = [&](const UnpackFrame& f) {
+    const std::uint32_t via = up_[f.entry].via;
+    return !f.upward && (via & kUp) != 0;
+  };
+  for (const UnpackFrame& f : frames) {
+    if (!reverse_wanted(f)) continue;
+    const std::uint32_t e = up_[f.entry].via & kIdMask;
+    __builtin_prefetch(&a.arcs[e]);
+    __builtin_prefetch(&a.edge_segment[e]);
+  }
+  for (const UnpackFrame& f : frames) {
+    if (reverse_wanted(f)) __builtin_prefetch(&a.first_out[a.arcs[up_[f.entry].via & kIdMask].head]);
+  }
+  for (const UnpackFrame& f : frames) {
+    if (reverse_wanted(f)) __builtin_prefetch(&a.edge_segment[a.first_out[a.arcs[up_[f.entry].via & kIdMask].head]]);
+  }
   for (const UnpackFrame& f : frames) {
     const net::ChEntry& c = up_[f.entry];
-    core::EdgeId e(c.via & kIdMask);
-    if (!f.upward && (c.via & kUp) != 0) {  // both ways: the stored edge is the upward one
-      const auto back = g_->segment_edge(g_->segment_of(e), !g_->reversed(e));
-      if (!back) return false;
-      e = *back;
+    std::uint32_t e = c.via & kIdMask;
+    if (reverse_wanted(f)) {
+      const std::uint32_t v = a.arcs[e].head, want = a.edge_segment[e] ^ net::kEdgeReversed;
+      std::uint32_t back = UINT32_MAX;
+      for (std::uint32_t x = a.first_out[v]; x < a.first_out[v + 1]; ++x) {
+        if (a.edge_segment[x] == want) back = x;
+      }
+      if (back == UINT32_MAX) return false;
+      e = back;
     }
-    out.push_back(e);
+    out.push_back(core::EdgeId(e));
   }
   return true;
 }
@@ -416,6 +450,7 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
     }
     const std::uint32_t go = backward ? kDown : kUp, come = backward ? kUp : kDown;
     const std::uint32_t b = ch_.first(v), e = ch_.first(v + 1);
+    for (std::uint32_t i = b; i < e; ++i) __builtin_prefetch(&mine[ch_.entry(i).other]);
     // Stall on demand: a higher node this search has reached that leads down to v more cheaply
     // shows that v's label is not a shortest distance; such a node cannot be on a shortest up-down
     // path, so its arcs are not relaxed.
