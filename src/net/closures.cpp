@@ -245,17 +245,42 @@ bool ref_matches(std::string_view refs, const std::string& want) {
 
 bool segment_touches(const Graph& g, SegmentId s, const std::vector<core::Polygon>& polys,
                      const std::vector<core::BBox>& boxes) {
-  const auto shape = g.shape(s);
+  const std::uint32_t points = g.point_count(s);
   core::BBox sb;
-  for (const auto& p : shape) sb.extend(p.to_double());
+  for (std::uint32_t k = 0; k < points; ++k) sb.extend(g.point(s, k).to_double());
   for (std::size_t k = 0; k < polys.size(); ++k) {
     const auto& b = boxes[k];
     if (sb.north < b.south || sb.south > b.north || sb.east < b.west || sb.west > b.east) continue;
-    for (std::size_t i = 0; i + 1 < shape.size(); ++i) {
-      if (polys[k].touches_segment(shape[i].to_double(), shape[i + 1].to_double())) return true;
+    for (std::uint32_t i = 0; i + 1 < points; ++i) {
+      if (polys[k].touches_segment(g.point(s, i).to_double(), g.point(s, i + 1).to_double())) return true;
     }
   }
   return false;
+}
+
+// The segments the snapping grid lists in the cells a box overlaps, each once, ascending: every
+// segment with a piece that touches the box is among them (the grid lists a segment in every cell
+// its pieces' bounding boxes overlap, and both use the same clamped cell arithmetic).
+std::vector<std::uint32_t> segments_near(const Graph& g, const core::BBox& b) {
+  const auto& a = g.arrays();
+  const double south = a.grid_meta[0], west = a.grid_meta[1], cell_lat = a.grid_meta[2], cell_lon = a.grid_meta[3];
+  const auto rows = static_cast<std::uint32_t>(a.grid_meta[4]), cols = static_cast<std::uint32_t>(a.grid_meta[5]);
+  auto row = [&](double lat) {
+    return std::min(rows - 1, static_cast<std::uint32_t>(std::min(std::max(0.0, (lat - south) / cell_lat), 4e9)));
+  };
+  auto col = [&](double lon) {
+    return std::min(cols - 1, static_cast<std::uint32_t>(std::min(std::max(0.0, (lon - west) / cell_lon), 4e9)));
+  };
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t r = row(b.south), r1 = row(b.north); r <= r1; ++r) {
+    for (std::uint32_t c = col(b.west), c1 = col(b.east); c <= c1; ++c) {
+      const std::size_t cell = static_cast<std::size_t>(r) * cols + c;
+      out.insert(out.end(), a.grid_items.begin() + a.grid_first[cell], a.grid_items.begin() + a.grid_first[cell + 1]);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace
@@ -337,24 +362,43 @@ Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureS
         break;
       case ClosureKind::kBBox:
       case ClosureKind::kPolygon: {
+        // Candidates from the snapping grid's cells under each polygon's box, then the exact test.
         std::vector<core::BBox> boxes;
         for (const auto& p : spec.polygons) boxes.push_back(p.bbox());
-        for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
+        std::vector<std::uint32_t> candidates;
+        for (const auto& b : boxes) {
+          const auto near = segments_near(g, b);
+          candidates.insert(candidates.end(), near.begin(), near.end());
+        }
+        std::sort(candidates.begin(), candidates.end());
+        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+        for (const std::uint32_t s : candidates) {
           if (segment_touches(g, SegmentId(s), spec.polygons, boxes)) segments.push_back(SegmentId(s));
         }
         matched = !segments.empty();
         break;
       }
       case ClosureKind::kNode: {
+        // The node's edges in and out (in: one pass over the heads, which a one-off command pays
+        // less for than building the backward CSR), and the segments passing through it.
+        const auto& a = g.arrays();
+        std::vector<std::uint8_t> closed_node;
         for (std::uint32_t v = 0; v < g.node_count(); ++v) {
           if (g.osm_id(NodeId(v)) != *spec.id) continue;
           matched = true;
+          if (closed_node.empty()) closed_node.assign(g.node_count(), 0);
+          closed_node[v] = 1;
           for (std::uint32_t e = g.first_out(v); e < g.first_out(v + 1); ++e) applied.edges.push_back(EdgeId(e));
-          for (std::uint32_t i = g.first_in(v); i < g.first_in(v + 1); ++i) applied.edges.push_back(g.in_edge(i));
+        }
+        if (!closed_node.empty()) {
+          for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+            if (closed_node[a.arcs[e].head] != 0) applied.edges.push_back(EdgeId(e));
+          }
         }
         for (std::uint32_t s = 0; s < g.segment_count(); ++s) {
-          const auto ids = g.shape_osm_ids(SegmentId(s));
-          if (ids.size() > 2 && std::find(ids.begin() + 1, ids.end() - 1, *spec.id) != ids.end() - 1) {
+          const auto b = a.interior_osm_id.begin() + a.segment_first_interior[s];
+          const auto e = a.interior_osm_id.begin() + a.segment_first_interior[s + 1];
+          if (std::find(b, e, *spec.id) != e) {
             segments.push_back(SegmentId(s));
             matched = true;
           }

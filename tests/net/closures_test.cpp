@@ -3,7 +3,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <random>
+#include <set>
+
 #include "net/closures.h"
+#include "net/import.h"
 #include "support/ascii_map.h"
 
 namespace corridor::net {
@@ -185,6 +189,74 @@ TEST(ClosureOverlayTest, SpecsResolvedTogetherMatchWhatEachMatchesAlone) {
   auto bad = apply_closures(g, specs, 0);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("ref:A7"), std::string::npos);
+}
+
+
+// A box closure is found through the snapping grid's cells, not by testing every segment: it must
+// close exactly the segments a test of every segment finds — for random boxes over a real extract,
+// boxes reaching past the grid on every side, one as large as the world, one on a single shape
+// point (a boundary), and an empty result (an error naming the spec).
+TEST(Closures, BoxesFoundThroughTheGridMatchATestOfEverySegment) {
+  const auto g = import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/liechtenstein.osm.pbf", Profile{});
+  ASSERT_TRUE(g) << g.error().message;
+  const core::BBox extent = g->bbox();
+  auto expected = [&](const core::BBox& b) {
+    const core::Polygon poly = core::polygon_from_bbox(b);
+    std::set<std::uint32_t> out;
+    for (std::uint32_t s = 0; s < g->segment_count(); ++s) {
+      const auto shape = g->shape(SegmentId(s));
+      for (std::size_t i = 0; i + 1 < shape.size(); ++i) {
+        if (poly.touches_segment(shape[i].to_double(), shape[i + 1].to_double())) {
+          out.insert(s);
+          break;
+        }
+      }
+    }
+    return out;
+  };
+  auto closed = [&](const core::BBox& b) -> std::optional<std::set<std::uint32_t>> {
+    char text[160];
+    std::snprintf(text, sizeof text, "bbox:%.7f,%.7f,%.7f,%.7f", b.south, b.west, b.north, b.east);
+    const auto spec = parse_closure_spec(text);
+    EXPECT_TRUE(spec) << text;
+    const auto ov = apply_closures(*g, {*spec}, 0);
+    if (!ov) {
+      EXPECT_EQ(ov.error().code, core::ErrorCode::kNotFound) << text;
+      return std::nullopt;
+    }
+    std::set<std::uint32_t> out;
+    for (const EdgeId e : ov->applied[0].edges) out.insert(g->segment_of(e).value);
+    return out;
+  };
+  std::vector<core::BBox> boxes;
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> lat(extent.south - 0.01, extent.north + 0.01), lon(extent.west - 0.01, extent.east + 0.01);
+  std::uniform_real_distribution<double> size(0.0005, 0.03);
+  for (int i = 0; i < 40; ++i) {
+    const double s = lat(rng), w = lon(rng);
+    boxes.push_back({s, w, s + size(rng), w + size(rng)});
+  }
+  boxes.push_back({extent.south - 1, extent.west - 1, extent.north + 1, extent.east + 1});  // past every side
+  boxes.push_back({-89, -179, 89, 179});                                                    // the world
+  boxes.push_back({extent.south - 1, extent.west - 1, extent.south + 0.002, extent.west + 0.002});  // a corner
+  const FixedLatLon p = g->point(SegmentId(0), 0);
+  const LatLon q = p.to_double();
+  boxes.push_back({q.lat, q.lon, q.lat, q.lon});  // one point: the segments through it
+  int nonempty = 0, empty = 0;
+  for (const auto& b : boxes) {
+    const auto want = expected(b);
+    const auto got = closed(b);
+    if (want.empty()) {
+      EXPECT_FALSE(got) << b.south << "," << b.west;
+      ++empty;
+      continue;
+    }
+    ASSERT_TRUE(got) << b.south << "," << b.west;
+    EXPECT_EQ(*got, want) << b.south << "," << b.west << "," << b.north << "," << b.east;
+    ++nonempty;
+  }
+  EXPECT_GT(nonempty, 10);
+  EXPECT_GT(empty, 0);
 }
 
 }  // namespace
