@@ -30,11 +30,7 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
   return v;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view s) { return fold_case(s); }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -234,13 +230,9 @@ bool ClosureOverlay::any() const {
 namespace {
 
 bool ref_matches(std::string_view refs, const std::string& want) {
-  while (!refs.empty()) {
-    const auto semi = refs.find(';');
-    if (lower(trim(refs.substr(0, semi))) == want) return true;
-    if (semi == std::string_view::npos) break;
-    refs.remove_prefix(semi + 1);
-  }
-  return false;
+  if (refs.empty()) return false;
+  const auto parts = ref_parts(refs);
+  return std::find(parts.begin(), parts.end(), want) != parts.end();
 }
 
 bool segment_touches(const Graph& g, SegmentId s, const std::vector<core::Polygon>& polys,
@@ -288,10 +280,10 @@ std::vector<std::uint32_t> segments_near(const Graph& g, const core::BBox& b) {
 Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureSpec>& specs,
                                       core::UnixSeconds at) {
   ClosureOverlay overlay(g.edge_count());
-  // The segments of every way, name and ref spec. Way specs come from the graph's way index when it
-  // has one (a server builds it once: binary searches per request); otherwise, and for names and
-  // refs, from one pass over the segments for all the specs together (each name lowercased once) —
-  // cheaper for a one-off command than building the index. A way spec matches a segment by its
+  // The segments of every way, name and ref spec: from the graph's way index when it has one (a
+  // server builds it once: binary searches per request); otherwise from one pass over the segments
+  // for all the specs together (each name lowercased once) — cheaper for a one-off command than
+  // building the index. A way spec matches a segment by its
   // string key, or, for a segment without one, by its OSM way id.
   std::vector<std::vector<SegmentId>> found(specs.size());
   std::unordered_map<std::int64_t, std::vector<std::size_t>> by_way;
@@ -313,6 +305,12 @@ Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureS
                                           std::pair<std::string_view, std::uint32_t>{spec.value, 0}, first_is);
       for (auto it = range.first; it != range.second; ++it) found[i].push_back(SegmentId(it->second));
       std::sort(found[i].begin(), found[i].end(), [](SegmentId a, SegmentId b) { return a.value < b.value; });
+    } else if ((spec.kind == ClosureKind::kName || spec.kind == ClosureKind::kRef) && indexed) {
+      const Graph::WayIndex& index = g.way_index();
+      const auto& list = spec.kind == ClosureKind::kName ? index.by_name : index.by_ref;
+      const auto range = std::equal_range(list.begin(), list.end(), std::pair<std::string, std::uint32_t>{lower(spec.value), 0},
+                                          [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto it = range.first; it != range.second; ++it) found[i].push_back(SegmentId(it->second));
     } else if (spec.kind == ClosureKind::kWay) {
       if (spec.id) by_way[*spec.id].push_back(i);
       by_key[spec.value].push_back(i);

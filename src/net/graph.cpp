@@ -1,6 +1,7 @@
 #include "net/graph.h"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <cmath>
 #include <numeric>
@@ -313,6 +314,26 @@ core::Result<void> Graph::check_consistency(const Arrays& a) {
   return hierarchy_consistent(a);
 }
 
+std::string fold_case(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string> ref_parts(std::string_view refs) {
+  std::vector<std::string> out;
+  while (!refs.empty()) {
+    const auto semi = refs.find(';');
+    std::string_view part = refs.substr(0, semi);
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
+    out.push_back(fold_case(part));
+    if (semi == std::string_view::npos) break;
+    refs.remove_prefix(semi + 1);
+  }
+  return out;
+}
+
 const Graph::WayIndex& Graph::way_index() const {
   std::call_once(lazy_->once, [this] {
     WayIndex& w = lazy_->ways;
@@ -323,7 +344,14 @@ const Graph::WayIndex& Graph::way_index() const {
       } else {
         w.by_key.emplace_back(k, s);
       }
+      if (const std::string_view nm = name(SegmentId(s)); !nm.empty()) w.by_name.emplace_back(fold_case(nm), s);
+      if (const std::string_view rf = ref(SegmentId(s)); !rf.empty()) {
+        for (auto& part : ref_parts(rf)) w.by_ref.emplace_back(std::move(part), s);
+      }
     }
+    std::sort(w.by_name.begin(), w.by_name.end());
+    std::sort(w.by_ref.begin(), w.by_ref.end());
+    w.by_ref.erase(std::unique(w.by_ref.begin(), w.by_ref.end()), w.by_ref.end());
     // Segments are built way by way in file order, so an OpenStreetMap graph's list is usually
     // sorted already: check before sorting.
     if (!std::is_sorted(w.by_way.begin(), w.by_way.end())) std::sort(w.by_way.begin(), w.by_way.end());

@@ -265,11 +265,14 @@ class Graph {
   // crashes.
   [[nodiscard]] static core::Result<void> check_consistency(const Arrays& a);
 
-  // Segments by OSM way id (those without a string key) and by string key, sorted, for closures by
-  // way: built on first use (one pass), then shared by every copy of this graph; thread-safe.
+  // Segments by OSM way id (those without a string key), by string key, by name and by each of
+  // their refs (names and refs as closures compare them: fold_case, refs split at ';' and
+  // trimmed), sorted, for closures: built on first use (one pass), then shared by every copy of
+  // this graph; thread-safe.
   struct WayIndex {
     std::vector<std::pair<std::int64_t, std::uint32_t>> by_way;
     std::vector<std::pair<std::string_view, std::uint32_t>> by_key;
+    std::vector<std::pair<std::string, std::uint32_t>> by_name, by_ref;
   };
   [[nodiscard]] const WayIndex& way_index() const;
   // Whether way_index() has been built (a one-off command scans instead of building it).
@@ -286,6 +289,11 @@ class Graph {
   };
   std::shared_ptr<Lazy> lazy_ = std::make_shared<Lazy>();
 };
+
+// Names and refs as closures compare them: ASCII letters folded to lower case.
+[[nodiscard]] std::string fold_case(std::string_view s);
+// The refs of a road ("M1; E60"), each trimmed and case-folded.
+[[nodiscard]] std::vector<std::string> ref_parts(std::string_view refs);
 
 // Weakly connected components (edges treated as undirected): count and size of the largest.
 struct ComponentSummary {
