@@ -30,7 +30,6 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
   return v;
 }
 
-std::string lower(std::string_view s) { return fold_case(s); }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -308,16 +307,16 @@ Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureS
     } else if ((spec.kind == ClosureKind::kName || spec.kind == ClosureKind::kRef) && indexed) {
       const Graph::WayIndex& index = g.way_index();
       const auto& list = spec.kind == ClosureKind::kName ? index.by_name : index.by_ref;
-      const auto range = std::equal_range(list.begin(), list.end(), std::pair<std::string, std::uint32_t>{lower(spec.value), 0},
+      const auto range = std::equal_range(list.begin(), list.end(), std::pair<std::string, std::uint32_t>{fold_case(spec.value), 0},
                                           [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto it = range.first; it != range.second; ++it) found[i].push_back(SegmentId(it->second));
     } else if (spec.kind == ClosureKind::kWay) {
       if (spec.id) by_way[*spec.id].push_back(i);
       by_key[spec.value].push_back(i);
     } else if (spec.kind == ClosureKind::kName) {
-      by_name[lower(spec.value)].push_back(i);
+      by_name[fold_case(spec.value)].push_back(i);
     } else if (spec.kind == ClosureKind::kRef) {
-      by_ref.emplace_back(i, lower(spec.value));
+      by_ref.emplace_back(i, fold_case(spec.value));
     }
   }
   if (!by_way.empty() || !by_key.empty() || !by_name.empty() || !by_ref.empty()) {
@@ -336,7 +335,7 @@ Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureS
         }
       }
       if (!by_name.empty() && !g.name(sid).empty()) {
-        if (const auto it = by_name.find(lower(g.name(sid))); it != by_name.end()) {
+        if (const auto it = by_name.find(fold_case(g.name(sid))); it != by_name.end()) {
           for (std::size_t i : it->second) found[i].push_back(sid);
         }
       }

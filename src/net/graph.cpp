@@ -98,15 +98,19 @@ std::string Graph::label(SegmentId s) const {
   return std::string(r);
 }
 
+Graph Graph::with_added(Arrays a, std::shared_ptr<const void> storage) const {
+  struct Both {
+    std::shared_ptr<const void> graph, added;
+  };
+  return Graph(a, std::make_shared<Both>(Both{storage_, std::move(storage)}));
+}
+
 Graph Graph::with_landmarks(std::span<const std::uint32_t> nodes, std::span<const std::uint32_t> dist,
                             std::shared_ptr<const void> storage) const {
   Arrays a = a_;
   a.landmark_nodes = nodes;
   a.landmark_dist = dist;
-  struct Both {
-    std::shared_ptr<const void> graph, landmarks;
-  };
-  return Graph(a, std::make_shared<Both>(Both{storage_, std::move(storage)}));
+  return with_added(a, std::move(storage));
 }
 
 Graph Graph::with_hierarchy(std::span<const std::uint32_t> metric, std::span<const std::uint32_t> rank,
@@ -117,10 +121,7 @@ Graph Graph::with_hierarchy(std::span<const std::uint32_t> metric, std::span<con
   a.ch_rank = rank;
   a.ch_first = first;
   a.ch_up = up;
-  struct Both {
-    std::shared_ptr<const void> graph, hierarchy;
-  };
-  return Graph(a, std::make_shared<Both>(Both{storage_, std::move(storage)}));
+  return with_added(a, std::move(storage));
 }
 
 core::BBox Graph::bbox() const {

@@ -279,6 +279,8 @@ class Graph {
   [[nodiscard]] bool has_way_index() const { return lazy_->built.load(std::memory_order_acquire); }
 
  private:
+  // These arrays (this graph's, some replaced), kept alive by this graph's storage and `storage`.
+  [[nodiscard]] Graph with_added(Arrays a, std::shared_ptr<const void> storage) const;
   Arrays a_;
   std::shared_ptr<const void> storage_;
   struct Lazy {

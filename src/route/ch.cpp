@@ -282,11 +282,6 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
   return ch;
 }
 
-bool ContractionHierarchy::unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out) const {
-  std::vector<UnpackFrame> frames{{lower, i, upward}}, scratch;
-  return unpack_all(frames, scratch, out);
-}
-
 bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, std::vector<UnpackFrame>& scratch,
                                       std::vector<core::EdgeId>& out) const {
   using namespace net::ch_flags;

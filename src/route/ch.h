@@ -64,14 +64,13 @@ class ContractionHierarchy {
 
   [[nodiscard]] std::uint32_t first(std::uint32_t r) const { return first_[r]; }
   [[nodiscard]] const net::ChEntry& entry(std::uint32_t i) const { return up_[i]; }
-  // Appends the original edges of entry i (at rank `lower`) in travel order, upward (lower to
-  // higher) or downward; false if the stored hierarchy does not unpack (a damaged file).
-  bool unpack(std::uint32_t lower, std::uint32_t i, bool upward, std::vector<core::EdgeId>& out) const;
+  // An entry to unpack: entry `entry` at rank `lower`, travelled upward (lower to higher) or down.
   struct UnpackFrame {
     std::uint32_t lower, entry;
     bool upward;
   };
-  // The same for a sequence of entries in travel order (a whole path), with the caller's scratch.
+  // Appends the original edges of a sequence of entries in travel order (a whole path), using the
+  // caller's scratch; false if the stored hierarchy does not unpack (a damaged file).
   bool unpack_all(std::vector<UnpackFrame>& frames, std::vector<UnpackFrame>& scratch,
                   std::vector<core::EdgeId>& out) const;
 
