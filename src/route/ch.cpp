@@ -1,8 +1,10 @@
-// Contraction: greedy order by edge difference plus contracted neighbours, updated lazily; a
-// witness search bounded by the longest path through the node and by a settled-node budget (when it
-// gives up, the shortcut is added: never wrong, only larger). Queries: bidirectional upward
-// Dijkstra; the potential for A* is the memoised distance over the forward upward graph into the
-// target's full backward upward search space (RPHAST's idea, computed on demand).
+// Contraction: greedy order by quotients of arcs and hops added to removed plus the level, updated
+// lazily; a witness search bounded by the longest path through the node and by a settled-node
+// budget (when it gives up, the shortcut is added: never wrong, only larger); the final ranks by
+// level, then by node id (locality). Queries: bidirectional upward Dijkstra with stall-on-demand;
+// paths unpacked a level of shortcuts at a time; the potential for A* is the memoised distance over
+// the forward upward graph into the target's full backward upward search space (RPHAST's idea,
+// computed on demand).
 #include "route/ch.h"
 
 #include "route/router.h"
@@ -31,6 +33,7 @@ struct Arc {
   std::uint32_t weight;
   std::uint32_t edge;            // the original edge, or kShortcutArc
   std::uint32_t first, second;   // children of a shortcut (arc ids)
+  std::uint32_t hops;            // original edges it stands for
 };
 constexpr std::uint32_t kShortcutArc = UINT32_MAX;
 
@@ -40,7 +43,8 @@ struct Builder {
   std::vector<Arc>& arcs;
   std::vector<std::vector<Link>> out, in;
   std::vector<std::uint8_t> contracted;
-  std::vector<std::uint32_t> deleted_neighbours;
+  std::vector<std::uint32_t> level;  // one more than the highest level of a contracted neighbour
+  std::uint64_t added_hops = 0;
   // Witness search state, reset by stamps.
   std::vector<std::uint64_t> dist;
   std::vector<std::uint32_t> stamp;
@@ -48,7 +52,7 @@ struct Builder {
 
   Builder(const net::Graph& graph, net::Metric metric, std::vector<Arc>& a)
       : g(graph), arcs(a), out(graph.node_count()), in(graph.node_count()), contracted(graph.node_count(), 0),
-        deleted_neighbours(graph.node_count(), 0), dist(graph.node_count(), 0), stamp(graph.node_count(), 0) {
+        level(graph.node_count(), 0), dist(graph.node_count(), 0), stamp(graph.node_count(), 0) {
     // The original edges, the cheapest of parallel ones, without loops.
     struct E {
       std::uint32_t u, v, w, e;
@@ -76,13 +80,17 @@ struct Builder {
     for (const Link& l : out[u]) {
       if (l.other != v) continue;
       auto& a = arcs[l.arc];
-      if (w < a.weight) a = {u, v, w, edge, first, second};
+      if (w < a.weight) a = {u, v, w, edge, first, second, hops_of(edge, first, second)};
       return;
     }
     const auto id = static_cast<std::uint32_t>(arcs.size());
-    arcs.push_back({u, v, w, edge, first, second});
+    arcs.push_back({u, v, w, edge, first, second, hops_of(edge, first, second)});
     out[u].push_back({v, id});
     in[v].push_back({u, id});
+  }
+
+  [[nodiscard]] std::uint32_t hops_of(std::uint32_t edge, std::uint32_t first, std::uint32_t second) const {
+    return edge == kShortcutArc ? arcs[first].hops + arcs[second].hops : 1;
   }
 
   // Dijkstra from u among uncontracted nodes other than `skip`, up to `limit`, settling at most
@@ -122,6 +130,7 @@ struct Builder {
   // The shortcuts contracting v needs: (u, w, weight, in-arc, out-arc). With `apply`, adds them.
   std::uint32_t contract(std::uint32_t v, bool apply, std::uint32_t budget) {
     std::uint32_t shortcuts = 0;
+    added_hops = 0;
     std::uint64_t out_max = 0;
     for (const Link& o : out[v]) out_max = std::max<std::uint64_t>(out_max, arcs[o.arc].weight);
     for (const Link& i : in[v]) {
@@ -134,6 +143,7 @@ struct Builder {
         const std::uint64_t via = w1 + arcs[o.arc].weight;
         if (reached(w) && dist[w] <= via) continue;
         ++shortcuts;
+        added_hops += arcs[i.arc].hops + arcs[o.arc].hops;
         if (apply) {
           const std::uint64_t capped = std::min<std::uint64_t>(via, UINT32_MAX - 1);
           add(u, w, static_cast<std::uint32_t>(capped), kShortcutArc, i.arc, o.arc);
@@ -148,10 +158,18 @@ struct Builder {
     return shortcuts;
   }
 
-  [[nodiscard]] std::int64_t priority(std::uint32_t v) {
-    const std::int64_t added = contract(v, false, 60);
-    const auto removed = static_cast<std::int64_t>(in[v].size() + out[v].size());
-    return 4 * (added - removed) + 2 * static_cast<std::int64_t>(deleted_neighbours[v]) + 1;
+  // The order: arcs and original edges (hops) added per arc and hop removed, as quotients (as in
+  // RoutingKit; differences favour nodes of low degree too much), plus half the node's level, so
+  // that the contraction spreads over the map rather than eating into one region.
+  [[nodiscard]] double priority(std::uint32_t v) {
+    const std::uint32_t added = contract(v, false, 60);
+    const std::size_t removed = in[v].size() + out[v].size();
+    std::uint64_t removed_hops = 0;
+    for (const Link& l : in[v]) removed_hops += arcs[l.arc].hops;
+    for (const Link& l : out[v]) removed_hops += arcs[l.arc].hops;
+    auto quotient = [](double x, double y) { return x / std::max(1.0, y); };
+    return 0.5 * level[v] + quotient(added, static_cast<double>(removed)) +
+           quotient(static_cast<double>(added_hops), static_cast<double>(removed_hops));
   }
 
   void remove(std::uint32_t v) {
@@ -159,17 +177,49 @@ struct Builder {
     for (const Link& i : in[v]) {
       auto& list = out[i.other];
       list.erase(std::remove_if(list.begin(), list.end(), [&](const Link& l) { return l.other == v; }), list.end());
-      ++deleted_neighbours[i.other];
+      level[i.other] = std::max(level[i.other], level[v] + 1);
     }
     for (const Link& o : out[v]) {
       auto& list = in[o.other];
       list.erase(std::remove_if(list.begin(), list.end(), [&](const Link& l) { return l.other == v; }), list.end());
-      ++deleted_neighbours[o.other];
+      level[o.other] = std::max(level[o.other], level[v] + 1);
     }
     std::vector<Link>().swap(in[v]);
     std::vector<Link>().swap(out[v]);
   }
 };
+
+// Ranks again, by level and then by node id, for locality. A node's level is one more than the
+// highest level among its neighbours below it in the contraction order, so every arc of the
+// hierarchy goes from a lower level to a higher one: any order by level keeps each arc's direction
+// (up stays up), so the hierarchy and its answers are unchanged. Within a level the nodes are in
+// id order, which is the import's Hilbert order: the nodes a query touches at the bottom of the
+// hierarchy -- the first steps of its searches, the middle nodes where a path unpacks -- lie near
+// each other on the map and so, now, near each other in the arrays by rank.
+void rank_by_level(const std::vector<Arc>& arcs, std::vector<std::uint32_t>& rank) {
+  const auto n = static_cast<std::uint32_t>(rank.size());
+  std::vector<std::uint32_t> by_rank(n), first(n + 1, 0), higher;
+  for (std::uint32_t v = 0; v < n; ++v) by_rank[rank[v]] = v;
+  auto lower_end = [&](const Arc& a) { return rank[a.tail] < rank[a.head] ? a.tail : a.head; };
+  for (const Arc& a : arcs) ++first[rank[lower_end(a)] + 1];
+  for (std::uint32_t r = 0; r < n; ++r) first[r + 1] += first[r];
+  higher.resize(arcs.size());
+  {
+    std::vector<std::uint32_t> at(first.begin(), first.end() - 1);
+    for (const Arc& a : arcs) {
+      const std::uint32_t lo = lower_end(a);
+      higher[at[rank[lo]]++] = lo == a.tail ? a.head : a.tail;
+    }
+  }
+  std::vector<std::uint32_t> level(n, 0);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    const std::uint32_t v = by_rank[r];
+    for (std::uint32_t k = first[r]; k < first[r + 1]; ++k) level[higher[k]] = std::max(level[higher[k]], level[v] + 1);
+  }
+  for (std::uint32_t v = 0; v < n; ++v) by_rank[v] = v;
+  std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) { return level[x] < level[y]; });
+  for (std::uint32_t r = 0; r < n; ++r) rank[by_rank[r]] = r;
+}
 
 }  // namespace
 
@@ -204,7 +254,7 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
   std::vector<Arc> arcs;
   {
     Builder b(g, metric, arcs);
-    using PItem = std::pair<std::int64_t, std::uint32_t>;
+    using PItem = std::pair<double, std::uint32_t>;
     std::priority_queue<PItem, std::vector<PItem>, std::greater<>> q;
     for (std::uint32_t v = 0; v < n; ++v) q.push({b.priority(v), v});
     std::uint32_t next = 0;
@@ -212,7 +262,7 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
       const auto [p, v] = q.top();
       q.pop();
       if (b.contracted[v] != 0) continue;
-      const std::int64_t now = b.priority(v);
+      const double now = b.priority(v);
       if (!q.empty() && now > q.top().first) {
         q.push({now, v});
         continue;
@@ -222,6 +272,7 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
       owned->rank[v] = next++;
     }
   }
+  rank_by_level(arcs, owned->rank);
   const auto& rank = owned->rank;
   // One record per arc, by (lower rank, higher rank, direction); then the two directions of one
   // road (the same segment) or of one shortcut (the same middle node) at the same weight merge.
@@ -282,7 +333,7 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
   return ch;
 }
 
-bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, std::vector<UnpackFrame>& scratch,
+bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, UnpackScratch& scratch,
                                       std::vector<core::EdgeId>& out) const {
   using namespace net::ch_flags;
   // The entry at the node of rank m to rank `other` that may be used in the given direction.
@@ -292,41 +343,65 @@ bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, std::vec
     }
     return UINT32_MAX;
   };
-  // Level by level rather than depth first: every shortcut of the path is replaced by its two
-  // halves in one pass, so the memory reads of one pass are independent of each other and overlap
-  // (a depth-first walk waits for each in turn). Each pass lowers every shortcut's lower end, so
-  // there are at most as many passes as ranks below the highest.
-  for (bool more = true; more;) {
-    more = false;
-    scratch.clear();
+  // The path's entries are the roots of a forest; each shortcut gets its two halves as children.
+  // Level by level rather than depth first: the shortcuts of one level are split in one pass, so
+  // the memory reads of one pass are independent of each other and overlap (a depth-first walk
+  // waits for each in turn); a pass looks only at the shortcuts the one before made. Each pass
+  // lowers every shortcut's lower end, so there are at most as many passes as ranks.
+  auto& tree = scratch.tree;
+  auto& pending = scratch.pending;
+  auto& next = scratch.next;
+  tree.assign(frames.begin(), frames.end());
+  const auto roots = static_cast<std::uint32_t>(tree.size());
+  pending.clear();
+  // A node of the forest is usable in its direction; a shortcut among them waits to be split.
+  auto admit = [&](std::uint32_t i) {
+    const std::uint32_t via = up_[tree[i].entry].via;
+    if ((via & (tree[i].upward ? kUp : kDown)) == 0) return false;
+    if ((via & kShortcut) != 0) pending.push_back(i);
+    return true;
+  };
+  for (std::uint32_t i = 0; i < tree.size(); ++i) {
+    if (!admit(i)) return false;
+  }
+  while (!pending.empty()) {
+    next.swap(pending);
+    pending.clear();
     // Ask for what the pass will read a level at a time (each middle node's offsets, then its
-    // entries), so that the misses of all the path's shortcuts are in flight together.
-    for (const UnpackFrame& f : frames) {
-      const std::uint32_t via = up_[f.entry].via;
-      if ((via & kShortcut) != 0) __builtin_prefetch(&first_[via & kIdMask]);
-    }
-    for (const UnpackFrame& f : frames) {
-      const std::uint32_t via = up_[f.entry].via;
-      if ((via & kShortcut) != 0) __builtin_prefetch(&up_[first_[via & kIdMask]]);
-    }
-    for (const UnpackFrame& f : frames) {
+    // entries), so that the misses of all the level's shortcuts are in flight together.
+    for (const std::uint32_t i : next) __builtin_prefetch(&first_[up_[tree[i].entry].via & kIdMask]);
+    for (const std::uint32_t i : next) __builtin_prefetch(&up_[first_[up_[tree[i].entry].via & kIdMask]]);
+    for (const std::uint32_t i : next) {
+      const UnpackFrame f = tree[i];
       const net::ChEntry& c = up_[f.entry];
-      if ((c.via & (f.upward ? kUp : kDown)) == 0) return false;
-      if ((c.via & kShortcut) == 0) {
-        scratch.push_back(f);
-        continue;
-      }
-      more = true;
       // lower -> higher is lower -> m -> higher: at m, down from `lower` then up to `higher`;
       // higher -> lower is higher -> m -> lower: at m, down from `higher` then up to `lower`.
       const std::uint32_t m = c.via & kIdMask;
       const std::uint32_t from = f.upward ? f.lower : c.other, to = f.upward ? c.other : f.lower;
       const std::uint32_t a = find(m, from, false), b = find(m, to, true);
       if (a == UINT32_MAX || b == UINT32_MAX || std::uint64_t{up_[a].weight} + up_[b].weight != c.weight) return false;
-      scratch.push_back({m, a, false});
-      scratch.push_back({m, b, true});
+      const auto at = static_cast<std::uint32_t>(tree.size());
+      tree[i].halves = at;
+      tree.push_back({m, a, false});
+      tree.push_back({m, b, true});
+      if (!admit(at) || !admit(at + 1)) return false;
     }
-    frames.swap(scratch);
+  }
+  // The leaves in travel order: a walk of each root's tree, first half before second.
+  frames.clear();
+  auto& stack = scratch.stack;
+  for (std::uint32_t root = 0; root < roots; ++root) {
+    stack.assign(1, root);
+    while (!stack.empty()) {
+      const std::uint32_t x = stack.back();
+      stack.pop_back();
+      if (tree[x].halves == kLeaf) {
+        frames.push_back(tree[x]);
+      } else {
+        stack.push_back(tree[x].halves + 1);
+        stack.push_back(tree[x].halves);
+      }
+    }
   }
   // The original edges. Where an entry stands for both directions of a road and the path goes down
   // it, the edge is the other direction of the stored one: the edge out of the stored one's head
@@ -366,12 +441,12 @@ bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, std::vec
 }
 
 ContractionHierarchy::Query::Query(const ContractionHierarchy& ch)
-    : ch_(ch), fwd_(ch.node_count()), bwd_(ch.node_count()), astar_(ch.node_count()), pot_(ch.node_count()),
+    : ch_(ch), both_(2 * std::size_t{ch.node_count()}), astar_(ch.node_count()), fwd_{both_.begin()}, bwd_{both_.begin() + 1}, pot_(ch.node_count()),
       pot_stamp_(ch.node_count()) {}
 
 void ContractionHierarchy::Query::begin() {
   if (++stamp_ == 0) {  // wrapped: clear for real once every 2^32 queries
-    for (auto* a : {&fwd_, &bwd_, &astar_}) {
+    for (auto* a : {&both_, &astar_}) {
       for (Label& l : *a) l.stamp = 0;
     }
     for (auto& x : pot_stamp_) x = 0;
@@ -383,12 +458,14 @@ void ContractionHierarchy::Query::begin() {
 namespace {
 
 using HeapItem = std::pair<std::uint64_t, std::uint32_t>;
+// A min-heap on the key alone (ties in any order: the searches do not depend on it).
+constexpr auto kLater = [](const HeapItem& x, const HeapItem& y) { return x.first > y.first; };
 void heap_push(std::vector<HeapItem>& h, std::uint64_t key, std::uint32_t v) {
   h.emplace_back(key, v);
-  std::push_heap(h.begin(), h.end(), std::greater<>());
+  std::push_heap(h.begin(), h.end(), kLater);
 }
 HeapItem heap_pop(std::vector<HeapItem>& h) {
-  std::pop_heap(h.begin(), h.end(), std::greater<>());
+  std::pop_heap(h.begin(), h.end(), kLater);
   const HeapItem top = h.back();
   h.pop_back();
   return top;
@@ -422,7 +499,7 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
   qf.clear();
   qb.clear();
   // The upward searches run on ranks.
-  auto seed = [&](std::span<const Seed> seeds, core::ZeroedArray<Label>& labels, std::vector<HeapItem>& q) {
+  auto seed = [&](std::span<const Seed> seeds, Side labels, std::vector<HeapItem>& q) {
     for (const Seed& x : seeds) {
       const std::uint32_t r = ch_.rank(x.node.value);
       if (labels[r].stamp == stamp_ && labels[r].dist <= x.cost) continue;
@@ -434,9 +511,10 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
   seed(targets, bwd_, qb);
   std::uint64_t best = kUnreached;
   std::uint32_t meet = UINT32_MAX;
-  auto step = [&](std::vector<HeapItem>& q, core::ZeroedArray<Label>& mine, core::ZeroedArray<Label>& other,
+  auto step = [&](std::vector<HeapItem>& q, Side mine, Side other,
                   bool backward) {
     const auto [d, v] = heap_pop(q);
+    if (!q.empty()) ch_.prefetch_entries(q.front().second);  // most likely the next to settle
     if (d != mine[v].dist) return;
     ++settled_;
     if (other[v].stamp == stamp_ && d + other[v].dist < best) {
@@ -459,6 +537,7 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
       const std::uint64_t nd = d + u.weight;
       if (mine[u.other].stamp != stamp_ || nd < mine[u.other].dist) {
         mine[u.other] = {nd, v, stamp_};  // the rank it came from; the entry is found again at the end
+        ch_.prefetch_first(u.other);
         heap_push(q, nd, u.other);
       }
     }
@@ -501,7 +580,7 @@ ContractionHierarchy::OpenPath ContractionHierarchy::Query::shortest(std::span<c
     ok = i != UINT32_MAX;
     frames.push_back({p, i, false});
   }
-  ok = ok && ch_.unpack_all(frames, unpack_next_, out.edges);
+  ok = ok && ch_.unpack_all(frames, unpack_scratch_, out.edges);
   if (!ok) {  // a damaged hierarchy: no answer rather than a wrong one
     out.edges.clear();
     return out;

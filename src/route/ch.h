@@ -63,16 +63,25 @@ class ContractionHierarchy {
   class Query;
 
   [[nodiscard]] std::uint32_t first(std::uint32_t r) const { return first_[r]; }
+  // Asks the memory for rank r's offsets or entries ahead of their use.
+  void prefetch_first(std::uint32_t r) const { __builtin_prefetch(&first_[r]); }
+  void prefetch_entries(std::uint32_t r) const { __builtin_prefetch(&up_[first_[r]]); }
   [[nodiscard]] const net::ChEntry& entry(std::uint32_t i) const { return up_[i]; }
   // An entry to unpack: entry `entry` at rank `lower`, travelled upward (lower to higher) or down.
   struct UnpackFrame {
     std::uint32_t lower, entry;
     bool upward;
+    std::uint32_t halves = kLeaf;  // while unpacking: where the two halves of a shortcut are
   };
-  // Appends the original edges of a sequence of entries in travel order (a whole path), using the
-  // caller's scratch; false if the stored hierarchy does not unpack (a damaged file).
-  bool unpack_all(std::vector<UnpackFrame>& frames, std::vector<UnpackFrame>& scratch,
-                  std::vector<core::EdgeId>& out) const;
+  static constexpr std::uint32_t kLeaf = UINT32_MAX;
+  // What unpacking needs besides its input, kept by the caller between queries.
+  struct UnpackScratch {
+    std::vector<UnpackFrame> tree;
+    std::vector<std::uint32_t> pending, next, stack;
+  };
+  // Appends the original edges of a sequence of entries in travel order (a whole path); `frames`
+  // is used as scratch too. False if the stored hierarchy does not unpack (a damaged file).
+  bool unpack_all(std::vector<UnpackFrame>& frames, UnpackScratch& scratch, std::vector<core::EdgeId>& out) const;
 
  private:
   ContractionHierarchy() = default;
@@ -120,11 +129,19 @@ class ContractionHierarchy::Query {
     std::uint32_t stamp;
   };
   static constexpr std::uint32_t kNone = UINT32_MAX;
-  core::ZeroedArray<Label> fwd_, bwd_, astar_;
+  // The two upward searches' labels of one rank side by side (one cache line): a search settling a
+  // node reads the other's label there too.
+  struct Side {
+    Label* p;
+    Label& operator[](std::size_t r) const { return p[2 * r]; }
+  };
+  core::ZeroedArray<Label> both_, astar_;
+  Side fwd_, bwd_;
   core::ZeroedArray<std::uint64_t> pot_;
   core::ZeroedArray<std::uint32_t> pot_stamp_;
   std::vector<std::uint32_t> stack_;
-  std::vector<UnpackFrame> unpack_stack_, unpack_next_;
+  std::vector<UnpackFrame> unpack_stack_;
+  UnpackScratch unpack_scratch_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> heap_, heap2_;
 };
 
