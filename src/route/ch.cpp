@@ -204,32 +204,16 @@ struct Builder {
 };
 
 // Ranks again, by level and then by node id, for locality. A node's level is one more than the
-// highest level among its neighbours below it in the contraction order, so every arc of the
-// hierarchy goes from a lower level to a higher one: any order by level keeps each arc's direction
-// (up stays up), so the hierarchy and its answers are unchanged. Within a level the nodes are in
-// id order, which is the import's Hilbert order: the nodes a query touches at the bottom of the
-// hierarchy -- the first steps of its searches, the middle nodes where a path unpacks -- lie near
-// each other on the map and so, now, near each other in the arrays by rank.
-void rank_by_level(const std::vector<Arc>& arcs, std::vector<std::uint32_t>& rank) {
+// highest level among its neighbours contracted before it (the builder's `level`, final once every
+// node is contracted), so every arc of the hierarchy goes from a lower level to a higher one: any
+// order by level keeps each arc's direction (up stays up), so the hierarchy and its answers are
+// unchanged. Within a level the nodes are in id order, which is the import's Hilbert order: the
+// nodes a query touches at the bottom of the hierarchy -- the first steps of its searches, the
+// middle nodes where a path unpacks -- lie near each other on the map and so, now, near each other
+// in the arrays by rank.
+void rank_by_level(const std::vector<std::uint32_t>& level, std::vector<std::uint32_t>& rank) {
   const auto n = static_cast<std::uint32_t>(rank.size());
-  std::vector<std::uint32_t> by_rank(n), first(n + 1, 0), higher;
-  for (std::uint32_t v = 0; v < n; ++v) by_rank[rank[v]] = v;
-  auto lower_end = [&](const Arc& a) { return rank[a.tail] < rank[a.head] ? a.tail : a.head; };
-  for (const Arc& a : arcs) ++first[rank[lower_end(a)] + 1];
-  for (std::uint32_t r = 0; r < n; ++r) first[r + 1] += first[r];
-  higher.resize(arcs.size());
-  {
-    std::vector<std::uint32_t> at(first.begin(), first.end() - 1);
-    for (const Arc& a : arcs) {
-      const std::uint32_t lo = lower_end(a);
-      higher[at[rank[lo]]++] = lo == a.tail ? a.head : a.tail;
-    }
-  }
-  std::vector<std::uint32_t> level(n, 0);
-  for (std::uint32_t r = 0; r < n; ++r) {
-    const std::uint32_t v = by_rank[r];
-    for (std::uint32_t k = first[r]; k < first[r + 1]; ++k) level[higher[k]] = std::max(level[higher[k]], level[v] + 1);
-  }
+  std::vector<std::uint32_t> by_rank(n);
   for (std::uint32_t v = 0; v < n; ++v) by_rank[v] = v;
   std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) { return level[x] < level[y]; });
   for (std::uint32_t r = 0; r < n; ++r) rank[by_rank[r]] = r;
@@ -299,8 +283,8 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
         if (pw != prio[w]) q.push({prio[w] = pw, w});
       }
     }
+    rank_by_level(b.level, owned->rank);
   }
-  rank_by_level(arcs, owned->rank);
   const auto& rank = owned->rank;
   // One record per arc, by (lower rank, higher rank, direction); then the two directions of one
   // road (the same segment) or of one shortcut (the same middle node) at the same weight merge.
