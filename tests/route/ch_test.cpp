@@ -203,6 +203,39 @@ TEST(ContractionHierarchy, StoredInTheFileRouterAnswersLikeDijkstraFromSeeds) {
   EXPECT_GT(by_potential, 5);
 }
 
+// The ranks are numbered by level (one more than the highest level below a node), then by node
+// id, the import's Hilbert order: every entry joins a lower level to a higher one, and within a
+// level the ranks follow the node ids, first node to last.
+TEST(ContractionHierarchy, RanksGoByLevelThenByNodeId) {
+  const auto imported = net::import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/liechtenstein.osm.pbf", net::Profile{});
+  ASSERT_TRUE(imported);
+  const net::Graph g = ContractionHierarchy::build(*imported, net::Metric::kTime).attach(*imported);
+  const auto& a = g.arrays();
+  const std::size_t n = g.node_count();
+  std::vector<std::uint32_t> node_of(n), level(n, 0);
+  for (std::uint32_t v = 0; v < n; ++v) node_of[a.ch_rank[v]] = v;
+  std::size_t entries = 0;
+  for (std::uint32_t r = 0; r < n; ++r) {
+    for (std::uint32_t i = a.ch_first[r]; i < a.ch_first[r + 1]; ++i, ++entries) {
+      const std::uint32_t higher = node_of[a.ch_up[i].other];
+      level[higher] = std::max(level[higher], level[node_of[r]] + 1);
+    }
+  }
+  ASSERT_GT(entries, n);
+  std::uint32_t top = 0, ties = 0;
+  for (std::uint32_t r = 0; r + 1 < n; ++r) {
+    const std::uint32_t v = node_of[r], w = node_of[r + 1];
+    ASSERT_LE(level[v], level[w]) << "rank " << r;
+    if (level[v] == level[w]) {
+      EXPECT_LT(v, w) << "rank " << r;
+      ++ties;
+    }
+    top = std::max(top, level[w]);
+  }
+  EXPECT_GT(top, 5u);        // a hierarchy, not a flat order
+  EXPECT_GT(ties, n / 2);    // most nodes share their level with the node ranked next
+}
+
 // A stored hierarchy whose indexes lead out of bounds or whose walks would not end is refused when
 // the file is opened (kCorrupt), at the first and at the last entry alike, never walked; one that
 // only disagrees with the edges opens (it can give wrong answers, not crashes) and is refused by
