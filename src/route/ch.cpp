@@ -1,5 +1,5 @@
 // Contraction: greedy order by quotients of arcs and hops added to removed plus the level,
-// updated for the neighbours of each contracted node and lazily for the others; a witness search
+// updated for the neighbours of each node when it is contracted; a witness search
 // bounded by the longest path through the node, by the last of the pairs asked about and by a
 // settled-node budget (when it gives up, the shortcut is added: never wrong, only larger); the
 // final ranks by level, then by node id (locality). Queries: bidirectional upward Dijkstra with
@@ -261,16 +261,14 @@ ContractionHierarchy ContractionHierarchy::build(const net::Graph& g, net::Metri
     while (!q.empty()) {
       const auto [p, v] = q.top();
       q.pop();
-      if (b.contracted[v] != 0 || p != prio[v]) continue;
-      const double now = b.priority(v);
-      if (!q.empty() && now > q.top().first) {
-        q.push({prio[v] = now, v});
-        continue;
-      }
+      if (b.contracted[v] != 0 || p != prio[v]) continue;  // contracted, or a stale priority
       b.contract(v, true, 500);
-      // Its neighbours' priorities now, not when they come up: one that fell would otherwise wait
-      // behind nodes it should precede (measured: 6% fewer nodes settled per query, 5% fewer
-      // entries, the build 45% longer).
+      // Its neighbours' priorities now, not when they come up (a lazy update only notices a
+      // priority that rose; one that fell would wait behind nodes it should precede). Measured on
+      // 10^6 nodes against the lazy update alone: 6% fewer nodes settled per query, 5% fewer
+      // entries, the build 30% longer. What else changes a node's priority (a witness through a
+      // node two steps away) is rare enough that checking it again when it comes up changed
+      // nothing measurable (0.001% of the entries) and cost 11% of the build.
       nb.clear();
       for (const Link& l : b.in[v]) nb.push_back(l.other);
       for (const Link& l : b.out[v]) nb.push_back(l.other);
