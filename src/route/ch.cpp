@@ -390,6 +390,11 @@ bool ContractionHierarchy::unpack_all(std::vector<UnpackFrame>& frames, UnpackSc
       const std::uint32_t from = f.upward ? f.lower : c.other, to = f.upward ? c.other : f.lower;
       const std::uint32_t a = find(m, from, false), b = find(m, to, true);
       if (a == UINT32_MAX || b == UINT32_MAX || std::uint64_t{up_[a].weight} + up_[b].weight != c.weight) return false;
+      // A path the hierarchy unpacks visits each node once (a node twice would be a shortcut over
+      // a cycle, which no witness search lets through): more halves than twice the nodes is a
+      // damaged file (shortcuts whose weights add up but whose halves multiply), refused before
+      // it grows without bound.
+      if (tree.size() + 2 > 2 * std::size_t{node_count()} + roots) return false;
       const auto at = static_cast<std::uint32_t>(tree.size());
       tree[i].halves = at;
       tree.push_back({m, a, false});

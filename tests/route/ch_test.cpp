@@ -309,5 +309,39 @@ TEST(ContractionHierarchy, ADamagedStoredHierarchyIsRefusedOnOpen) {
   EXPECT_TRUE(refused(entries, ranks, {}));
 }
 
+// A hierarchy that passes the open-time checks but whose shortcuts multiply when unpacked: among
+// the top 30 ranks every pair joined by a zero-weight shortcut over the rank just below the lower
+// end (whose two halves are again such shortcuts), so one entry would unpack into 2^28 edges. The
+// query gives no path, at once, rather than growing without bound.
+TEST(ContractionHierarchy, AHierarchyWhoseShortcutsMultiplyGivesNoPath) {
+  const auto imported = net::import_osm(std::string(CORRIDOR_DATA_DIR) + "/osm/monaco.osm.pbf", net::Profile{});
+  ASSERT_TRUE(imported);
+  const net::Graph g = ContractionHierarchy::build(*imported, net::Metric::kTime).attach(*imported);
+  net::Graph::Arrays b = g.arrays();
+  const std::uint32_t n = g.node_count(), k = 30, base = n - k;
+  std::vector<std::uint32_t> rank(n), first(n + 1, 0);
+  std::vector<net::ChEntry> up;
+  for (std::uint32_t v = 0; v < n; ++v) rank[v] = v;
+  for (std::uint32_t r = 0; r < n; ++r) {
+    first[r] = static_cast<std::uint32_t>(up.size());
+    if (r < base) continue;
+    for (std::uint32_t h = r + 1; h < n; ++h) {
+      const std::uint32_t via = r == base ? 0u : (net::ch_flags::kShortcut | (r - 1));
+      up.push_back({h, 0, net::ch_flags::kUp | net::ch_flags::kDown | via});
+    }
+  }
+  first[n] = static_cast<std::uint32_t>(up.size());
+  b.ch_rank = rank;
+  b.ch_first = first;
+  b.ch_up = up;
+  const auto damaged = net::graph_from_buffer(net::serialize_graph(b), "multiplying");
+  ASSERT_TRUE(damaged) << damaged.error().message;  // in bounds, every walk ends: it opens
+  const ContractionHierarchy ch(*damaged);
+  ContractionHierarchy::Query q(ch);
+  const auto path = q.shortest(n - 2, n - 1);
+  EXPECT_EQ(path.cost, ContractionHierarchy::kUnreached);
+  EXPECT_TRUE(path.edges.empty());
+}
+
 }  // namespace
 }  // namespace corridor::route
