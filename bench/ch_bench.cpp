@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <random>
 #include <string>
 #include <vector>

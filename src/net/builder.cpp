@@ -114,19 +114,14 @@ void build_grid(Built& b) {
   const auto cols = static_cast<std::uint32_t>((box.east - box.west) / cell_lon) + 1;
   b.grid_meta = {box.south, box.west, cell_lat, cell_lon, static_cast<double>(rows),
                  static_cast<double>(cols)};
+  const GridGeometry grid(b.grid_meta);
   auto cell_range = [&](std::uint32_t point, std::uint32_t& r0, std::uint32_t& r1, std::uint32_t& c0,
                         std::uint32_t& c1) {
     const LatLon a = b.shape_coord[point].to_double(), c = b.shape_coord[point + 1].to_double();
-    auto row = [&](double lat) {
-      return std::min(rows - 1, static_cast<std::uint32_t>(std::max(0.0, (lat - box.south) / cell_lat)));
-    };
-    auto col = [&](double lon) {
-      return std::min(cols - 1, static_cast<std::uint32_t>(std::max(0.0, (lon - box.west) / cell_lon)));
-    };
-    r0 = row(std::min(a.lat, c.lat));
-    r1 = row(std::max(a.lat, c.lat));
-    c0 = col(std::min(a.lon, c.lon));
-    c1 = col(std::max(a.lon, c.lon));
+    r0 = grid.row(std::min(a.lat, c.lat));
+    r1 = grid.row(std::max(a.lat, c.lat));
+    c0 = grid.col(std::min(a.lon, c.lon));
+    c1 = grid.col(std::max(a.lon, c.lon));
   };
   b.grid_first.assign(static_cast<std::size_t>(rows) * cols + 1, 0);
   // Each segment once in every cell one of its pieces crosses (a segment's pieces are few and
@@ -139,7 +134,7 @@ void build_grid(Built& b) {
         std::uint32_t r0 = 0, r1 = 0, c0 = 0, c1 = 0;
         cell_range(p, r0, r1, c0, c1);
         for (std::uint32_t r = r0; r <= r1; ++r) {
-          for (std::uint32_t c = c0; c <= c1; ++c) cells.push_back(static_cast<std::size_t>(r) * cols + c);
+          for (std::uint32_t c = c0; c <= c1; ++c) cells.push_back(grid.cell(r, c));
         }
       }
       std::sort(cells.begin(), cells.end());

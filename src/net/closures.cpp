@@ -30,13 +30,6 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
   return v;
 }
 
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 Result<core::Polygon> ring_polygon(const nlohmann::json& rings, const std::string& where) {
   core::Polygon poly;
   if (!rings.is_array() || rings.empty()) return fail(ErrorCode::kParse, where + ": a polygon needs rings");
@@ -249,29 +242,18 @@ bool segment_touches(const Graph& g, SegmentId s, const std::vector<core::Polygo
   return false;
 }
 
-// The segments the snapping grid lists in the cells a box overlaps, each once, ascending: every
-// segment with a piece that touches the box is among them (the grid lists a segment in every cell
-// its pieces' bounding boxes overlap, and both use the same clamped cell arithmetic).
-std::vector<std::uint32_t> segments_near(const Graph& g, const core::BBox& b) {
+// Appends the segments the snapping grid lists in the cells a box overlaps (with repeats): every
+// segment with a piece that touches the box is among them, since the grid lists a segment in every
+// cell its pieces' bounding boxes overlap, by the same cell arithmetic (GridGeometry).
+void append_segments_near(const Graph& g, const core::BBox& b, std::vector<std::uint32_t>& out) {
   const auto& a = g.arrays();
-  const double south = a.grid_meta[0], west = a.grid_meta[1], cell_lat = a.grid_meta[2], cell_lon = a.grid_meta[3];
-  const auto rows = static_cast<std::uint32_t>(a.grid_meta[4]), cols = static_cast<std::uint32_t>(a.grid_meta[5]);
-  auto row = [&](double lat) {
-    return std::min(rows - 1, static_cast<std::uint32_t>(std::min(std::max(0.0, (lat - south) / cell_lat), 4e9)));
-  };
-  auto col = [&](double lon) {
-    return std::min(cols - 1, static_cast<std::uint32_t>(std::min(std::max(0.0, (lon - west) / cell_lon), 4e9)));
-  };
-  std::vector<std::uint32_t> out;
-  for (std::uint32_t r = row(b.south), r1 = row(b.north); r <= r1; ++r) {
-    for (std::uint32_t c = col(b.west), c1 = col(b.east); c <= c1; ++c) {
-      const std::size_t cell = static_cast<std::size_t>(r) * cols + c;
+  const GridGeometry grid(a.grid_meta);
+  for (std::uint32_t r = grid.row(b.south), r1 = grid.row(b.north); r <= r1; ++r) {
+    for (std::uint32_t c = grid.col(b.west), c1 = grid.col(b.east); c <= c1; ++c) {
+      const std::size_t cell = grid.cell(r, c);
       out.insert(out.end(), a.grid_items.begin() + a.grid_first[cell], a.grid_items.begin() + a.grid_first[cell + 1]);
     }
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 }  // namespace
@@ -363,10 +345,7 @@ Result<ClosureOverlay> apply_closures(const Graph& g, const std::vector<ClosureS
         std::vector<core::BBox> boxes;
         for (const auto& p : spec.polygons) boxes.push_back(p.bbox());
         std::vector<std::uint32_t> candidates;
-        for (const auto& b : boxes) {
-          const auto near = segments_near(g, b);
-          candidates.insert(candidates.end(), near.begin(), near.end());
-        }
+        for (const auto& b : boxes) append_segments_near(g, b, candidates);
         std::sort(candidates.begin(), candidates.end());
         candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
         for (const std::uint32_t s : candidates) {

@@ -293,6 +293,17 @@ core::Result<void> Graph::validate(const Arrays& a) {
   return {};
 }
 
+GridGeometry::GridGeometry(std::span<const double> meta)
+    : south(meta[0]), west(meta[1]), cell_lat(meta[2]), cell_lon(meta[3]),
+      rows(static_cast<std::uint32_t>(meta[4])), cols(static_cast<std::uint32_t>(meta[5])) {}
+
+std::uint32_t GridGeometry::clamp_cell(double v, std::uint32_t n) {
+  const double f = std::floor(v);
+  if (!(f > 0)) return 0;  // below the grid, or NaN
+  if (f >= static_cast<double>(n - 1)) return n - 1;
+  return static_cast<std::uint32_t>(f);
+}
+
 core::Result<void> Graph::check_consistency(const Arrays& a) {
   auto corrupt = [](const std::string& what) { return fail(ErrorCode::kCorrupt, what); };
   for (const auto& c : a.node_coord) {
@@ -321,14 +332,17 @@ std::string fold_case(std::string_view s) {
   return out;
 }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
 std::vector<std::string> ref_parts(std::string_view refs) {
   std::vector<std::string> out;
   while (!refs.empty()) {
     const auto semi = refs.find(';');
-    std::string_view part = refs.substr(0, semi);
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
-    out.push_back(fold_case(part));
+    out.push_back(fold_case(trim(refs.substr(0, semi))));
     if (semi == std::string_view::npos) break;
     refs.remove_prefix(semi + 1);
   }

@@ -128,6 +128,20 @@ inline constexpr std::uint32_t kShortcut = 1u << 29;  // via is a middle node's 
 inline constexpr std::uint32_t kIdMask = kShortcut - 1;
 }  // namespace ch_flags
 
+// The snapping grid's geometry (graph file section 14) and the one cell arithmetic shared by the
+// builder that fills the grid and everything that reads it (snapping, closures by box): a
+// latitude's row and a longitude's column, clamped to the grid — far-away points, NaN and a
+// hostile header included — without overflowing a conversion.
+struct GridGeometry {
+  double south, west, cell_lat, cell_lon;
+  std::uint32_t rows, cols;
+  explicit GridGeometry(std::span<const double> meta);  // the six doubles of section 14, validated
+  [[nodiscard]] std::uint32_t row(double lat) const { return clamp_cell((lat - south) / cell_lat, rows); }
+  [[nodiscard]] std::uint32_t col(double lon) const { return clamp_cell((lon - west) / cell_lon, cols); }
+  [[nodiscard]] std::size_t cell(std::uint32_t r, std::uint32_t c) const { return std::size_t{r} * cols + c; }
+  [[nodiscard]] static std::uint32_t clamp_cell(double v, std::uint32_t n);
+};
+
 class Graph {
  public:
   struct Arrays {
@@ -294,6 +308,8 @@ class Graph {
 
 // Names and refs as closures compare them: ASCII letters folded to lower case.
 [[nodiscard]] std::string fold_case(std::string_view s);
+// Without leading and trailing white space.
+[[nodiscard]] std::string_view trim(std::string_view s);
 // The refs of a road ("M1; E60"), each trimmed and case-folded.
 [[nodiscard]] std::vector<std::string> ref_parts(std::string_view refs);
 

@@ -14,28 +14,17 @@ constexpr double kEndToleranceM = 0.5;
 
 core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::string& what) {
   const auto& a = g.arrays();
-  const double south = a.grid_meta[0], west = a.grid_meta[1], cell_lat = a.grid_meta[2],
-               cell_lon = a.grid_meta[3];
-  const auto rows = static_cast<std::int64_t>(a.grid_meta[4]);
-  const auto cols = static_cast<std::int64_t>(a.grid_meta[5]);
+  const GridGeometry grid(a.grid_meta);
+  const std::int64_t rows = grid.rows, cols = grid.cols;
   // The smallest extent of a cell in metres anywhere in the grid bounds what a ring can hide.
-  const double north = south + cell_lat * static_cast<double>(rows);
-  const double max_abs_lat = std::min(89.0, std::max(std::abs(south), std::abs(north)));
+  const double north = grid.south + grid.cell_lat * static_cast<double>(rows);
+  const double max_abs_lat = std::min(89.0, std::max(std::abs(grid.south), std::abs(north)));
   const core::LocalFrame frame(max_abs_lat);
-  const double cell_m = std::min(cell_lat * frame.m_per_deg_lat, cell_lon * frame.m_per_deg_lon);
-  // Clamped in floating point first: a point far outside the grid (or a hostile grid header) must
-  // not overflow the conversion to an integer.
-  auto clamp_index = [](double v, std::int64_t n) -> std::int64_t {
-    const double f = std::floor(v);
-    if (!(f > 0)) return 0;
-    if (f >= static_cast<double>(n - 1)) return n - 1;
-    return static_cast<std::int64_t>(f);
-  };
-  const std::int64_t r0 = clamp_index((p.lat - south) / cell_lat, rows);
-  const std::int64_t c0 = clamp_index((p.lon - west) / cell_lon, cols);
+  const double cell_m = std::min(grid.cell_lat * frame.m_per_deg_lat, grid.cell_lon * frame.m_per_deg_lon);
+  const std::int64_t r0 = grid.row(p.lat), c0 = grid.col(p.lon);
   // A point outside the grid is at least this far from every road.
-  const LatLon clamped{std::clamp(p.lat, south, north),
-                       std::clamp(p.lon, west, west + cell_lon * static_cast<double>(cols))};
+  const LatLon clamped{std::clamp(p.lat, grid.south, north),
+                       std::clamp(p.lon, grid.west, grid.west + grid.cell_lon * static_cast<double>(cols))};
   const double outside_m = core::haversine_m(p, clamped);
 
   // Candidates are ranked by planar distance in one frame around the point (no trigonometry per
@@ -46,7 +35,7 @@ core::Result<Snap> snap(const Graph& g, LatLon p, double limit_m, const std::str
   // Ties go to the lowest (segment, piece), whichever cell lists it first.
   std::uint64_t best_piece = UINT64_MAX;
   auto visit = [&](std::int64_t r, std::int64_t c) {
-    const std::size_t cell = static_cast<std::size_t>(r * cols + c);
+    const std::size_t cell = grid.cell(static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(c));
     for (std::uint32_t i = a.grid_first[cell]; i < a.grid_first[cell + 1]; ++i) {
       const SegmentId s(a.grid_items[i]);
       const std::uint32_t points = g.point_count(s);

@@ -25,7 +25,20 @@ struct Link {
   std::uint32_t arc;
 };
 
-using Item = std::pair<std::uint64_t, std::uint32_t>;  // key, node
+// The searches' queue (the builder's witness searches and the queries'): a binary min-heap of
+// (key, node) on the key alone (ties in any order: no search depends on it).
+using HeapItem = std::pair<std::uint64_t, std::uint32_t>;
+constexpr auto kLater = [](const HeapItem& x, const HeapItem& y) { return x.first > y.first; };
+void heap_push(std::vector<HeapItem>& h, std::uint64_t key, std::uint32_t v) {
+  h.emplace_back(key, v);
+  std::push_heap(h.begin(), h.end(), kLater);
+}
+HeapItem heap_pop(std::vector<HeapItem>& h) {
+  std::pop_heap(h.begin(), h.end(), kLater);
+  const HeapItem top = h.back();
+  h.pop_back();
+  return top;
+}
 
 // An arc of the hierarchy while it is built: an original edge, or a shortcut over two arcs.
 struct Arc {
@@ -44,11 +57,10 @@ struct Builder {
   std::vector<std::vector<Link>> out, in;
   std::vector<std::uint8_t> contracted;
   std::vector<std::uint32_t> level;  // one more than the highest level of a contracted neighbour
-  std::uint64_t added_hops = 0;
   // Witness search state, reset by stamps.
   std::vector<std::uint64_t> dist;
   std::vector<std::uint32_t> stamp, wanted;
-  std::vector<Item> heap;
+  std::vector<HeapItem> heap;
   std::uint32_t now = 0;
 
   Builder(const net::Graph& graph, net::Metric metric, std::vector<Arc>& a)
@@ -110,16 +122,13 @@ struct Builder {
         ++left;
       }
     }
-    auto later = [](const Item& x, const Item& y) { return x.first > y.first; };
     heap.clear();
     stamp[u] = now;
     dist[u] = 0;
-    heap.push_back({0, u});
+    heap_push(heap, 0, u);
     std::uint32_t settled = 0;
     while (!heap.empty() && settled < budget && left > 0) {
-      std::pop_heap(heap.begin(), heap.end(), later);
-      const auto [d, x] = heap.back();
-      heap.pop_back();
+      const auto [d, x] = heap_pop(heap);
       if (d != dist[x] || d > limit) {
         if (d > limit) break;
         continue;
@@ -133,18 +142,21 @@ struct Builder {
         if (stamp[l.other] != now || nd < dist[l.other]) {
           stamp[l.other] = now;
           dist[l.other] = nd;
-          heap.push_back({nd, l.other});
-          std::push_heap(heap.begin(), heap.end(), later);
+          heap_push(heap, nd, l.other);
         }
       }
     }
   }
   [[nodiscard]] bool reached(std::uint32_t w) const { return stamp[w] == now; }
 
-  // The shortcuts contracting v needs: (u, w, weight, in-arc, out-arc). With `apply`, adds them.
-  std::uint32_t contract(std::uint32_t v, bool apply, std::uint32_t budget) {
-    std::uint32_t shortcuts = 0;
-    added_hops = 0;
+  // The shortcuts contracting v needs: how many, and how many original edges they stand for.
+  // With `apply`, adds them.
+  struct Added {
+    std::uint32_t arcs = 0;
+    std::uint64_t hops = 0;
+  };
+  Added contract(std::uint32_t v, bool apply, std::uint32_t budget) {
+    Added added;
     std::uint64_t out_max = 0;
     for (const Link& o : out[v]) out_max = std::max<std::uint64_t>(out_max, arcs[o.arc].weight);
     for (const Link& i : in[v]) {
@@ -156,8 +168,8 @@ struct Builder {
         if (w == u) continue;
         const std::uint64_t via = w1 + arcs[o.arc].weight;
         if (reached(w) && dist[w] <= via) continue;
-        ++shortcuts;
-        added_hops += arcs[i.arc].hops + arcs[o.arc].hops;
+        ++added.arcs;
+        added.hops += arcs[i.arc].hops + arcs[o.arc].hops;
         if (apply) {
           const std::uint64_t capped = std::min<std::uint64_t>(via, UINT32_MAX - 1);
           add(u, w, static_cast<std::uint32_t>(capped), kShortcutArc, i.arc, o.arc);
@@ -169,21 +181,21 @@ struct Builder {
         }
       }
     }
-    return shortcuts;
+    return added;
   }
 
   // The order: arcs and original edges (hops) added per arc and hop removed, as quotients (as in
   // RoutingKit; differences favour nodes of low degree too much), plus half the node's level, so
   // that the contraction spreads over the map rather than eating into one region.
   [[nodiscard]] double priority(std::uint32_t v) {
-    const std::uint32_t added = contract(v, false, 60);
+    const Added added = contract(v, false, 60);
     const std::size_t removed = in[v].size() + out[v].size();
     std::uint64_t removed_hops = 0;
     for (const Link& l : in[v]) removed_hops += arcs[l.arc].hops;
     for (const Link& l : out[v]) removed_hops += arcs[l.arc].hops;
     auto quotient = [](double x, double y) { return x / std::max(1.0, y); };
-    return 0.5 * level[v] + quotient(added, static_cast<double>(removed)) +
-           quotient(static_cast<double>(added_hops), static_cast<double>(removed_hops));
+    return 0.5 * level[v] + quotient(added.arcs, static_cast<double>(removed)) +
+           quotient(static_cast<double>(added.hops), static_cast<double>(removed_hops));
   }
 
   void remove(std::uint32_t v) {
@@ -471,20 +483,6 @@ void ContractionHierarchy::Query::begin() {
 }
 
 namespace {
-
-using HeapItem = std::pair<std::uint64_t, std::uint32_t>;
-// A min-heap on the key alone (ties in any order: the searches do not depend on it).
-constexpr auto kLater = [](const HeapItem& x, const HeapItem& y) { return x.first > y.first; };
-void heap_push(std::vector<HeapItem>& h, std::uint64_t key, std::uint32_t v) {
-  h.emplace_back(key, v);
-  std::push_heap(h.begin(), h.end(), kLater);
-}
-HeapItem heap_pop(std::vector<HeapItem>& h) {
-  std::pop_heap(h.begin(), h.end(), kLater);
-  const HeapItem top = h.back();
-  h.pop_back();
-  return top;
-}
 
 // Which seed at `node` a search label of cost `cost` began or ended at.
 std::size_t seed_at(std::span<const Seed> seeds, std::uint32_t node, std::uint64_t cost) {
