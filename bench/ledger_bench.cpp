@@ -34,7 +34,8 @@ static double secs(Clock::time_point t0) { return std::chrono::duration<double>(
 namespace {
 
 void fresh(const std::string& db) {
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+  for (const char* ext : {"", "-wal", "-shm", ".node.key"}) std::filesystem::remove(db + ext);
+  std::filesystem::remove_all(db + ".node.key.heads");
 }
 
 std::string payload(std::size_t i) {
@@ -47,6 +48,7 @@ struct Fixture {
   std::unique_ptr<store::Store> store;
   std::optional<rules::Ledger> ledger;
   ledger::Signer signer{"wfp-town", "receiver", ledger::generate_keypair()};
+  rules::NodeAnchor anchor;  // the node's key and its head kept outside the store, as a CLI or server has
 };
 
 bool setup(Fixture& f, const std::string& db) {
@@ -54,7 +56,15 @@ bool setup(Fixture& f, const std::string& db) {
   auto s = store::open(db, store::OpenMode::kMigrate);
   if (!s) return false;
   f.store = std::move(*s);
-  auto l = rules::Ledger::open(*f.store);
+  std::string key;
+  if (store::is_postgres_url(db)) {
+    key = (std::filesystem::temp_directory_path() / "corridor-ledger-bench-pg.node.key").string();
+    fresh(key.substr(0, key.size() - 9));
+  }
+  auto a = rules::node_anchor(db, key);
+  if (!a) return false;
+  f.anchor = *a;
+  auto l = rules::Ledger::open(*f.store, {false, nullptr, f.anchor});
   if (!l) return false;
   f.ledger.emplace(std::move(*l));
   const std::string reg = R"({"name":"wfp-town","role":"receiver","public_key":")" + ledger::to_hex(f.signer.keys.public_key) + "\"}";
@@ -156,7 +166,7 @@ int main(int argc, char** argv) {
   // Full verification: every event's hash, signature and rules (rules::Ledger::open with
   // verify_all), then every stored tree node, against libsodium's raw verify of as many signatures.
   t0 = Clock::now();
-  auto full = rules::Ledger::open(*f.store, {true, nullptr});
+  auto full = rules::Ledger::open(*f.store, {true, nullptr, f.anchor});
   const double verify_secs = secs(t0);
   if (!full || !full->state().violations.empty()) return 1;
   t0 = Clock::now();
@@ -165,7 +175,7 @@ int main(int argc, char** argv) {
   const std::uint64_t verified = full->state().size;
   // An ordinary read: only what is new since the last verified head has its signature checked.
   t0 = Clock::now();
-  auto incremental = rules::Ledger::open(*f.store);
+  auto incremental = rules::Ledger::open(*f.store, {false, nullptr, f.anchor});
   const double read_open_secs = secs(t0);
   if (!incremental) return 1;
   const ledger::Digest d = ledger::sha256("corridor");
@@ -223,7 +233,7 @@ int main(int argc, char** argv) {
     }
     const double pg_raw_batch = static_cast<double>(events) / secs(t0);
     t0 = Clock::now();
-    auto pg_full = rules::Ledger::open(*q.store, {true, nullptr});
+    auto pg_full = rules::Ledger::open(*q.store, {true, nullptr, q.anchor});
     const double pg_verify_secs = secs(t0);
     if (!pg_full) return 1;
     std::printf(",\"pg_single_appends_per_s\":%.0f,\"pg_batched_appends_per_s\":%.0f,\"pg_raw_single_inserts_per_s\":%.0f,"
@@ -239,7 +249,7 @@ int main(int argc, char** argv) {
     if (!append_batches(*p.ledger, p.signer, proof_events - 2, 5000)) return 1;
     const double build_secs = secs(t0);
     t0 = Clock::now();
-    auto reopened = rules::Ledger::open(*p.store);
+    auto reopened = rules::Ledger::open(*p.store, {false, nullptr, p.anchor});
     const double open_secs = secs(t0);
     if (!reopened) return 1;
     const std::uint64_t n = reopened->state().size;

@@ -34,13 +34,10 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& o) {
   std::unique_ptr<Node> n(new Node());
   CORRIDOR_TRY(n->store_, store::open(o.store, store::OpenMode::kCreate));
   n->store_path_ = n->store_->name();
-  CORRIDOR_TRY(auto l, rules::Ledger::open(*n->store_));
+  CORRIDOR_TRY(rules::NodeAnchor anchor, rules::node_anchor(o.store, o.node_key));
+  CORRIDOR_TRY(auto l, rules::Ledger::open(*n->store_, {false, nullptr, std::move(anchor)}));
   n->ledger_ = std::make_unique<rules::Ledger>(std::move(l));
-  if (o.node_key.empty()) {
-    CORRIDOR_TRY(n->node_key_, rules::node_key(o.store, true));
-  } else {
-    CORRIDOR_TRY(n->node_key_, rules::node_key_file(o.node_key, true));
-  }
+  CORRIDOR_TRY(n->node_key_, n->ledger_->node_key());
   if (!o.network.empty()) {
     CORRIDOR_TRY(auto g, net::load_graph(o.network));
     n->graph_ = std::make_unique<net::Graph>(std::move(g));

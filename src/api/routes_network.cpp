@@ -62,8 +62,19 @@ route::Router& router_for(const net::Graph& g) {
 }
 
 // Closure specs from a request: files are never read on a request's say-so.
+// What one anonymous request may ask for: as many closures as a what-if takes (64), as many sources
+// as any real corridor has, places enough for a region's settlements. A request past these is
+// refused at once (400), before any work.
+constexpr std::size_t kMaxClosures = 64;
+constexpr std::size_t kMaxSources = 64;
+constexpr std::size_t kMaxPlaces = 10'000;
+
 Result<query::Network> closures_of(const net::Graph& g, const std::vector<std::string>& specs, core::UnixSeconds at,
                                    const std::string& pointer) {
+  if (specs.size() > kMaxClosures) {
+    return bad_value(pointer, std::to_string(specs.size()) + " closures: at most " + std::to_string(kMaxClosures) +
+                                  " in one request");
+  }
   for (std::size_t i = 0; i < specs.size(); ++i) {
     if (specs[i].rfind("polygon:", 0) == 0) {
       return bad_value(pointer + "/" + std::to_string(i), "polygon closures name a file on the server: use bbox:, way:, "
@@ -101,7 +112,10 @@ Result<query::Sites> sites_of(Api& api, const net::Graph& g, const Json& v, cons
     return bad_value(pointer, "a GeoJSON FeatureCollection of points, \"LAT,LON;LAT,LON\" or \"scenario:ID:area\"");
   }
   if (places.empty()) return bad_value(pointer, "no places");
-  if (places.size() > 100000) return bad_value(pointer, "more than 100,000 places");
+  const std::size_t most = pointer == "/sources" ? kMaxSources : kMaxPlaces;
+  if (places.size() > most) {
+    return bad_value(pointer, std::to_string(places.size()) + " places: at most " + std::to_string(most) + " in one request");
+  }
   return query::locate(g, std::move(places), snap_limit, pointer);
 }
 

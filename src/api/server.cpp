@@ -4,14 +4,17 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "api/client.h"
 #include "core/input.h"
+#include "store/store.h"
 
 namespace corridor::api {
 
@@ -111,7 +114,8 @@ Reply Api::handle(Request& r) {
     std::map<std::string, std::string> params;
     if (!matches(patterns_[i], asked, params)) continue;
     path_known = true;
-    if (specs_[i].method != r.method) continue;
+    // HEAD is GET without the body (RFC 9110): the library leaves the body out.
+    if (specs_[i].method != (r.method == "HEAD" ? std::string("GET") : r.method)) continue;
     spec = &specs_[i];
     handler = &handlers_[i];
     r.path_params = std::move(params);
@@ -134,8 +138,15 @@ Reply Api::handle(Request& r) {
   // A bearer token, when given, must be valid — also on public endpoints, so that a client with a
   // bad token learns it at once.
   if (const auto auth = r.q("__authorization"); auth && !auth->empty()) {
-    if (auth->rfind("Bearer ", 0) != 0) return error_reply({ErrorCode::kUnauthorized, "Authorization: use 'Bearer TOKEN'"});
-    auto who = node_.authenticate(auth->substr(7));
+    // The scheme's name is case-insensitive (RFC 9110, 11.1); one or more spaces before the token.
+    const auto space = auth->find(' ');
+    std::string scheme = auth->substr(0, space);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto token_at = space == std::string::npos ? std::string::npos : auth->find_first_not_of(' ', space);
+    if (scheme != "bearer" || token_at == std::string::npos) {
+      return error_reply({ErrorCode::kUnauthorized, "Authorization: use 'Bearer TOKEN'"});
+    }
+    auto who = node_.authenticate(auth->substr(token_at));
     if (!who) return error_reply(who.error());
     r.who = *who;
   }
@@ -303,11 +314,53 @@ Request to_request(const httplib::Request& req) {
   return r;
 }
 
+// No reply says where the node keeps its store or how it reaches it: a server error about the
+// store (a database URL, a socket path, a user in it) or an internal one is answered with its code
+// and a generic sentence, the detail going to the operator's stderr; in any other message the
+// store's path or URL reads "the ledger", and the network's source its file name.
+void scrub(Reply& reply, const Node& node, const std::string& what) {
+  if (reply.stream || reply.content_type.rfind("application/json", 0) != 0) return;
+  std::vector<std::pair<std::string, std::string>> hidden{{node.store_path(), "the ledger"},
+                                                          {store::redact(node.store_path()), "the ledger"}};
+  // The network by its file name, as /v1/health names it, not where the server read it from.
+  if (node.graph() != nullptr && !node.graph()->source().empty()) {
+    const std::string source(node.graph()->source());
+    hidden.emplace_back(source, std::filesystem::path(source).filename().string());
+  }
+  const bool about_store = std::any_of(hidden.begin(), hidden.begin() + 2, [&](const auto& h) {
+    return !h.first.empty() && reply.body.find(h.first) != std::string::npos;
+  });
+  if (reply.status >= 500 && (reply.status != 503 || about_store)) {
+    auto j = Json::parse(reply.body, nullptr, false);
+    const std::string code = j.is_object() && j.contains("error") && j["error"].contains("code") && j["error"]["code"].is_string()
+                                 ? j["error"]["code"].get<std::string>()
+                                 : std::string("internal");
+    std::cerr << "corridor: " << what << " " << reply.status << ": " << core::printable(reply.body) << "\n";
+    reply.body = Json{{"error", {{"code", code},
+                                 {"message", reply.status == 503 ? "the node's store is unavailable; try again shortly"
+                                                                 : "the node failed to answer; its operator has the details"}}}}
+                     .dump();
+    return;
+  }
+  for (const auto& [secret, shown] : hidden) {
+    if (secret.empty() || secret == shown) continue;
+    for (auto at = reply.body.find(secret); at != std::string::npos; at = reply.body.find(secret, at + shown.size())) {
+      reply.body.replace(at, secret.size(), shown);
+    }
+  }
+}
+
+// Headers every reply carries, static files included: no content sniffing, no framing by another
+// site (clickjacking), scripts and data from this origin only (the map's workers are blob: URLs).
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src 'self' blob:; img-src 'self' data: blob:; "
+    "style-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
 void to_response(Reply&& reply, httplib::Response& res) {
   res.status = reply.status;
   for (const auto& [k, v] : reply.headers) res.set_header(k, v);
   res.set_header("Cache-Control", "no-store");
-  res.set_header("X-Content-Type-Options", "nosniff");
   if (reply.stream) {
     auto stream = std::move(reply.stream);
     res.set_chunked_content_provider(reply.content_type, [stream](std::size_t, httplib::DataSink& sink) {
@@ -352,6 +405,7 @@ int serve(const ServerOptions& o) {
     const auto t0 = std::chrono::steady_clock::now();
     Request r = to_request(req);
     Reply reply = api.handle(r);
+    scrub(reply, api.node(), req.method + " " + req.path);
     const int status = reply.status;
     to_response(std::move(reply), res);
     if (o.access_log) {
@@ -367,6 +421,12 @@ int serve(const ServerOptions& o) {
     svr.Delete(pattern, dispatch);
     svr.Patch(pattern, dispatch);
   }
+  svr.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "no-referrer");
+  });
   // A body over the limit never reaches a handler: say so in the API's own shape.
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;

@@ -60,6 +60,10 @@ int store_copy(const std::string& from, const std::string& to, bool as_json) {
   if (!root) return report(root.error(), as_json);
   auto notes = src->store->notes();
   if (!notes) return report(notes.error(), as_json);
+  // The copy is this node's store from now on: its head is signed by the key beside it (or
+  // $CORRIDOR_NODE_KEY), after every signature verified.
+  auto anchor = rules::node_anchor(to);
+  if (!anchor) return report(anchor.error(), as_json);
   auto dst = store::open(to, store::OpenMode::kMigrate);
   if (!dst) return report(dst.error(), as_json);
   std::size_t copied_notes = 0;
@@ -77,7 +81,7 @@ int store_copy(const std::string& from, const std::string& to, bool as_json) {
       CORRIDOR_CHECK((*dst)->set_note(key, value));
       ++copied_notes;
     }
-    CORRIDOR_TRY(auto l, rules::Ledger::open(**dst, {true, nullptr}));
+    CORRIDOR_TRY(auto l, rules::Ledger::open(**dst, {true, nullptr, *anchor, /*keep_outside=*/false}));
     CORRIDOR_TRY(const ledger::Digest theirs, l.root_at(n));
     if (theirs != *root) {
       return core::fail(core::ErrorCode::kCorrupt, store::redact(to) + ": the copy's root differs from the source's");
@@ -85,6 +89,12 @@ int store_copy(const std::string& from, const std::string& to, bool as_json) {
     return (*dst)->replace_all(rules::kConsignmentProjection, rules::projection_rows(l.state()), n);
   });
   if (!written) return report(written.error(), as_json);
+  // Committed: now the node's head of the copy is kept outside it too (the copy's note, signed by
+  // this node, is trusted, so this open verifies no signature again).
+  {
+    auto kept = rules::Ledger::open(**dst, {false, nullptr, *anchor});
+    if (!kept) return report(kept.error(), as_json);
+  }
   if (as_json) {
     print_json({{"from", store::redact(from)}, {"to", store::redact(to)}, {"events", n}, {"notes", copied_notes},
                 {"root", ledger::to_hex(*root)}});

@@ -38,7 +38,8 @@ core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use
   OpenLedger o;
   CORRIDOR_TRY(o.store, store::open(store_path, use == StoreUse::kCreate ? store::OpenMode::kCreate
                                                                           : store::OpenMode::kExisting));
-  CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, {verify_all, pinned}));
+  CORRIDOR_TRY(rules::NodeAnchor anchor, rules::node_anchor(store_path));
+  CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, {verify_all, pinned, std::move(anchor)}));
   o.ledger = std::make_unique<rules::Ledger>(std::move(l));
   return o;
 }

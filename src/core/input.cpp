@@ -282,8 +282,10 @@ Result<void> check_utf8(std::string_view text, const std::string& name) {
   return {};
 }
 
-std::string display_text_problem(std::string_view text) {
-  if (text.size() > 200) return "longer than 200 bytes";
+std::string display_text_problem(std::string_view text) { return free_text_problem(text, kMaxDisplayBytes); }
+
+std::string free_text_problem(std::string_view text, std::size_t max_bytes) {
+  if (text.size() > max_bytes) return "longer than " + std::to_string(max_bytes) + " bytes";
   for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
     const std::size_t len = decode(text, i, cp);

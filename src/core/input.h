@@ -49,6 +49,11 @@ inline constexpr std::int64_t kMaxPopulation = 10'000'000'000;    // CSV and Geo
 // 200 bytes, no control characters and no bidirectional overrides or isolates (which reorder what a
 // reader sees).
 [[nodiscard]] std::string display_text_problem(std::string_view text);
+inline constexpr std::size_t kMaxDisplayBytes = 200;
+inline constexpr std::size_t kMaxFreeTextBytes = 2000;  // a description, a finding, a reason
+// The same rule for free text that is stored and printed (a description, a plate, a finding), with
+// its own size limit.
+[[nodiscard]] std::string free_text_problem(std::string_view text, std::size_t max_bytes = kMaxFreeTextBytes);
 [[nodiscard]] bool valid_utf8(std::string_view text);
 // An input file's text must be UTF-8: else a parse error naming NAME:LINE:COLUMN (columns counted in
 // characters) of the first bad byte, the byte, and how to convert a file saved as Windows-1252 or

@@ -34,6 +34,18 @@ bool verify(const PublicKey& key, const Digest& message, const Signature& sig) {
   return crypto_sign_ed25519_verify_detached(sig.data(), message.data(), message.size(), key.data()) == 0;
 }
 
+bool keys_match(const KeyPair& keys) {
+  std::array<std::uint8_t, crypto_sign_ed25519_SEEDBYTES> seed{};
+  KeyPair derived;
+  crypto_sign_ed25519_sk_to_seed(seed.data(), keys.secret_key.data());
+  crypto_sign_ed25519_seed_keypair(derived.public_key.data(), derived.secret_key.data(), seed.data());
+  const bool same = sodium_memcmp(derived.public_key.data(), keys.public_key.data(), derived.public_key.size()) == 0 &&
+                    sodium_memcmp(derived.secret_key.data(), keys.secret_key.data(), derived.secret_key.size()) == 0;
+  sodium_memzero(seed.data(), seed.size());
+  sodium_memzero(derived.secret_key.data(), derived.secret_key.size());
+  return same;
+}
+
 std::string to_hex(const std::uint8_t* data, std::size_t size) {
   std::string out(size * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), data, size);

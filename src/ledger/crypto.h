@@ -27,6 +27,9 @@ struct KeyPair {
 [[nodiscard]] Digest sha256(std::string_view bytes);
 [[nodiscard]] Signature sign(const SecretKey& key, const Digest& message);
 [[nodiscard]] bool verify(const PublicKey& key, const Digest& message, const Signature& sig);
+// That the secret key's seed derives the public key (libsodium's secret key is seed and public key
+// side by side: a file that pairs a random seed with a party's public key must not pass).
+[[nodiscard]] bool keys_match(const KeyPair& keys);
 
 [[nodiscard]] std::string to_hex(const std::uint8_t* data, std::size_t size);
 template <std::size_t N>

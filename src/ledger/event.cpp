@@ -73,22 +73,38 @@ void seal(Event& e, const SecretKey& key) {
   sign_hash(e, key);
 }
 
-void sign_all(std::span<Event> events, const SecretKey& key) {
-  // Ed25519 signing is most of an append's cost; below a few dozen events a thread costs more
-  // than it saves.
+namespace {
+// Runs f(i) for every i in [0, n), on all cores when n is large (below a few dozen events a thread
+// costs more than it saves).
+void for_each_index(std::size_t n, const std::function<void(std::size_t)>& f) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  if (events.size() < 64 || cores == 1) {
-    for (Event& e : events) sign_hash(e, key);
+  if (n < 64 || cores == 1) {
+    for (std::size_t i = 0; i < n; ++i) f(i);
     return;
   }
   std::vector<std::thread> threads;
-  const std::size_t per = (events.size() + cores - 1) / cores;
-  for (std::size_t begin = 0; begin < events.size(); begin += per) {
+  const std::size_t per = (n + cores - 1) / cores;
+  for (std::size_t begin = 0; begin < n; begin += per) {
     threads.emplace_back([&, begin] {
-      for (std::size_t i = begin; i < std::min(events.size(), begin + per); ++i) sign_hash(events[i], key);
+      for (std::size_t i = begin; i < std::min(n, begin + per); ++i) f(i);
     });
   }
   for (auto& t : threads) t.join();
+}
+}  // namespace
+
+std::optional<std::size_t> sign_all(std::span<Event> events, const KeyPair& keys) {
+  std::vector<std::uint8_t> bad(events.size(), 0);
+  for_each_index(events.size(), [&](std::size_t i) {
+    sign_hash(events[i], keys.secret_key);
+    const auto digest = from_hex<32>(events[i].hash, "hash");
+    const auto sig = from_hex<64>(events[i].signature, "signature");
+    bad[i] = !digest || !sig || !verify(keys.public_key, *digest, *sig);
+  });
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    if (bad[i] != 0) return i;
+  }
+  return std::nullopt;
 }
 
 std::string to_json_line(const Event& e) {
@@ -167,10 +183,9 @@ Result<Signer> read_key_file(const std::string& path) {
   if (!sk) return bad("secret_key is not 128 hex digits");
   s.keys.public_key = *pk;
   s.keys.secret_key = *sk;
-  // An Ed25519 secret key carries its public half: a mismatch is a damaged or forged file.
-  if (!std::equal(s.keys.public_key.begin(), s.keys.public_key.end(), s.keys.secret_key.begin() + 32)) {
-    return bad("public_key does not belong to secret_key");
-  }
+  // An Ed25519 secret key is a seed and the public key it derives, side by side: copying a party's
+  // public key next to any seed must not make a key file (the signatures it made would never verify).
+  if (!keys_match(s.keys)) return bad("secret_key does not derive public_key (a damaged or forged key file)");
   return s;
 }
 

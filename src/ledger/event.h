@@ -49,8 +49,11 @@ void seal(Event& e, const SecretKey& key);
 // signed in parallel.
 void set_hash(Event& e);
 void sign_hash(Event& e, const SecretKey& key);
-// Signs every event's hash, on all cores for a large batch.
-void sign_all(std::span<Event> events, const SecretKey& key);
+// Signs every event's hash with `keys`' secret key and verifies each signature under `keys`'
+// public key (the key the ledger holds for the party), on all cores for a large batch. Returns the
+// index of the first event whose signature does not verify, if any: nothing that would fail
+// verification later is stored.
+[[nodiscard]] std::optional<std::size_t> sign_all(std::span<Event> events, const KeyPair& keys);
 
 // One line of an export: the event as a JSON object (payload as a JSON value).
 [[nodiscard]] std::string to_json_line(const Event& e);

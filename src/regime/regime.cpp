@@ -2,6 +2,7 @@
 
 #include "core/goods.h"
 #include "core/geo.h"
+#include "core/input.h"
 #include "core/time.h"
 
 #include <toml++/toml.h>
@@ -88,6 +89,13 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
     CORRIDOR_CHECK(f.number("vehicles_per_hour", r.vehicles_per_hour));
     CORRIDOR_CHECK(f.no_others());
     if (r.checkpoint_name.empty()) r.checkpoint_name = r.checkpoint_id;
+    if (!core::valid_identifier(r.checkpoint_id)) {
+      return fail(ErrorCode::kParse, f.at_table() + "'id' must be 1-128 characters of A-Z a-z 0-9 . _ : - (not '" +
+                                         core::printable(r.checkpoint_id) + "')");
+    }
+    if (const auto why = core::display_text_problem(r.checkpoint_name); !why.empty()) {
+      return fail(ErrorCode::kParse, f.at_table() + "'name': " + why);
+    }
   }
   CORRIDOR_CHECK(each_table(doc, "documents", name, [&](Fields& f) -> Result<void> {
     DocumentRule d;
@@ -202,7 +210,13 @@ struct Reader {
       return std::string();
     }
     if (!j[key].is_string()) return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": must be a string");
-    return j[key].get<std::string>();
+    // Whatever a declaration says is stored in the log and printed on terminals and pages: no
+    // control or bidirectional characters (which could forge a line of a report), bounded in size.
+    std::string text = j[key].get<std::string>();
+    if (const auto why = core::free_text_problem(text); !why.empty()) {
+      return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + ": " + why);
+    }
+    return text;
   }
   // A number from 0 to `max`: every quantity has a bound, so that no sum of them overflows into
   // infinity or a figure no consignment could carry.
@@ -226,6 +240,9 @@ struct Reader {
     for (std::size_t i = 0; i < j[key].size(); ++i) {
       if (!j[key][i].is_string()) {
         return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + "/" + std::to_string(i) + ": must be a string");
+      }
+      if (const auto why = core::free_text_problem(j[key][i].get<std::string>()); !why.empty()) {
+        return fail(ErrorCode::kParse, name + ": " + ptr + "/" + key + "/" + std::to_string(i) + ": " + why);
       }
       out.push_back(j[key][i].get<std::string>());
     }
@@ -328,6 +345,9 @@ Result<Declaration> parse_declaration(const std::string& text, const std::string
       }
       const auto idx = p["item"].get<std::size_t>();
       if (idx >= d.items.size()) return fail(ErrorCode::kParse, name + ": " + ptr + "/item: no item " + std::to_string(idx));
+      if (!core::valid_party_name(p["from"].get<std::string>())) {
+        return fail(ErrorCode::kParse, name + ": " + ptr + "/from: not a party name");
+      }
       d.permits.push_back({idx, p["from"].get<std::string>()});
     }
   }

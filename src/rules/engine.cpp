@@ -349,7 +349,7 @@ Outcome consignment_step(const State& s, const Event& e, const json& p, const Me
       }
     }
     auto expected = declaration_payload(s, d.dump(), e.time, "seq " + std::to_string(e.seq));
-    if (!expected) return refused(e, expected.error().rule.empty() ? "L-PAYLOAD" : "C-REGIME", expected.error().message);
+    if (!expected) return refused(e, expected.error().rule.empty() ? "L-PAYLOAD" : expected.error().rule.c_str(), expected.error().message);
     if (*expected != p.dump()) {
       const json want = json::parse(*expected);
       std::string differs;
@@ -397,7 +397,23 @@ bool is_consignment_type(const std::string& t) {
 
 Result<std::string> declaration_payload(const State& s, const std::string& declaration_json, core::UnixSeconds at,
                                         const std::string& where) {
-  CORRIDOR_TRY(const regime::Declaration d, regime::parse_declaration(declaration_json, where + ": declaration"));
+  CORRIDOR_TRY(regime::Declaration d, regime::parse_declaration(declaration_json, where + ": declaration"));
+  // The lead time is measured from when the declaration entered the log, which the sender does not
+  // choose: a declared_at of its own may only restate that time (within the clocks' tolerance).
+  if (d.declared_at && (*d.declared_at > at + cargo::kTimeTolerance || *d.declared_at + cargo::kTimeTolerance < at)) {
+    return core::refuse(ErrorCode::kInvalidArgument, "L-TIME",
+                        where + ": declaration: /declared_at " + core::format_iso8601(*d.declared_at) +
+                            " is not when it is declared (" + core::format_iso8601(at) + ", tolerance " +
+                            std::to_string(cargo::kTimeTolerance) + " s): the lead time runs from the declaration's event");
+  }
+  d.declared_at = at;
+  // Approvals are recorded by the approving parties themselves (consign approve): a list the sender
+  // writes into its declaration would change the verdict.
+  if (!d.approvals.empty()) {
+    return core::refuse(ErrorCode::kInvalidArgument, "L-PAYLOAD",
+                        where + ": declaration: /approvals: approvals are recorded by the approving parties "
+                                "(consign approve), not declared by the sender; leave it empty or out");
+  }
   const auto it = s.checkpoints.find(d.checkpoint);
   if (it == s.checkpoints.end()) {
     return core::refuse(ErrorCode::kNotFound, "C-REGIME", where + ": no checkpoint '" + core::printable(d.checkpoint) +

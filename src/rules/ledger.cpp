@@ -3,11 +3,13 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/input.h"
+#include "core/output.h"
 #include "core/json_text.h"
 #include "ledger/merkle.h"
 #include "rules/projection.h"
@@ -24,28 +26,6 @@ namespace {
 
 constexpr const char* kVerifiedHead = "verified_head";
 constexpr const char* kTreeSize = "tree_size";
-
-struct Verified {
-  std::uint64_t size = 0;
-  ledger::Digest root{};
-};
-
-// The node's note of its last verified head. A note that does not parse is as good as none: the
-// whole log is verified again.
-Result<std::optional<Verified>> read_verified(store::Store& s) {
-  CORRIDOR_TRY(const auto text, s.note(kVerifiedHead));
-  if (!text) return std::optional<Verified>();
-  auto parsed = core::parse_json_text(*text, "note", core::kMaxKeyFileBytes);
-  if (!parsed) return std::optional<Verified>();
-  try {
-    const json& j = *parsed;
-    auto root = ledger::from_hex<32>(j.at("root").get<std::string>(), "root");
-    if (!root) return std::optional<Verified>();
-    return std::optional<Verified>(Verified{j.at("size").get<std::uint64_t>(), *root});
-  } catch (const json::exception&) {
-    return std::optional<Verified>();
-  }
-}
 
 ledger::merkle::NodeSource nodes_of(store::Store& s) {
   return [&s](unsigned level, std::uint64_t index) { return s.tree_node(level, index); };
@@ -83,26 +63,136 @@ std::string differing_range(const ledger::merkle::Frontier& ours, const std::vec
 
 Result<Ledger> Ledger::open(store::Store& store, OpenOptions o) {
   Ledger l(store, o);
+  CORRIDOR_CHECK(l.load_kept());
   CORRIDOR_CHECK(store.read([&] { return l.fold_all(); }));
   // Remember how far the log is verified, so the next command checks only what is new. A store
   // this process cannot write to (or that another writer holds) is still read correctly.
-  if (l.state().size > l.verified_size_) {
+  if (l.options_.node && l.state().size > l.verified_size_) {
     (void)store.write([&] { return l.note_verified(); });
   }
+  if (l.options_.node && l.options_.keep_outside) (void)l.keep_outside();
   return l;
 }
 
+Result<ledger::KeyPair> Ledger::node_key() {
+  if (node_key_) return *node_key_;
+  if (!options_.node) return fail(ErrorCode::kInternal, "this ledger was opened without a node key");
+  CORRIDOR_TRY(node_key_, node_key_file(options_.node->key_file, true));
+  return *node_key_;
+}
+
+Result<ledger::TreeHead> Ledger::signed_head() {
+  CORRIDOR_TRY(const ledger::KeyPair key, node_key());
+  return head(key, core::now_unix());
+}
+
+namespace {
+// A head the node keeps (in the store or beside its key) must be signed by the node's own key.
+Result<void> check_node_head(const ledger::TreeHead& h, const ledger::PublicKey& key, const std::string& what) {
+  const ledger::HeadSignature* sig = ledger::node_signature(h);
+  if (sig == nullptr) return fail(ErrorCode::kCorrupt, what + " is not signed by a node");
+  if (sig->public_key != key) return fail(ErrorCode::kCorrupt, what + " is signed by another node's key, not this node's");
+  return {};
+}
+
+// This node's public key, or none when its key file does not exist (yet).
+Result<std::optional<ledger::PublicKey>> existing_key(const NodeAnchor& a) {
+  struct stat st {};
+  if (::stat(a.key_file.c_str(), &st) != 0) return std::optional<ledger::PublicKey>();
+  CORRIDOR_TRY(const ledger::KeyPair k, node_key_file(a.key_file, false));
+  return std::optional<ledger::PublicKey>(k.public_key);
+}
+}  // namespace
+
+Result<void> Ledger::load_kept() {
+  if (!options_.node) return {};
+  CORRIDOR_TRY(auto kept, read_kept());
+  // Another process may have kept a head this one has not read yet; never go back to a smaller one.
+  if (kept && (!kept_ || kept->size >= kept_->size)) kept_ = std::move(kept);
+  return {};
+}
+
+Result<std::optional<ledger::TreeHead>> Ledger::read_kept() {
+  const NodeAnchor& a = *options_.node;
+  struct stat st {};
+  if (::stat(a.head_file.c_str(), &st) != 0) return std::optional<ledger::TreeHead>();
+  const std::string what = a.head_file + ": the head this node kept of " + a.store_id;
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(a.head_file, "kept head", core::kMaxDocumentBytes));
+  auto parsed = core::parse_json_text(text, a.head_file);
+  if (!parsed || !parsed->is_object() || !parsed->contains("store") || !(*parsed)["store"].is_string() ||
+      !parsed->contains("head")) {
+    return fail(ErrorCode::kCorrupt, what + " is damaged (not {\"store\", \"head\"})");
+  }
+  if ((*parsed)["store"].get<std::string>() != a.store_id) {
+    return fail(ErrorCode::kCorrupt, what + " names another store: " + core::printable((*parsed)["store"].get<std::string>()));
+  }
+  auto head = ledger::parse_head((*parsed)["head"].dump(), what);
+  if (!head) return fail(ErrorCode::kCorrupt, head.error().message);
+  CORRIDOR_TRY(const auto key, existing_key(a));
+  if (!key) return fail(ErrorCode::kCorrupt, what + " exists, but the node key " + a.key_file + " that signed it is gone");
+  CORRIDOR_CHECK(check_node_head(*head, *key, what));
+  return std::optional<ledger::TreeHead>(std::move(*head));
+}
+
+Result<std::optional<ledger::TreeHead>> Ledger::read_noted(std::uint64_t size) {
+  const NodeAnchor& a = *options_.node;
+  const std::string where = store_->name() + ": ";
+  const std::string recover = " (`corridor ledger verify` checks every event from the first, and signs a head if they all verify)";
+  const auto refuse = [&](const std::string& why) -> Result<std::optional<ledger::TreeHead>> {
+    // `ledger verify` verifies every signature anyway: a note it cannot use is no reason to stop.
+    if (options_.verify_all) return std::optional<ledger::TreeHead>();
+    return fail(ErrorCode::kCorrupt, where + why + recover);
+  };
+  CORRIDOR_TRY(const auto text, store_->note(kVerifiedHead));
+  if (!text) {
+    if (size == 0) return std::optional<ledger::TreeHead>();
+    return refuse("the store holds " + std::to_string(size) + " events but no head signed by this node (its notes were "
+                  "deleted, or the store was made by another node)");
+  }
+  auto head = ledger::parse_head(*text, "the store's verified head");
+  if (!head) return refuse("its note of the last verified head is unsigned or damaged");
+  CORRIDOR_TRY(const auto key, existing_key(a));
+  if (!key) return refuse("its verified head was signed by a node key that is not here (" + a.key_file + ")");
+  if (auto ok = check_node_head(*head, *key, "its verified head"); !ok) return refuse(ok.error().message);
+  return std::optional<ledger::TreeHead>(std::move(*head));
+}
+
 Result<void> Ledger::fold_all() {
-  CORRIDOR_TRY(const auto verified, read_verified(*store_));
   CORRIDOR_TRY(const std::uint64_t size, store_->size());
-  verified_size_ = verified ? verified->size : 0;
-  const std::uint64_t trusted = options_.verify_all || !verified ? 0 : verified->size;
+  std::optional<ledger::TreeHead> noted;
+  const std::optional<ledger::TreeHead>& kept = kept_;
+  // A note that cannot be trusted is reported after the fold, which names something more precise
+  // when there is one (events missing against the head kept outside, another ledger, a fork, an
+  // edited event): nothing of the store is trusted meanwhile.
+  std::optional<core::Error> note_problem;
+  if (options_.node) {
+    if (auto n = read_noted(size); n) {
+      noted = std::move(*n);
+    } else {
+      note_problem = n.error();
+    }
+  }
+  verified_size_ = noted ? noted->size : 0;
+  // What this process itself folded from the store (and may have served, proved and signed heads
+  // over) cannot shrink either, notes or none.
+  if (size < folded_size_) {
+    return fail(ErrorCode::kCorrupt, store_->name() + ": the store holds " + std::to_string(size) + " events, but this node read " +
+                                         std::to_string(folded_size_) + " from it before: " +
+                                         missing_text(size + 1, folded_size_) + " (the log was cut short)");
+  }
+  const std::uint64_t trusted = options_.verify_all || !noted ? 0 : noted->size;
   engine_ = Engine({trusted, options_.pinned});
   const std::string where = store_->name() + ": ";
-  if (verified && size < verified->size) {
+  if (kept && size < kept->size) {
+    return fail(ErrorCode::kCorrupt, where + "the store holds " + std::to_string(size) + " events, but this node signed a head of " +
+                                         std::to_string(kept->size) + " on " + core::format_iso8601(kept->time) + " (kept in " +
+                                         options_.node->head_file + "): " + missing_text(size + 1, kept->size) +
+                                         " (the store was cut short or replaced by an older copy)");
+  }
+  if (noted && size < noted->size) {
     return fail(ErrorCode::kCorrupt, where + "the store holds " + std::to_string(size) + " events, but this node verified " +
-                                         std::to_string(verified->size) + " before: " +
-                                         missing_text(size + 1, verified->size) + " (the log was cut short)");
+                                         std::to_string(noted->size) + " before: " +
+                                         missing_text(size + 1, noted->size) + " (the log was cut short)");
   }
   if (auto tree = store_->note(kTreeSize); tree && *tree) {
     std::uint64_t tree_size = 0;
@@ -120,10 +210,25 @@ Result<void> Ledger::fold_all() {
   CORRIDOR_CHECK(store_->scan(1, [&](const Event& e) {
     status = engine_.fold(e);
     if (!status) return false;
-    if (verified && e.seq == verified->size && engine_.state().tree.root() != verified->root) {
+    const State& s = engine_.state();
+    if (noted && e.seq == noted->size && s.tree.root() != noted->root) {
       status = fail(ErrorCode::kCorrupt, "the first " + std::to_string(e.seq) +
                                              " events no longer give the root this node verified before: an event up "
                                              "to seq " + std::to_string(e.seq) + " was changed");
+      return false;
+    }
+    if (kept && e.seq == 1 && s.log_id != kept->log) {
+      status = fail(ErrorCode::kCorrupt, "seq 1: the store holds another ledger than the one this node signed a head of on " +
+                                             core::format_iso8601(kept->time) + " (kept in " + options_.node->head_file +
+                                             "): the store was replaced");
+      return false;
+    }
+    if (kept && e.seq == kept->size && s.tree.root() != kept->root) {
+      status = fail(ErrorCode::kCorrupt, "seq " + std::to_string(e.seq) + ": the store's first " + std::to_string(e.seq) +
+                                             " events differ from the head this node signed on " +
+                                             core::format_iso8601(kept->time) + " (kept in " + options_.node->head_file +
+                                             "), within " + differing_range(s.tree, kept->frontier) +
+                                             " (the store was rewritten or replaced by a fork)");
       return false;
     }
     return true;
@@ -133,6 +238,8 @@ Result<void> Ledger::fold_all() {
     return fail(ErrorCode::kCorrupt, where + "the ledger fails verification at seq " + std::to_string(engine_.state().size + 1) +
                                          ": event missing (the store's last seq is " + std::to_string(size) + ")");
   }
+  if (note_problem) return core::Unexpected{*note_problem};
+  folded_size_ = size;
   signatures_verified_ = size > trusted ? size - trusted : 0;
   stale_ = false;
   return {};
@@ -149,15 +256,30 @@ Result<void> Ledger::catch_up() {
     stale_ = true;
     return fail(ErrorCode::kCorrupt, store_->name() + ": the ledger fails verification at " + status.error().message);
   }
+  folded_size_ = std::max(folded_size_, engine_.state().size);
   return {};
 }
 
 Result<void> Ledger::note_verified() {
-  CORRIDOR_TRY(const auto stored, read_verified(*store_));
+  if (!options_.node) return {};
   const State& s = engine_.state();
-  if (stored && stored->size >= s.size) return {};
-  CORRIDOR_CHECK(store_->set_note(kVerifiedHead, json{{"size", s.size}, {"root", ledger::to_hex(s.tree.root())}}.dump()));
+  if (s.size == 0 || (s.size <= verified_size_ && !options_.verify_all)) return {};
+  CORRIDOR_TRY(const ledger::TreeHead h, signed_head());
+  CORRIDOR_CHECK(store_->set_note(kVerifiedHead, ledger::head_json(h)));
   verified_size_ = s.size;
+  return {};
+}
+
+Result<void> Ledger::keep_outside() {
+  const State& s = engine_.state();
+  if (!options_.node || s.size == 0 || (kept_ && s.size <= kept_->size)) return {};
+  CORRIDOR_TRY(const ledger::TreeHead h, signed_head());
+  const NodeAnchor& a = *options_.node;
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(a.head_file).parent_path(), ec);
+  if (ec) return fail(ErrorCode::kIo, a.head_file + ": cannot create its folder: " + ec.message());
+  CORRIDOR_CHECK(core::write_file_atomic(a.head_file, json{{"store", a.store_id}, {"head", json::parse(ledger::head_json(h))}}.dump() + "\n", 0600));
+  kept_ = h;
   return {};
 }
 
@@ -174,6 +296,8 @@ Result<void> Ledger::keep_projection(std::uint64_t size_before, const std::vecto
 }
 
 Result<void> Ledger::transact(const std::function<Result<void>()>& body) {
+  // Read before the transaction: a head another writer kept is then of events this one sees.
+  CORRIDOR_CHECK(load_kept());
   auto written = store_->write([&]() -> Result<void> {
     CORRIDOR_CHECK(catch_up());
     // From here the engine may run ahead of the store; if the transaction fails it folds again.
@@ -181,6 +305,12 @@ Result<void> Ledger::transact(const std::function<Result<void>()>& body) {
     return body();
   });
   stale_ = !written;
+  if (written) folded_size_ = engine_.state().size;
+  // Outside the store, after it committed: a head kept before the commit could claim events that
+  // a failed transaction never stored.
+  if (written && options_.node) {
+    if (auto kept = keep_outside(); !kept) return core::Unexpected{kept.error()};
+  }
   return written;
 }
 
@@ -234,7 +364,11 @@ Result<std::vector<Event>> Ledger::append(const ledger::Signer& signer, const Bu
     }
     // Every event is checked and chained; only now are they signed (the chain covers the hash,
     // not the signature), on all cores when there are many.
-    ledger::sign_all(added, signer.keys.secret_key);
+    if (const auto bad = ledger::sign_all(added, signer.keys)) {
+      return core::refuse(ErrorCode::kForbidden, "P-KEY",
+                          "the signature made for seq " + std::to_string(added[*bad].seq) + " does not verify under the key the "
+                          "ledger holds for '" + core::printable(signer.name) + "': the key given is not that party's; nothing appended");
+    }
     return commit(before, added);
   }));
   return added;
@@ -284,6 +418,7 @@ Result<bool> Ledger::refresh() {
     // again from the start, which refuses a log shorter than the verified head the node keeps.
     if (now < before) stale_ = true;
   }
+  CORRIDOR_CHECK(load_kept());
   CORRIDOR_CHECK(store_->read([&] { return catch_up(); }));
   return engine_.state().size != before;
 }
@@ -479,9 +614,10 @@ Result<Ledger::ExtendReport> Ledger::extend(const std::vector<Event>& fresh, con
 
 Result<ledger::TreeHead> Ledger::head(const ledger::KeyPair& node_key, core::UnixSeconds now) {
   const State& s = engine_.state();
-  if (s.size == 0) return fail(ErrorCode::kEmpty, store_->name() + ": the ledger holds no events");
   ledger::TreeHead h;
-  h.log = s.log_id;
+  // An empty log has a head too (RFC 9162: size 0, the root is the hash of the empty string); it
+  // names no first event yet, so its log id is the genesis value.
+  h.log = s.size == 0 ? ledger::kGenesisHash : s.log_id;
   h.size = s.size;
   h.root = s.tree.root();
   h.time = now;
@@ -534,6 +670,7 @@ Result<std::vector<ledger::Digest>> Ledger::consistency_proof(std::uint64_t firs
 Result<void> Ledger::check_head(const ledger::TreeHead& h) {
   const State& s = engine_.state();
   const std::string when = core::format_iso8601(h.time);
+  if (h.size == 0) return {};  // the empty log is a prefix of every log
   if (h.log != s.log_id) {
     return fail(ErrorCode::kCorrupt, "the head is of another ledger (first event " + h.log.substr(0, 16) +
                                          "...), not this one (" + s.log_id.substr(0, 16) + "...)");
@@ -612,6 +749,27 @@ Result<ledger::KeyPair> node_key_file(const std::string& path, bool create) {
   const ledger::Signer s{"node", "node", ledger::generate_keypair()};
   CORRIDOR_CHECK(ledger::write_key_file(s, path));
   return s.keys;
+}
+
+Result<NodeAnchor> node_anchor(const std::string& store_url, const std::string& key_file) {
+  NodeAnchor a;
+  if (key_file.empty()) {
+    CORRIDOR_TRY(a.key_file, node_key_path(store_url));
+  } else {
+    a.key_file = key_file;
+  }
+  if (store::is_postgres_url(store_url)) {
+    a.store_id = store::redact(store_url);
+  } else {
+    // The path as named, made absolute but with links left as they are: a link swapped for one to
+    // an older copy is still this store's name, and is checked against this store's head.
+    const std::string path = store_url.rfind("sqlite:", 0) == 0 ? store_url.substr(7) : store_url;
+    std::error_code ec;
+    a.store_id = std::filesystem::absolute(path, ec).lexically_normal().string();
+    if (ec) a.store_id = path;
+  }
+  a.head_file = a.key_file + ".heads/" + ledger::to_hex(ledger::sha256(a.store_id)).substr(0, 32) + ".json";
+  return a;
 }
 
 Result<ledger::KeyPair> node_key(const std::string& store_url, bool create) {

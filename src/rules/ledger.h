@@ -1,9 +1,12 @@
 // corridor::rules — the ledger as a node holds it: a store folded through the Engine.
 //
 //  * Opening folds every event (hashes, chain, rules) and verifies the signatures of the events
-//    appended since the node last verified its log (all of them for `ledger verify`). The store
-//    keeps that last verified tree head (size, root); a log now shorter than it, or whose first
-//    `size` events no longer give that root, is refused — whatever the command.
+//    appended since the node last verified its log (all of them for `ledger verify`). What it
+//    trusts is a tree head signed by the node's own key (NodeAnchor): kept in the store, and again
+//    outside it, beside the key. A store with events but no such head in it (notes deleted, a store
+//    made elsewhere, a head signed by another key) is refused; so is one shorter than either head,
+//    or whose first `size` events no longer give its root — whatever the command. Without a node
+//    anchor nothing in the store is trusted: every signature is verified and no head is kept.
 //  * Appending is one write transaction: catch up with what other writers appended, build the
 //    event from the state as it is now, check it against every rule, sign, append, update the
 //    projection and the verified head — or, if any of it fails, write nothing.
@@ -28,9 +31,28 @@
 
 namespace corridor::rules {
 
+// What a node keeps outside its store (docs/architecture.md, "Threat model"): its key, which signs
+// every head the node verified, and the last such head of each store it holds, in a folder beside
+// the key (`KEY.heads/`, one file per store). A store replaced by an older copy, cut short or
+// rewritten is caught against that file even when the store's own notes were wiped with it.
+struct NodeAnchor {
+  std::string key_file;
+  std::string head_file;
+  std::string store_id;  // the store as the node names it: an SQLite file's absolute path, a URL without password
+};
+// The anchor of the node that holds `store_url`: its key file is `key_file` when given, else
+// node_key_path(store_url).
+[[nodiscard]] core::Result<NodeAnchor> node_anchor(const std::string& store_url, const std::string& key_file = "");
+
 struct OpenOptions {
   bool verify_all = false;  // verify every signature, not only those since the last verified head
   const std::map<std::string, ledger::PublicKey>* pinned = nullptr;
+  // The node's key and the head it keeps outside the store. Without it nothing the store says
+  // about itself is trusted: every signature is verified on open, and no head is written.
+  std::optional<NodeAnchor> node;
+  // Whether open() writes the head outside the store. Off for a store being filled inside a
+  // transaction not yet committed (store copy), which opens it again afterwards.
+  bool keep_outside = true;
 };
 
 class Ledger {
@@ -41,6 +63,8 @@ class Ledger {
   [[nodiscard]] store::Store& store() { return *store_; }
   // Signatures this open verified (the rest were covered by the last verified head).
   [[nodiscard]] std::uint64_t signatures_verified() const { return signatures_verified_; }
+  // The node's key (created on first use when the anchor names a file that does not exist yet).
+  [[nodiscard]] core::Result<ledger::KeyPair> node_key();
 
   struct Draft {
     std::string type, subject, payload_json;
@@ -108,11 +132,26 @@ class Ledger {
   [[nodiscard]] core::Result<void> commit(std::uint64_t size_before, const std::vector<ledger::Event>& added);
   [[nodiscard]] core::Result<void> keep_projection(std::uint64_t size_before, const std::vector<ledger::Event>& added);
   [[nodiscard]] core::Result<void> note_verified();
+  // The node's signed head of the log as folded now.
+  [[nodiscard]] core::Result<ledger::TreeHead> signed_head();
+  // The head kept outside the store, checked: signed by this node's key, of this store.
+  [[nodiscard]] core::Result<std::optional<ledger::TreeHead>> read_kept();
+  // The head inside the store, checked the same way; refuses a store with events and no such head
+  // (unless every signature is being verified anyway).
+  [[nodiscard]] core::Result<std::optional<ledger::TreeHead>> read_noted(std::uint64_t size);
+  // Reads the head kept outside the store into kept_, before a transaction starts (so that any
+  // head it shows is of events the transaction sees).
+  [[nodiscard]] core::Result<void> load_kept();
+  // Writes the head outside the store when the log has grown past what it holds.
+  [[nodiscard]] core::Result<void> keep_outside();
 
   store::Store* store_;
   OpenOptions options_;
   Engine engine_;
   std::uint64_t verified_size_ = 0;  // the store's last verified head, as read at open
+  std::uint64_t folded_size_ = 0;    // the most events this object has read from the store
+  std::optional<ledger::KeyPair> node_key_;
+  std::optional<ledger::TreeHead> kept_;  // the head kept outside the store, as last read or written
   std::uint64_t signatures_verified_ = 0;
   bool stale_ = false;               // a refused batch left the engine ahead of the store: fold again
 };

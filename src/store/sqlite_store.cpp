@@ -372,6 +372,22 @@ class SqliteStore final : public Store {
       CORRIDOR_TRY(const std::uint64_t from, tree_size(*this));
       CORRIDOR_TRY(const std::uint64_t count, size());
       if (from >= count) return {};
+      // Nodes stored over more events than the note says: the note was changed or deleted, and the
+      // tree cannot simply be grown (its nodes are there already). Damage to report, not to repair.
+      sqlite3_stmt* q = nullptr;
+      if (sqlite3_prepare_v2(db_, "SELECT COALESCE(MAX((idx + 1) << level), 0) FROM tree_nodes", -1, &q, nullptr) != SQLITE_OK) {
+        return error("cannot read tree nodes");
+      }
+      const int rc = sqlite3_step(q);
+      const auto covered = rc == SQLITE_ROW ? static_cast<std::uint64_t>(sqlite3_column_int64(q, 0)) : 0;
+      sqlite3_finalize(q);
+      if (rc != SQLITE_ROW) return error("cannot read tree nodes");
+      if (covered > from) {
+        return fail(ErrorCode::kCorrupt, name() + ": its Merkle tree holds nodes over " + std::to_string(covered) +
+                                             " events, but its note '" + kTreeSizeNote + "' says " +
+                                             (from == 0 ? std::string("nothing (the note is missing)") : std::to_string(from)) +
+                                             ": the store's notes were edited; restore the store from a copy");
+      }
       std::vector<ledger::Event> events;
       CORRIDOR_CHECK(scan(from + 1, [&](const ledger::Event& e) {
         events.push_back(e);

@@ -19,7 +19,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ledger_world import (EXIT_CONFLICT, EXIT_CORRUPT, EXIT_FORBIDDEN, EXIT_INVALID, EXIT_LIMIT,  # noqa: E402
-                          EXIT_NOT_FOUND, World)
+                          EXIT_NOT_FOUND, World, merkle_node, merkle_root)
 
 CORRIDOR = FORGE = DATA = None
 
@@ -198,7 +198,7 @@ class Attacks(unittest.TestCase):
         # Declaring anew is the sender's other way out.
         r = w.step("declare", w.declaration("c-8", items=arms), party="icrc", at="2023-06-25T08:00Z")
         self.assertEqual(r.returncode, 0)
-        r = w.step("declare", w.declaration("c-8"), party="icrc", at="2023-06-25T12:00Z")
+        r = w.step("declare", w.declaration("c-8", declared_at="2023-06-25T12:00Z"), party="icrc", at="2023-06-25T12:00Z")
         self.assertEqual(r.returncode, 0, r.stdout)
         self.assertEqual(json.loads(r.stdout)["declarations"], 2)
         self.reads_still_work()
@@ -275,7 +275,13 @@ class Attacks(unittest.TestCase):
         e = self.forge("peacekeepers", rows[n - 1][3], rows[n - 1][4], rows[n - 1][5], time=rows[n - 1][1],
                        seq=n, prev=e["hash"])
         self.insert_by_hand(e)
-        self.assertEqual(w.run("ledger", "verify", "--store", w.db).returncode, 0)
+        # Every signature is valid and the store's notes are gone, but the node kept its own signed
+        # head outside the store (beside its key): the rewrite is caught without any party's head...
+        r = w.run("ledger", "verify", "--store", w.db)
+        self.assertEqual(r.returncode, EXIT_CORRUPT, r.stdout + r.stderr)
+        self.assertIn("rewritten or replaced by a fork", r.stderr)
+        self.assertRegex(r.stderr, r"within events? \d+")
+        # ...and by the head a party kept.
         r = w.run("ledger", "verify", "--store", w.db, "--head", head)
         self.assertEqual(r.returncode, EXIT_CORRUPT)
         self.assertIn("a fork", r.stderr)
@@ -428,15 +434,11 @@ class Proofs(unittest.TestCase):
 
     @staticmethod
     def node(a, b):
-        return hashlib.sha256(b"\x01" + a + b).digest()
+        return merkle_node(a, b)
 
-    def mth(self, leaves):
-        if len(leaves) == 1:
-            return leaves[0]
-        k = 1
-        while k * 2 < len(leaves):
-            k *= 2
-        return self.node(self.mth(leaves[:k]), self.mth(leaves[k:]))
+    @staticmethod
+    def mth(leaves):
+        return merkle_root(leaves)
 
     def verify_inclusion(self, index, size, leaf, path, root):
         fn, sn, r = index, size - 1, leaf

@@ -1,6 +1,7 @@
 """A small corridor for the ledger tests: a store with a sender, the checkpoint's operator, a monitor
 and a receiver; the example regime published by its operator; two settlements; declarations to
 fill in. Shared by ledger_rules_test.py and concurrency_test.py."""
+import hashlib
 import json
 import os
 import sqlite3
@@ -12,6 +13,25 @@ EXIT_FORBIDDEN, EXIT_CONFLICT, EXIT_LIMIT = 11, 12, 13
 
 PARTIES = (("icrc", "sender"), ("wfp", "sender"), ("border-service", "checkpoint"), ("peacekeepers", "monitor"),
            ("local", "receiver"))
+
+
+def merkle_node(a, b):
+    """RFC 9162 interior node."""
+    return hashlib.sha256(b"\x01" + a + b).digest()
+
+
+def merkle_root(leaves):
+    """RFC 9162 MTH of leaf hashes, written apart from corridor's code."""
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return merkle_node(merkle_root(leaves[:k]), merkle_root(leaves[k:]))
+
+
+def event_leaf(hash_hex):
+    return hashlib.sha256(b"\x00" + bytes.fromhex(hash_hex)).digest()
 
 
 class World:
@@ -46,10 +66,11 @@ class World:
             f.write(text)
         return path
 
-    def declaration(self, cid, sender="icrc", items=None, name=None):
+    def declaration(self, cid, sender="icrc", items=None, name=None, declared_at="2023-06-25T08:00Z"):
+        """declared_at: what the declaration says of itself; it must restate when it is declared."""
         decl = {"id": cid, "type": "food-aid", "sender": sender, "receiver": "local", "origin": "goris",
                 "destination": "town", "checkpoint": "example-bridge", "planned_arrival": "2023-07-03T08:00Z",
-                "declared_at": "2023-06-25T08:00Z",
+                "declared_at": declared_at,
                 "documents": ["manifest", "waybill", "driver_id", "phytosanitary_certificate"], "approvals": [],
                 "items": items or [{"description": "wheat flour", "hs": "1101", "category": "food", "quantity": 20000,
                                     "unit": "kg", "net_kg": 20000, "kcal_per_kg": 3640}]}

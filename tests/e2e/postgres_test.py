@@ -59,6 +59,12 @@ def new_database(name, admin=None):
     return db_url(admin, name)
 
 
+def node_key_for(tmp):
+    """Every CLI command on a PostgreSQL store is this node's: it signs and checks its heads with the
+    key the servers use too (docs/postgresql.md), kept with its heads in the test's folder."""
+    os.environ["CORRIDOR_NODE_KEY"] = os.path.join(tmp, "node.key")
+
+
 def corridor(*args, env=None):
     return subprocess.run([CORRIDOR, *args], capture_output=True, text=True, env=env)
 
@@ -112,6 +118,7 @@ class SharedNode:
 class Cli(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="corridor_pg_cli_")
+        node_key_for(self.tmp)
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
@@ -189,6 +196,7 @@ class FourServers(unittest.TestCase):
 
     def test_four_processes_eight_clients_each(self):
         tmp = tempfile.mkdtemp(prefix="corridor_pg_four_")
+        node_key_for(tmp)
         url = new_database("four")
         ok("store", "migrate", url)
         node = SharedNode(tmp, url)
@@ -279,6 +287,7 @@ class Restart(unittest.TestCase):
 
     def test_the_database_restarted_during_writes(self):
         tmp = tempfile.mkdtemp(prefix="corridor_pg_restart_")
+        node_key_for(tmp)
         os.chmod(tmp, 0o755)  # the server runs as `postgres` when the tests run as root
         cluster = os.path.join(tmp, "pg")
         try:

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -75,6 +79,15 @@ struct Chain {
     add(name, kPartyRegistered, name, {{"name", name}, {"role", role}, {"public_key", ledger::to_hex(key(name).public_key)}});
   }
 };
+
+// A node's key and kept head in a fresh temporary folder.
+NodeAnchor test_anchor(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("corridor_rules_" + name + "_" + std::to_string(::getpid()) + "_" + std::to_string(std::rand()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return NodeAnchor{(dir / "node.key").string(), (dir / "node.key.heads" / "store.json").string(), "memory"};
+}
 
 // Folds everything; the fold must be total for signed, chained events.
 State fold(const std::vector<Event>& events, const std::map<std::string, ledger::PublicKey>* pinned = nullptr) {
@@ -462,7 +475,28 @@ TEST(Node, CheckAndAppendAreOneStepAndTwoRacersCannotBothWin) {
   wrong.keys = ledger::generate_keypair();
   EXPECT_EQ(a->append(wrong, {cargo::kArrived, "c1", "{}", c.clock + 200}).error().rule, "P-KEY");
   EXPECT_EQ(a->append({"zz", "sender", ledger::generate_keypair()}, {cargo::kArrived, "c1", "{}", c.clock + 200}).error().rule, "P-MEMBER");
+  // Issue 24, item 1: the member's public key beside a seed that is not its own (what a key file
+  // forged from `party list` holds). The P-KEY check on the public half passes; the signature made
+  // does not verify under the ledger's key, so it is refused before the transaction commits.
+  ledger::Signer forged = s1;
+  const ledger::KeyPair random = ledger::generate_keypair();
+  std::copy(random.secret_key.begin(), random.secret_key.begin() + 32, forged.keys.secret_key.begin());
+  EXPECT_FALSE(ledger::keys_match(forged.keys));
+  EXPECT_TRUE(ledger::keys_match(s1.keys));
+  auto impersonated = a->append(forged, {cargo::kArrived, "c1", "{}", c.clock + 200});
+  ASSERT_FALSE(impersonated);
+  EXPECT_EQ(impersonated.error().rule, "P-KEY");
+  EXPECT_NE(impersonated.error().message.find("does not verify"), std::string::npos) << impersonated.error().message;
   EXPECT_EQ(*store.size(), c.events.size() + 1);
+  // A batch: the first event's signature already fails, nothing of the batch is stored.
+  auto batch = a->append(forged, [&](const State&) -> core::Result<std::vector<Ledger::Draft>> {
+    return std::vector<Ledger::Draft>{{cargo::kArrived, "c1", "{}", c.clock + 200}};
+  });
+  ASSERT_FALSE(batch);
+  EXPECT_EQ(*store.size(), c.events.size() + 1);
+  // The honest key still appends (the check refuses the forgery, not every key).
+  ASSERT_TRUE(a->append(s1, {cargo::kArrived, "c1", "{}", c.clock + 200}));
+  EXPECT_EQ(*store.size(), c.events.size() + 2);
 }
 
 TEST(Node, APoisonedImportIsRefusedWholeAndAForkIsNamed) {
@@ -521,13 +555,27 @@ TEST(Node, ATruncatedOrForkedLogIsCaughtByTheHeadKeptAndByTheNodesOwnNote) {
     const auto leaf = *store::leaf_of(c.events[seq - 1]);
     EXPECT_TRUE(ledger::merkle::verify_inclusion(seq - 1, n, leaf, *path, head->root)) << seq;
   }
-  // Cut the last three events off: the node's own note of what it verified catches it...
+  // Cut the last three events off: the node's own signed note of what it verified catches it...
+  const NodeAnchor anchor = test_anchor("truncated");
+  // A store filled elsewhere has no head of this node's: it is refused until every signature is
+  // verified (ledger verify), which signs one.
+  ASSERT_FALSE(Ledger::open(store, {false, nullptr, anchor}));
+  ASSERT_TRUE(Ledger::open(store, {true, nullptr, anchor}));
   store.events().resize(n - 3);
-  auto cut = Ledger::open(store);
+  auto cut = Ledger::open(store, {false, nullptr, anchor});
   ASSERT_FALSE(cut);
   EXPECT_NE(cut.error().message.find("events " + std::to_string(n - 2) + ".." + std::to_string(n) + " are missing"),
             std::string::npos) << cut.error().message;
-  // ...and when the note is gone too, the head a party kept still does.
+  // ...so does the head it keeps outside the store, when the store is swapped for one without notes...
+  {
+    store::MemoryStore swapped;
+    ASSERT_TRUE(swapped.append(std::span(c.events).first(n - 3)));
+    auto older = Ledger::open(swapped, {true, nullptr, anchor});  // even verifying every signature
+    ASSERT_FALSE(older);
+    EXPECT_EQ(older.error().code, core::ErrorCode::kCorrupt);
+    EXPECT_NE(older.error().message.find("replaced by an older copy"), std::string::npos) << older.error().message;
+  }
+  // ...and when the note is gone too and the node has no head of it, the head a party kept still does.
   store::MemoryStore bare;
   ASSERT_TRUE(bare.append(std::span(c.events).first(n - 3)));
   auto fresh = Ledger::open(bare);
@@ -551,6 +599,53 @@ TEST(Node, ATruncatedOrForkedLogIsCaughtByTheHeadKeptAndByTheNodesOwnNote) {
   EXPECT_NE(diff.error().message.find("a fork"), std::string::npos) << diff.error().message;
   // 31 events are subtrees over 1..16, 17..24, 25..28, 29..30 and 31: event 12 lies in the first.
   EXPECT_NE(diff.error().message.find("within events 1..16"), std::string::npos) << diff.error().message;
+}
+
+// Issue 24, item 2: what a node trusts in its store is a head signed by its own key. A store with
+// events and no such note (deleted, unsigned, another node's, re-dated) is refused; `ledger verify`
+// (every signature verified) signs a fresh one, and reads work again.
+TEST(Node, OnlyAHeadSignedByTheNodeIsTrusted) {
+  Chain c = open_ledger();
+  store::MemoryStore store;
+  ASSERT_TRUE(store.append(c.events));
+  const NodeAnchor anchor = test_anchor("notes");
+  auto first = Ledger::open(store, {true, nullptr, anchor});
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->signatures_verified(), c.events.size());
+  const std::string good = **store.note("verified_head");
+  auto parsed = ledger::parse_head(good, "note");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->size, c.events.size());
+  // Trusted on the next open: no signature verified again.
+  auto second = Ledger::open(store, {false, nullptr, anchor});
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->signatures_verified(), 0u);
+  ledger::TreeHead redated = *parsed;
+  redated.time += 1;
+  ledger::TreeHead foreign = *parsed;
+  ledger::sign_head(foreign, "node", ledger::generate_keypair());
+  const json unsigned_note = {{"size", parsed->size}, {"root", ledger::to_hex(parsed->root)}};
+  for (const std::string& note : {unsigned_note.dump(), ledger::head_json(redated), ledger::head_json(foreign), std::string("{")}) {
+    ASSERT_TRUE(store.set_note("verified_head", note));
+    auto refused = Ledger::open(store, {false, nullptr, anchor});
+    ASSERT_FALSE(refused) << note;
+    EXPECT_EQ(refused.error().code, core::ErrorCode::kCorrupt);
+    EXPECT_NE(refused.error().message.find("ledger verify"), std::string::npos) << refused.error().message;
+    // Without an anchor nothing is trusted, so nothing is refused for the note: every signature is verified.
+    auto bare = Ledger::open(store);
+    ASSERT_TRUE(bare);
+    EXPECT_EQ(bare->signatures_verified(), c.events.size());
+  }
+  // The recovery: every signature verified, a fresh signed head noted, and trusted again.
+  auto verified = Ledger::open(store, {true, nullptr, anchor});
+  ASSERT_TRUE(verified);
+  EXPECT_EQ(verified->signatures_verified(), c.events.size());
+  auto after = Ledger::open(store, {false, nullptr, anchor});
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->signatures_verified(), 0u);
+  // An empty store needs no note.
+  store::MemoryStore empty;
+  EXPECT_TRUE(Ledger::open(empty, {false, nullptr, test_anchor("empty")}));
 }
 
 // ---- the fold is total and equals a naive reference ---------------------------------------------

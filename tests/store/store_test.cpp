@@ -313,7 +313,7 @@ TEST_P(StoreContract, TwoConnectionsRacingNeverWriteOneSeqTwice) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, core::ErrorCode::kConflict) << refused.error().message;
   EXPECT_EQ(*store_->size(), 17u);
-  auto again = rules::Ledger::open(*store_, {true, nullptr});
+  auto again = rules::Ledger::open(*store_, {true, nullptr, std::nullopt});
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_TRUE(again->state().violations.empty());
   EXPECT_TRUE(again->state().member("first") != nullptr);

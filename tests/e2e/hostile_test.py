@@ -1,0 +1,399 @@
+#!/usr/bin/env python3
+"""A hostile party against the paths around the rule engine (issue 24): forged key files, a store
+file edited with and without its notes, truncation, rollback and fork by replacing the file,
+inconsistent notes. Each test names the issue's item it reproduces; each failed on the main of
+2026-12-03.
+
+usage: hostile_test.py CORRIDOR DATA_DIR
+"""
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ledger_world import EXIT_CORRUPT, EXIT_INVALID, EXIT_PARSE, World, event_leaf, merkle_node, merkle_root  # noqa: E402
+from server_harness import Server  # noqa: E402
+
+CORRIDOR = DATA = None
+
+# Every command that reads the ledger (each must refuse what a hostile edit left behind).
+READS = [["consign", "list"], ["consign", "show", "c-1"], ["consign", "stats"], ["party", "list"], ["regime", "list"],
+         ["store", "rebuild", "--check"], ["ledger", "head"], ["ledger", "prove", "--seq", "2"], ["ledger", "verify"],
+         ["ledger", "export", "-"]]
+
+
+def canonical_bytes(e):
+    """The bytes an event's hash covers (docs/formats.md), written apart from corridor's code."""
+    q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731
+    return ('{"actor":%s,"payload":%s,"prev_hash":%s,"seq":%d,"subject":%s,"time":%d,"type":%s}' % (
+        q(e["actor"]), e["payload"], q(e["prev_hash"]), e["seq"], q(e["subject"]), e["time"], q(e["type"]))).encode()
+
+
+class Hostile(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="corridor_hostile_")
+        self.w = World(CORRIDOR, DATA, self.tmp)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def assert_every_read_refused(self, why, *, store=None, verify=True):
+        """Every read exits 7 naming the store; returns `consign list`'s stderr. `verify`: whether a
+        full `ledger verify` must refuse too (it is the recovery for a note that is merely missing)."""
+        w = self.w
+        store = store or w.db
+        for cmd in READS if verify else [c for c in READS if c != ["ledger", "verify"]]:
+            r = w.run(*cmd, "--store", store)
+            self.assertEqual(r.returncode, EXIT_CORRUPT, f"{cmd} exited {r.returncode} on {why}: {r.stdout[:300]}{r.stderr}")
+            self.assertIn(os.path.basename(store), r.stderr, cmd)
+        r = w.supply_status(store)
+        self.assertEqual(r.returncode, EXIT_CORRUPT, f"supply status on {why}: {r.stdout[:300]}")
+        return w.run("consign", "list", "--store", store).stderr
+
+    def forged_key_file(self, party):
+        """A key file with the party's public key (from `party list --json`) and a random seed."""
+        parties = json.loads(self.w.ok("party", "list", "--store", self.w.db, "--json").stdout)
+        row = next(p for p in parties if p["party"] == party)
+        pk = row["public_key"]
+        return self.w.write(f"forged-{party}.key", json.dumps({"party": party, "role": row["role"], "public_key": pk,
+                                                                "secret_key": secrets.token_hex(32) + pk}))
+
+    # Item 1: a key file whose secret half does not derive its public half is refused on load, with
+    # no key material quoted, and nothing is appended; `party rotate` cannot take a party over.
+    def test_item1_a_forged_key_file_signs_nothing(self):
+        w = self.w
+        w.to_crossed("c-1")
+        before = w.events()
+        forged = self.forged_key_file("local")
+        secret = json.load(open(forged))["secret_key"]
+        for args in (["consign", "deliver", "c-1", "--received", '[{"item":0,"quantity":20000}]'],
+                     ["party", "rotate", "--key-out", os.path.join(self.tmp, "taken.key")]):
+            r = w.run(*args, "--store", w.db, "--key", forged)
+            self.assertEqual(r.returncode, EXIT_PARSE, f"{args}: {r.stdout}{r.stderr}")
+            self.assertIn("does not derive public_key", r.stderr)
+            self.assertNotIn(secret[:16], r.stdout + r.stderr)
+            self.assertNotIn(secret[64:80], r.stdout + r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "taken.key")))
+        forged_op = self.forged_key_file("border-service")
+        r = w.step("inspect", "c-1", "--lane", "green", party="border-service", at="2023-07-03T09:00Z")
+        self.assertNotEqual(r.returncode, 0)  # already crossed; the honest key is refused by the rules
+        r = w.run("consign", "inspect", "c-1", "--lane", "green", "--store", w.db, "--key", forged_op)
+        self.assertEqual(r.returncode, EXIT_PARSE)
+        self.assertEqual(w.events(), before)
+        self.assertEqual(w.run("ledger", "verify", "--store", w.db).returncode, 0)
+        # The genuine key file still works (the check is not a refusal of every key).
+        r = w.step("deliver", "c-1", "--received", '[{"item":0,"quantity":20000}]', party="local", at="2023-07-03T12:00Z")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    # Item 2: a payload edited with every hash, the chain, the Merkle tree and the unsigned note
+    # recomputed to match: every read refuses it, because what reads trust is a head signed by the
+    # node's key, and the edited events' signatures do not verify.
+    def test_item2_reads_do_not_trust_an_unsigned_note(self):
+        w = self.w
+        w.to_crossed("c-1")
+        w.ok("consign", "deliver", "c-1", "--received", '[{"item":0,"quantity":20000}]', "--store", w.db,
+             "--key", w.key("local"), "--at", "2023-07-03T12:00Z")
+        con = sqlite3.connect(w.db)
+        con.executescript("DROP TRIGGER events_no_update; DROP TRIGGER tree_nodes_no_delete;")
+        rows = con.execute("SELECT seq, time, actor, type, subject, payload, prev_hash, hash FROM events ORDER BY seq").fetchall()
+        events = [dict(zip(("seq", "time", "actor", "type", "subject", "payload", "prev_hash", "hash"), r)) for r in rows]
+        target = next(e for e in events if e["type"] == "consignment.delivered")
+        target["payload"] = '{"received":[{"item":0,"quantity":2000000}]}'
+        prev = None
+        for e in events:
+            if prev is not None:
+                e["prev_hash"] = prev
+            if e["seq"] >= target["seq"]:
+                e["hash"] = hashlib.sha256(canonical_bytes(e)).hexdigest()
+                con.execute("UPDATE events SET payload=?, prev_hash=?, hash=? WHERE seq=?",
+                            (e["payload"], e["prev_hash"], e["hash"], e["seq"]))
+            prev = e["hash"]
+        leaves = [event_leaf(e["hash"]) for e in events]
+        # The tree's stored nodes, recomputed (level >= 1, perfect subtrees only).
+        con.execute("DELETE FROM tree_nodes")
+        level, nodes = 0, leaves
+        while len(nodes) > 1:
+            level += 1
+            nodes = [merkle_node(nodes[2 * i], nodes[2 * i + 1]) for i in range(len(nodes) // 2)]
+            for i, h in enumerate(nodes):
+                con.execute("INSERT INTO tree_nodes (level, idx, hash) VALUES (?, ?, ?)", (level, i, h))
+        root = merkle_root(leaves).hex()
+        for note in ({"size": len(events), "root": root}, None):
+            if note is None:
+                con.execute("DELETE FROM notes WHERE key = 'verified_head'")
+            else:
+                con.execute("INSERT OR REPLACE INTO notes (key, value) VALUES ('verified_head', ?)", (json.dumps(note),))
+            con.commit()
+            err = self.assert_every_read_refused("a forged payload behind " + ("an unsigned note" if note else "no note"))
+            self.assertIn(f"seq {target['seq']}", err)
+        con.close()
+        # The full check names the edited event.
+        r = w.run("ledger", "verify", "--store", w.db, "--json")
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+        self.assertEqual(json.loads(r.stdout)["error"]["first_bad_seq"], target["seq"])
+
+    # Item 2, the note alone: missing, unsigned, damaged, or signed by another node's key.
+    def test_item2_a_store_whose_note_is_missing_unsigned_or_foreign_is_refused(self):
+        w = self.w
+        w.to_approved("c-1")
+        good = w.query("SELECT value FROM notes WHERE key = 'verified_head'")[0][0]
+        head = json.loads(good)
+        self.assertEqual(head["signatures"][0]["by"], "node")
+        other = os.path.join(self.tmp, "other")
+        os.mkdir(other)
+        world2 = World(CORRIDOR, DATA, other)
+        foreign = world2.query("SELECT value FROM notes WHERE key = 'verified_head'")[0][0]
+        unsigned = json.dumps({"size": head["size"], "root": head["root"]})
+        tampered = dict(head, time="2030-01-01T00:00:00Z")
+        for label, value in (("no note", None), ("unsigned", unsigned), ("another node's", foreign),
+                             ("a re-dated head", json.dumps(tampered)), ("not JSON", "{")):
+            if value is None:
+                w.sql("DELETE FROM notes WHERE key = 'verified_head'")
+            else:
+                con = sqlite3.connect(w.db)
+                con.execute("INSERT OR REPLACE INTO notes (key, value) VALUES ('verified_head', ?)", (value,))
+                con.commit()
+                con.close()
+            self.assertIn("ledger verify", self.assert_every_read_refused(label, verify=False))
+        # A change of nothing but the size or the root is caught too (not only the time).
+        for field, value in (("size", head["size"] - 1), ("root", "0" * 64)):
+            con = sqlite3.connect(w.db)
+            con.execute("INSERT OR REPLACE INTO notes (key, value) VALUES ('verified_head', ?)",
+                        (json.dumps(dict(head, **{field: value})),))
+            con.commit()
+            con.close()
+            self.assert_every_read_refused("a head whose " + field + " was changed", verify=False)
+        # The recovery the message names: a full verification signs a fresh head, and reads work again.
+        r = w.run("ledger", "verify", "--store", w.db)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(w.run("consign", "list", "--store", w.db).returncode, 0)
+
+    # Item 3: truncation behind wiped notes and tree, and rollback by replacing the file with an
+    # older copy: the node's head kept beside its key (outside the store) catches both, naming the range.
+    def test_item3_truncation_and_rollback_behind_wiped_notes(self):
+        w = self.w
+        w.to_approved("c-1")
+        older = os.path.join(self.tmp, "older.db")
+        shutil.copyfile(w.db, older)
+        n_old = w.events()
+        w.to_crossed("c-2")
+        n = w.events()
+        w.sql("DROP TRIGGER events_no_delete; DROP TRIGGER tree_nodes_no_delete; "
+              f"DELETE FROM events WHERE seq >= {n - 1}; DELETE FROM notes; DELETE FROM tree_nodes;")
+        err = self.assert_every_read_refused("a store cut short behind wiped notes")
+        self.assertIn(f"events {n - 1}..{n} are missing", err)
+        # The same store file replaced by the older copy (its own notes, signed by this node, intact).
+        shutil.copyfile(older, w.db)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(w.db + suffix):
+                os.remove(w.db + suffix)
+        err = self.assert_every_read_refused("a store replaced by an older copy")
+        self.assertIn(f"events {n_old + 1}..{n} are missing", err)
+        self.assertIn("older copy", err)
+        # Nor can it be written to: an append would fork the log the node signed.
+        r = w.step("arrive", "c-1", party="icrc", at="2023-07-03T06:00Z")
+        self.assertEqual(r.returncode, EXIT_CORRUPT)
+
+    # Item 3: another ledger put in the store's place.
+    def test_item3_a_store_replaced_by_another_ledger(self):
+        w = self.w
+        other = os.path.join(self.tmp, "other")
+        os.mkdir(other)
+        World(CORRIDOR, DATA, other)
+        shutil.copyfile(os.path.join(other, "corridor.db"), w.db)
+        err = self.assert_every_read_refused("another ledger in the store's place")
+        self.assertIn("another ledger", err)
+
+    # Item 4: a deleted tree_size note is exit 7 saying what is wrong on every command, verify included.
+    def test_item4_a_deleted_tree_size_note(self):
+        w = self.w
+        w.to_approved("c-1")
+        w.sql("DELETE FROM notes WHERE key = 'tree_size'")
+        err = self.assert_every_read_refused("a deleted tree_size note")
+        self.assertIn("tree_size", err)
+        self.assertNotIn("UNIQUE", err)
+        r = w.step("arrive", "c-1", party="icrc", at="2023-07-03T06:00Z")
+        self.assertEqual(r.returncode, EXIT_CORRUPT, r.stdout + r.stderr)
+
+    # Item 5: the lead time runs from the declaration's event, not from a declared_at the sender writes.
+    def test_item5_declared_at_cannot_buy_lead_time(self):
+        w = self.w
+        # Declared 8 h before the planned arrival: the regime's 24 h lead binds (reject).
+        honest = w.step("declare", w.declaration("c-1", declared_at="2023-07-03T00:00Z"), party="icrc",
+                        at="2023-07-03T00:00Z")
+        self.assertEqual(honest.returncode, 0, honest.stdout + honest.stderr)
+        self.assertEqual(json.loads(honest.stdout)["decision"]["verdict"], "reject")
+        before = w.events()
+        # The same, claiming to have been declared in January: refused, nothing appended.
+        r = w.step("declare", w.declaration("c-2", declared_at="2023-01-01T00:00Z"), party="icrc", at="2023-07-03T00:00Z")
+        self.assertEqual(r.returncode, EXIT_INVALID, r.stdout + r.stderr)
+        err = json.loads(r.stdout)["error"]
+        self.assertEqual(err["rule"], "L-TIME")
+        self.assertIn("/declared_at", err["message"])
+        # Exactly at the tolerance (300 s) is the same moment; one second past it is not.
+        r = w.step("declare", w.declaration("c-3", declared_at="2023-07-02T23:55Z"), party="icrc", at="2023-07-03T00:00Z")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        r = w.step("declare", w.declaration("c-4", declared_at="2023-07-02T23:54:59Z"), party="icrc", at="2023-07-03T00:00Z")
+        self.assertEqual(r.returncode, EXIT_INVALID, r.stdout)
+        # Without declared_at, the event's time is the declaration's.
+        decl = json.load(open(w.declaration("c-5")))
+        del decl["declared_at"]
+        r = w.step("declare", w.write("c-5.json", json.dumps(decl)), party="icrc", at="2023-07-03T00:00Z")
+        self.assertEqual(json.loads(r.stdout)["decision"]["verdict"], "reject", r.stdout)
+        self.assertEqual(w.events(), before + 2)
+
+    # Item 7: control and bidirectional characters in a declaration's free text, or in a regime's
+    # checkpoint name, are refused where they are written, naming the field.
+    def test_item7_control_and_bidi_text_is_refused_at_the_write(self):
+        w = self.w
+        before = w.events()
+        forged_line = "nowhere\u001b[2J\u202e\rFAKE: town coverage 100%"
+        for field in ("origin", "destination", "type"):
+            decl = json.load(open(w.declaration("c-1")))
+            decl[field] = forged_line
+            r = w.step("declare", w.write("bad.json", json.dumps(decl)), party="icrc", at="2023-06-25T08:00Z")
+            self.assertEqual(r.returncode, EXIT_PARSE, field + ": " + r.stdout)
+            self.assertIn("/" + field, json.loads(r.stdout)["error"]["message"])
+        for where, value in ((("items", 0, "description"), "flour\u202e"), (("vehicles", 0, "plate"), "AB\u0007C"),
+                             (("vehicles", 0, "driver"), "x\u2066y"), (("documents", 0), "manifest\u001b")):
+            decl = json.load(open(w.declaration("c-1")))
+            decl["vehicles"] = [{"plate": "AB123", "driver": "D. River"}]
+            target = decl
+            for k in where[:-1]:
+                target = target[k]
+            target[where[-1]] = value
+            r = w.step("declare", w.write("bad.json", json.dumps(decl)), party="icrc", at="2023-06-25T08:00Z")
+            self.assertEqual(r.returncode, EXIT_PARSE, f"{where}: {r.stdout}")
+            self.assertIn("/" + "/".join(map(str, where)), json.loads(r.stdout)["error"]["message"])
+        # A description longer than the free-text limit (2,000 bytes); exactly 2,000 passes.
+        for size, code in ((2001, EXIT_PARSE), (2000, 0)):
+            decl = json.load(open(w.declaration("c-1")))
+            decl["items"][0]["description"] = "f" * size
+            r = w.step("declare", w.write("long.json", json.dumps(decl)), party="icrc", at="2023-06-25T08:00Z")
+            self.assertEqual(r.returncode, code, f"{size}: {r.stdout}")
+        self.assertEqual(w.events(), before + 1)
+        # A regime whose checkpoint name would reorder a terminal line.
+        # (written as TOML's own escape, so the file itself is plain ASCII)
+        text = open(w.regime).read()
+        self.assertIn('name = "Example bridge checkpoint"', text)
+        bad = w.write("bad-regime.toml", text.replace('name = "Example bridge checkpoint"', 'name = "Bridge\\u202E"', 1))
+        for cmd in (["regime", "publish", bad, "--store", w.db, "--key", w.key("border-service"), "--at", "2023-06-02T00:00Z"],
+                    ["regime", "check", bad, w.declaration("c-9")]):
+            r = w.run(*cmd)
+            self.assertEqual(r.returncode, EXIT_PARSE, f"{cmd}: {r.stdout}{r.stderr}")
+            self.assertIn("'name': a bidirectional control character", r.stderr)
+            self.assertNotIn("\u202e", r.stdout + r.stderr)
+        self.assertEqual(w.events(), before + 1)
+
+    # Item 8 (part): an approvals list in a declaration cannot change the recorded verdict.
+    def test_item8_self_declared_approvals_are_refused(self):
+        w = self.w
+        decl = json.load(open(w.declaration("c-1")))
+        decl["approvals"] = ["border-service", "peacekeepers"]
+        r = w.step("declare", w.write("c-1.json", json.dumps(decl)), party="icrc", at="2023-06-25T08:00Z")
+        self.assertEqual(r.returncode, EXIT_INVALID, r.stdout)
+        self.assertIn("/approvals", json.loads(r.stdout)["error"]["message"])
+        decl["approvals"] = []
+        r = w.step("declare", w.write("c-1.json", json.dumps(decl)), party="icrc", at="2023-06-25T08:00Z")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertEqual(json.loads(r.stdout)["decision"]["verdict"], "needs-approval")
+
+
+class HostileHttp(unittest.TestCase):
+    """The server's edges (issue 24, items 13 and 17): bounded requests, headers, HEAD, the Bearer
+    scheme, an empty log's head."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="corridor_hostile_http_")
+        cls.w = World(CORRIDOR, DATA, cls.tmp)
+        cls.graph = os.path.join(cls.tmp, "monaco.cgraph")
+        cls.w.ok("import", os.path.join(DATA, "osm", "monaco.osm.pbf"), "-o", cls.graph)
+        cls.token = cls.w.ok("party", "token", "icrc", "--store", cls.w.db).stdout.strip()
+        cls.web = os.path.join(cls.tmp, "web")
+        os.mkdir(cls.web)
+        with open(os.path.join(cls.web, "index.html"), "w") as f:
+            f.write("<!doctype html><title>corridor</title>")
+        cls.server = Server(CORRIDOR, ["--store", cls.w.db, "--network", cls.graph, "--web", cls.web],
+                            log=os.path.join(cls.tmp, "serve.log"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp)
+
+    # Item 13: closures, sources and places are bounded per request, refused before any work.
+    def test_item13_unbounded_work_is_refused_at_once(self):
+        # A box that matches no road is a 400 that names the network by its file name only.
+        status, _, text = self.server.request("POST", "/v1/reach", {"sources": "43.7300,7.4190", "places": "43.7400,7.4260",
+                                                                    "close": ["bbox:10,10,10.001,10.001"]})
+        self.assertEqual(status, 400, text)
+        self.assertIn("monaco.osm.pbf", text)
+        self.assertNotIn(DATA, text)
+        box = "bbox:43.72,7.41,43.73,7.42"
+        body = {"sources": "43.7300,7.4190", "places": "43.7400,7.4260", "close": [box] * 64}
+        status, _, text = self.server.request("POST", "/v1/reach", body)
+        self.assertEqual(status, 200, text)  # exactly the limit
+        for count in (65, 20000):
+            status, _, text = self.server.request("POST", "/v1/reach", dict(body, close=[box] * count), timeout=10)
+            self.assertEqual(status, 400, text)
+            err = json.loads(text)["error"]
+            self.assertIn(f"{count} closures: at most 64", err["message"])
+            self.assertEqual(err["pointer"], "/close")
+        many = ";".join(["43.7300,7.4190"] * 65)
+        status, _, text = self.server.request("POST", "/v1/reach", dict(body, sources=many))
+        self.assertEqual(status, 400, text)
+        self.assertIn("at most 64", text)
+        status, _, _ = self.server.request("GET", "/v1/ledger/head")
+        self.assertEqual(status, 200)
+
+    # Item 17: headers on API and static replies, HEAD, the scheme's case.
+    def test_item17_headers_head_and_bearer(self):
+        for path in ("/v1/health", "/index.html", "/"):
+            status, headers, _ = self.server.request("GET", path)
+            self.assertEqual(status, 200, path)
+            self.assertEqual(headers.get("x-content-type-options"), "nosniff", path)
+            self.assertIn("frame-ancestors 'none'", headers.get("content-security-policy", ""), path)
+            self.assertEqual(headers.get("x-frame-options"), "DENY", path)
+        for path in ("/v1/health", "/v1/ledger/head", "/index.html"):
+            status, headers, body = self.server.request("HEAD", path)
+            self.assertEqual((status, body), (200, ""), path)
+        status, _, _ = self.server.request("HEAD", "/v1/consignments")
+        self.assertEqual(status, 401)  # a member's endpoint, HEAD or GET
+        for scheme in ("Bearer", "bearer", "BEARER", "bEaReR"):
+            status, _, text = self.server.request("GET", "/v1/consignments",
+                                                  headers={"Authorization": f"{scheme}  {self.token}"})
+            self.assertEqual(status, 200, f"{scheme}: {text}")
+        for bad in ("Basic " + self.token, "Bearer", "Bearertoken", self.token):
+            status, _, _ = self.server.request("GET", "/v1/consignments", headers={"Authorization": bad})
+            self.assertEqual(status, 401, bad)
+
+    # Item 17: an empty log has a signed head of size 0 whose root is the hash of the empty string.
+    def test_item17_an_empty_log_has_a_head(self):
+        empty = os.path.join(self.tmp, "empty")
+        os.mkdir(empty)
+        server = Server(CORRIDOR, ["--store", os.path.join(empty, "e.db"), "--web", "none"])
+        try:
+            status, _, text = server.request("GET", "/v1/ledger/head")
+            self.assertEqual(status, 200, text)
+            head = json.loads(text)
+            self.assertEqual(head["size"], 0)
+            self.assertEqual(head["root"], hashlib.sha256(b"").hexdigest())
+            self.assertNotIn(empty, text)
+            # An error about the store never names where the server keeps it.
+            status, _, text = server.request("GET", "/v1/ledger/prove?seq=1")
+            self.assertGreaterEqual(status, 400)
+            self.assertNotIn(empty, text)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    CORRIDOR, DATA = (os.path.abspath(a) for a in sys.argv[1:3])
+    unittest.main(argv=[sys.argv[0], "-v"])
