@@ -18,11 +18,6 @@ using core::Result;
 
 namespace {
 
-bool related(const Principal& who, const cargo::Consignment& c) {
-  return who.sees_all() || c.sender == who.party || c.receiver == who.party || c.checkpoint_operator == who.party ||
-         c.approvals_required.contains(who.party);
-}
-
 // The consignment, if the caller may see it: 404 otherwise (not 403: whether it exists is not
 // the caller's business either).
 Result<const cargo::Consignment*> visible(const rules::State& s, const Request& r) {

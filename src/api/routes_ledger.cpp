@@ -36,7 +36,8 @@ Json hashes(const std::vector<ledger::Digest>& v) {
 
 // On a mirror, writes go to the sequencer as they are.
 Result<Reply> forward(Api& api, const Request& r) {
-  auto sent = http_call(api.node().upstream(), r.method, r.path, r.body);
+  // This node authenticated the caller; the sequencer knows this node by its own token.
+  auto sent = http_call(api.node().upstream(), r.method, r.path, r.body, api.node().upstream_token());
   if (!sent) {
     return fail(ErrorCode::kUnavailable, "this node mirrors " + api.node().upstream() + ", which sequences the ledger, and "
                                          "cannot reach it now: " + sent.error().message);
@@ -174,12 +175,19 @@ void add_ledger_routes(Api& api) {
 
   api.add({"POST", "/v1/ledger/drafts",
            "The next event for a party, checked against every rule but unsigned: sign its hash, then POST /v1/ledger/events",
-           "ledger", Access::kPublic, {}, "DraftRequest", {{200, {"application/json", "Draft"}}}},
+           "ledger", Access::kMember, {}, "DraftRequest", {{200, {"application/json", "Draft"}}}},
           [&api](Request& r) -> Result<Reply> {
-            if (!api.node().upstream().empty()) return forward(api, r);
             CORRIDOR_TRY(const Json j, r.json_body());
             Body b(j);
             CORRIDOR_TRY(const auto actor, b.str("actor", true));
+            // A draft is checked against every rule, and a refusal would tell about objects the
+            // caller may not see: a token speaks for its own party (one that sees the whole log, as
+            // a mirror's does, may ask for any).
+            if (*actor != r.who.party && !r.who.sees_all()) {
+              return core::refuse(ErrorCode::kForbidden, "A-ACTOR", "a draft is for the token's own party ('" + r.who.party +
+                                                                        "'), not '" + core::printable(*actor) + "'");
+            }
+            if (!api.node().upstream().empty()) return forward(api, r);
             CORRIDOR_TRY(const auto type, b.str("type", true));
             CORRIDOR_TRY(const auto subject, b.str("subject", true));
             CORRIDOR_TRY(const auto time, b.str("time"));
@@ -200,6 +208,7 @@ void add_ledger_routes(Api& api) {
               in.declaration = *declaration;
             }
             CORRIDOR_TRY(const ledger::Event e, api.node().with_ledger([&](rules::Ledger& l) -> Result<ledger::Event> {
+              CORRIDOR_CHECK(check_visible(l.state(), member_principal(l.state(), *actor), in.type, in.subject));
               CORRIDOR_TRY(const rules::Ledger::Draft d, draft_of(l.state(), in, custody.value_or("")));
               return l.prepare(*actor, d);
             }));
@@ -214,7 +223,11 @@ void add_ledger_routes(Api& api) {
             if (!api.node().upstream().empty()) return forward(api, r);
             CORRIDOR_TRY(const Json j, r.json_body());
             CORRIDOR_TRY(const ledger::Event e, event_of(j.contains("event") ? j["event"] : j, j.contains("event") ? "/event" : ""));
-            auto appended = api.node().with_ledger([&](rules::Ledger& l) { return l.append_signed(e); });
+            auto appended = api.node().with_ledger([&](rules::Ledger& l) -> Result<ledger::Event> {
+              // Its actor may see only its own consignments: 404 before any rule, as for a member's write.
+              CORRIDOR_CHECK(check_visible(l.state(), member_principal(l.state(), e.actor), e.type, e.subject));
+              return l.append_signed(e);
+            });
             if (!appended && appended.error().code == ErrorCode::kCorrupt) {
               // Not what its actor signed (or no actor this ledger has a key for): unauthenticated.
               return fail(ErrorCode::kUnauthorized, "the event is not authenticated: " + appended.error().message);

@@ -1,12 +1,37 @@
 #include "api/writes.h"
 
 #include "api/client.h"
+#include "core/input.h"
 
 namespace corridor::api {
 
 using core::ErrorCode;
 using core::fail;
 using core::Result;
+
+bool related(const Principal& who, const cargo::Consignment& c) {
+  return who.sees_all() || c.sender == who.party || c.receiver == who.party || c.checkpoint_operator == who.party ||
+         c.approvals_required.contains(who.party);
+}
+
+Principal member_principal(const rules::State& s, const std::string& party) {
+  Principal p;
+  p.party = party;
+  if (const rules::Member* m = s.member(party); m != nullptr && m->active()) {
+    p.role = m->role;
+    p.member = true;
+  }
+  return p;
+}
+
+Result<void> check_visible(const rules::State& s, const Principal& who, const std::string& type, const std::string& subject) {
+  if (type.rfind("consignment.", 0) != 0) return {};
+  const auto it = s.consignments.find(subject);
+  const bool seen = it != s.consignments.end() && related(who, it->second);
+  if (type == cargo::kDeclared ? (it == s.consignments.end() || seen) : seen) return {};
+  return fail(ErrorCode::kNotFound, "no consignment '" + core::printable(subject) + "' that '" + core::printable(who.party) +
+                                        "' is a party to");
+}
 
 Result<rules::Ledger::Draft> draft_of(const rules::State& s, const Intent& in, const std::string& custody) {
   rules::Ledger::Draft d;
@@ -26,6 +51,11 @@ Result<rules::Ledger::Draft> draft_of(const rules::State& s, const Intent& in, c
 
 Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in) {
   Node& node = api.node();
+  // 404 for what the caller may not see comes before any rule, this node's keys included. (A
+  // mirror leaves it to the sequencer, whose state its copy may lag.)
+  if (node.upstream().empty()) {
+    CORRIDOR_CHECK(node.with_ledger([&](rules::Ledger& l) { return check_visible(l.state(), r.who, in.type, in.subject); }));
+  }
   const ledger::Signer* signer = node.custodial(r.who.party);
   if (signer == nullptr) {
     return core::refuse(ErrorCode::kForbidden, "P-KEY",
@@ -36,6 +66,7 @@ Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in) {
   if (node.upstream().empty()) {
     return node.with_ledger([&](rules::Ledger& l) -> Result<ledger::Event> {
       CORRIDOR_TRY(auto events, l.append(*signer, [&](const rules::State& s) -> Result<std::vector<rules::Ledger::Draft>> {
+        CORRIDOR_CHECK(check_visible(s, r.who, in.type, in.subject));
         CORRIDOR_TRY(auto d, draft_of(s, in, custody));
         return std::vector<rules::Ledger::Draft>{d};
       }));
@@ -46,7 +77,8 @@ Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in) {
   RemoteDraft d{in.type, in.subject, (in.declaration ? Json::object() : in.payload).dump(), in.time,
                 in.declaration ? in.declaration->dump() : std::string()};
   d.custody = custody;
-  auto e = submit(node.upstream(), *signer, d);
+  // The sequencer checks what the party may see, on its own state (this node's copy may lag it).
+  auto e = submit(node.upstream(), *signer, d, node.upstream_token());
   if (!e && e.error().code == ErrorCode::kUnavailable) {
     return fail(ErrorCode::kUnavailable, "this node mirrors " + node.upstream() + ", which sequences the ledger, and cannot "
                                          "reach it now: " + e.error().message);
@@ -54,7 +86,6 @@ Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in) {
   if (!e) return core::Unexpected{e.error()};
   (void)sync_from(node, node.upstream(), nullptr, node.upstream_token());
   return *e;
-  return e;
 }
 
 Json event_json(const ledger::Event& e) { return Json::parse(ledger::to_json_line(e)); }

@@ -27,6 +27,17 @@ struct Intent {
 // regime in force; `custody` added when not empty.
 [[nodiscard]] core::Result<rules::Ledger::Draft> draft_of(const rules::State& s, const Intent& in, const std::string& custody);
 
+// Whether `who` may see the consignment a write of `type` on `subject` is about: a step on a
+// consignment it is not a party to (or that does not exist), or a declaration reusing an id it
+// cannot see, is 404 — decided before any rule is checked, so that a refusal never tells whether
+// another party's consignment exists, its state or its quantities. Writes that are not about a
+// consignment pass.
+[[nodiscard]] core::Result<void> check_visible(const rules::State& s, const Principal& who, const std::string& type,
+                                               const std::string& subject);
+// The principal a ledger member acts as (for a signed event, its actor).
+[[nodiscard]] Principal member_principal(const rules::State& s, const std::string& party);
+[[nodiscard]] bool related(const Principal& who, const cargo::Consignment& c);
+
 // Appends the intent as the requesting party. 403 when this node holds no key for it.
 [[nodiscard]] core::Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in);
 

@@ -374,6 +374,32 @@ class HostileHttp(unittest.TestCase):
             status, _, _ = self.server.request("GET", "/v1/consignments", headers={"Authorization": bad})
             self.assertEqual(status, 401, bad)
 
+    # Item 11: neither a draft nor a member's write tells a party about a consignment it may not see.
+    def test_item11_no_oracle_on_others_consignments(self):
+        w = self.w
+        w.to_crossed("secret-1", sender="wfp")  # 20,000 kg declared by wfp, crossed
+        ask = {"actor": "local", "type": "consignment.delivered", "subject": "secret-1",
+               "payload": {"received": [{"item": 0, "quantity": 1000000000}]}}
+        status, _, text = self.server.request("POST", "/v1/ledger/drafts", ask)
+        self.assertEqual(status, 401, text)  # anonymous: nothing checked, nothing told
+        icrc = self.token
+        status, _, text = self.server.request("POST", "/v1/ledger/drafts", ask, token=icrc)
+        self.assertEqual(status, 403, text)  # a token speaks for its own party only
+        self.assertIn("A-ACTOR", text)
+        replies = []
+        for subject in ("secret-1", "never-declared"):
+            status, _, text = self.server.request("POST", "/v1/ledger/drafts", dict(ask, actor="icrc", subject=subject,
+                                                                                    type="consignment.notified"), token=icrc)
+            replies.append((status, json.loads(text)["error"]["message"].replace(subject, "X")))
+            status, _, text = self.server.request("POST", f"/v1/consignments/{subject}/notify", {}, token=icrc)
+            replies.append((status, json.loads(text)["error"]["message"].replace(subject, "X")))
+        self.assertEqual({r[0] for r in replies}, {404})
+        self.assertEqual(replies[0], replies[2])
+        self.assertEqual(replies[1], replies[3])
+        for _, message in replies:
+            self.assertNotIn("20000", message)
+            self.assertNotIn("crossed", message)
+
     # Item 17: an empty log has a signed head of size 0 whose root is the hash of the empty string.
     def test_item17_an_empty_log_has_a_head(self):
         empty = os.path.join(self.tmp, "empty")

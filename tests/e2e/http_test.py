@@ -117,6 +117,17 @@ class Http(unittest.TestCase):
 
     # ---- roles ---------------------------------------------------------------------------------
 
+    def assert_refused(self, party, what, status, reply):
+        """A party to the consignment in the wrong role or state: 403 or 409 naming the rule. A party
+        that is not (wfp, a sender of other consignments): 404 before any rule (issue 24, item 11)."""
+        if party == "wfp":
+            self.assertEqual(status, 404, f"{party} on {what}: {reply}")
+            self.assertNotIn("rule", reply["error"])
+            self.assertNotIn("state", reply["error"]["message"])
+        else:
+            self.assertIn(status, (403, 409), f"{party} on {what}: {status} {reply}")
+            self.assertIn("rule", reply["error"])
+
     def test_every_role_against_every_write(self):
         n = self.node
         parties = [p for p, _ in PARTIES]
@@ -142,8 +153,7 @@ class Http(unittest.TestCase):
                     continue
                 before = n.call("GET", "/v1/consignments/roles-1", party="peacekeepers")[1]
                 status, reply = n.call("POST", path, body, p)
-                self.assertIn(status, (403, 409), f"{p} on {path}: {status} {reply}")
-                self.assertIn("rule", reply["error"])
+                self.assert_refused(p, path, status, reply)
                 after = n.call("GET", "/v1/consignments/roles-1", party="peacekeepers")[1]
                 self.assertEqual(before, after, f"{p} on {path} changed the consignment")
             status, reply = n.call("POST", path, body, who)
@@ -158,8 +168,7 @@ class Http(unittest.TestCase):
                     continue
                 before = n.call("GET", f"/v1/consignments/{cid}", party="peacekeepers")[1]
                 status, reply = n.call("POST", f"/v1/consignments/{cid}/{path}", body, p)
-                self.assertIn(status, (403, 409), f"{p} on {cid}/{path}: {status} {reply}")
-                self.assertIn("rule", reply["error"])
+                self.assert_refused(p, f"{cid}/{path}", status, reply)
                 self.assertEqual(before, n.call("GET", f"/v1/consignments/{cid}", party="peacekeepers")[1])
             status, reply = n.call("POST", f"/v1/consignments/{cid}/{path}", body, allowed[0])
             self.assertEqual(status, 200, f"{allowed[0]} on {cid}/{path}: {reply}")
@@ -227,9 +236,16 @@ class Http(unittest.TestCase):
         self.assertEqual(self.declare("obj-icrc", "icrc")[0], 201)
         self.assertEqual(n.call("GET", "/v1/consignments/obj-wfp", party="icrc")[0], 404)
         self.assertEqual(n.call("GET", "/v1/consignments/obj-wfp/history", party="icrc")[0], 404)
+        # A write on it answers exactly as for one that does not exist (issue 24, item 11).
         status, reply = n.call("POST", "/v1/consignments/obj-wfp/notify", {}, "icrc")
-        self.assertEqual(status, 403)
-        self.assertEqual(reply["error"]["rule"], "C-ROLE")
+        self.assertEqual(status, 404)
+        self.assertNotIn("rule", reply["error"])
+        status2, reply2 = n.call("POST", "/v1/consignments/obj-none/notify", {}, "icrc")
+        self.assertEqual(status2, 404)
+        self.assertEqual(reply["error"]["message"].replace("obj-wfp", "X"), reply2["error"]["message"].replace("obj-none", "X"))
+        status, reply = n.call("POST", "/v1/consignments", {"declaration": n.declaration("obj-wfp", "icrc"),
+                                                            "at": "2023-06-25T08:00Z"}, "icrc")
+        self.assertEqual(status, 404, reply)
         mine = [c["id"] for c in n.call("GET", "/v1/consignments", party="icrc")[1]["consignments"]]
         self.assertIn("obj-icrc", mine)
         self.assertNotIn("obj-wfp", mine)
@@ -362,25 +378,45 @@ class Http(unittest.TestCase):
         decl = os.path.join(self.tmp, "signed-1.json")
         with open(decl, "w") as f:
             json.dump(n.declaration("signed-1"), f)
+        # A draft needs a token (issue 24, item 11: an anonymous draft was an oracle on any party's
+        # consignments).
         r = subprocess.run([CORRIDOR, "consign", "declare", decl, "--key", n.keys["icrc"], "--server", n.server.url,
                             "--at", "2023-06-25T08:00Z", "--json"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 14, r.stdout + r.stderr)  # unauthorized
+        r = subprocess.run([CORRIDOR, "consign", "declare", decl, "--key", n.keys["icrc"], "--server", n.server.url,
+                            "--token", n.tokens["icrc"], "--at", "2023-06-25T08:00Z", "--json"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         r = subprocess.run([CORRIDOR, "consign", "approve", "signed-1", "--key", n.keys["peacekeepers"], "--server",
-                            n.server.url], capture_output=True, text=True)
+                            n.server.url, "--token", n.tokens["peacekeepers"]], capture_output=True, text=True)
         self.assertEqual(r.returncode, EXIT_CONFLICT, r.stdout + r.stderr)  # not notified yet
         # A forged signature, or an event for the wrong seq, is refused.
-        status, draft = n.call("POST", "/v1/ledger/drafts", {"actor": "icrc", "type": "consignment.notified",
+        status, reply = n.call("POST", "/v1/ledger/drafts", {"actor": "icrc", "type": "consignment.notified",
                                                              "subject": "signed-1", "payload": {}})
+        self.assertEqual(status, 401, reply)
+        status, reply = n.call("POST", "/v1/ledger/drafts", {"actor": "icrc", "type": "consignment.notified",
+                                                             "subject": "signed-1", "payload": {}}, "wfp")
+        self.assertEqual((status, reply["error"]["rule"]), (403, "A-ACTOR"))
+        status, draft = n.call("POST", "/v1/ledger/drafts", {"actor": "icrc", "type": "consignment.notified",
+                                                             "subject": "signed-1", "payload": {}}, "icrc")
         self.assertEqual(status, 200)
         event = dict(draft["event"], signature="ab" * 64)
         status, reply = n.call("POST", "/v1/ledger/events", {"event": event})
         self.assertEqual(status, 401, reply)
         status, reply = n.call("POST", "/v1/ledger/events", {"event": dict(event, seq=1)})
         self.assertEqual(status, 409, reply)
-        # The draft of a step the rules refuse is refused before anything is signed.
-        status, reply = n.call("POST", "/v1/ledger/drafts", {"actor": "wfp", "type": "consignment.notified",
-                                                             "subject": "signed-1", "payload": {}})
+        # The draft of a step the rules refuse is refused before anything is signed; for a
+        # consignment its actor is not a party to, 404 before any rule, as for one that does not exist.
+        status, reply = n.call("POST", "/v1/ledger/drafts", {"actor": "peacekeepers", "type": "consignment.delivered",
+                                                             "subject": "signed-1", "payload": {}}, "peacekeepers")
         self.assertEqual((status, reply["error"]["rule"]), (403, "C-ROLE"))
+        status, reply = n.call("POST", "/v1/ledger/drafts", {"actor": "wfp", "type": "consignment.notified",
+                                                             "subject": "signed-1", "payload": {}}, "wfp")
+        self.assertEqual(status, 404, reply)
+        self.assertNotIn("rule", reply["error"])
+        # A signed event of a party on another's consignment: the same 404.
+        status, draft = n.call("POST", "/v1/ledger/drafts", {"actor": "wfp", "type": "consignment.notified",
+                                                             "subject": "no-such", "payload": {}}, "wfp")
+        self.assertEqual(status, 404, draft)
 
     # ---- many clients --------------------------------------------------------------------------
 

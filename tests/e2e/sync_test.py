@@ -114,7 +114,7 @@ class Sync(unittest.TestCase):
             self.assertEqual(json.loads(r.stdout)["events"], 2)
         tokens = {"b": {"icrc": run("party", "token", "icrc", "--store", db["b"]).stdout.strip()},
                   "c": {p: run("party", "token", p, "--store", db["c"]).stdout.strip()
-                        for p in ("border-service", "peacekeepers", "local")}}
+                        for p in ("border-service", "peacekeepers", "local", "ocha")}}
         b = self.serve("b", port_b, "--store", "sqlite:" + db["b"], "--sequencer-token", a_token,
                        "--custodial", f"icrc={keys['icrc']}", "--sync-interval-ms", "200")
         c = self.serve("c", port_c, "--store", "sqlite:" + db["c"], "--sequencer-token", a_token,
@@ -160,12 +160,13 @@ class Sync(unittest.TestCase):
         # receiver rotates its key (the new key is made here and never leaves this process).
         msf_key = self.path("msf.key")
         msf_pk = json.loads(run("party", "keygen", "msf", "--role", "sender", "--key-out", msf_key, "--json").stdout)["public_key"]
-        run("party", "admit", "msf", "--role", "sender", "--public-key", msf_pk, "--key", keys["ocha"], "--server", c.url)
+        run("party", "admit", "msf", "--role", "sender", "--public-key", msf_pk, "--key", keys["ocha"], "--server", c.url,
+            "--token", tokens["c"]["ocha"])
         r = run("party", "admit", "msf2", "--role", "sender", "--public-key", msf_pk, "--key", keys["icrc"],
-                "--server", b.url, ok=False)
+                "--server", b.url, "--token", tokens["b"]["icrc"], ok=False)
         self.assertEqual(r.returncode, 11, r.stderr)  # a sender does not admit (P-JOIN)
         local2 = self.path("local2.key")
-        run("party", "rotate", "--key", keys["local"], "--key-out", local2, "--server", c.url)
+        run("party", "rotate", "--key", keys["local"], "--key-out", local2, "--server", c.url, "--token", tokens["c"]["local"])
         deadline = time.time() + 15
         while time.time() < deadline:
             ha, hb, hc = self.heads(a, b, c)
