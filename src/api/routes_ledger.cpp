@@ -51,6 +51,21 @@ Result<Reply> forward(Api& api, const Request& r) {
   return out;
 }
 
+// `custody` says a node signed for the party with a key it holds: only a node sets it. This node
+// marks its own custodial writes itself (never through these endpoints), and another node — a
+// mirror relaying its custodial write — speaks with its sequencer token, whose party sees the whole
+// log. A party signing its own event cannot make it read as a node's.
+Result<void> custody_claim_allowed(Api& api, const Request& r, const std::string& custody) {
+  if (custody == ledger::to_hex(api.node().node_key().public_key)) {
+    return core::refuse(ErrorCode::kForbidden, "A-CUSTODY", "custody names this node's own key: only this node marks its custodial writes");
+  }
+  if (!r.who.sees_all()) {
+    return core::refuse(ErrorCode::kForbidden, "A-CUSTODY",
+                        "custody is set by the node that holds the party's key, with its own token (a party that sees the whole log)");
+  }
+  return {};
+}
+
 }  // namespace
 
 void add_ledger_routes(Api& api) {
@@ -187,7 +202,6 @@ void add_ledger_routes(Api& api) {
               return core::refuse(ErrorCode::kForbidden, "A-ACTOR", "a draft is for the token's own party ('" + r.who.party +
                                                                         "'), not '" + core::printable(*actor) + "'");
             }
-            if (!api.node().upstream().empty()) return forward(api, r);
             CORRIDOR_TRY(const auto type, b.str("type", true));
             CORRIDOR_TRY(const auto subject, b.str("subject", true));
             CORRIDOR_TRY(const auto time, b.str("time"));
@@ -195,12 +209,15 @@ void add_ledger_routes(Api& api) {
             CORRIDOR_TRY(const auto declaration, b.any("declaration"));
             CORRIDOR_TRY(const auto custody, b.str("custody"));
             CORRIDOR_CHECK(b.no_others());
+            if (custody) CORRIDOR_CHECK(custody_claim_allowed(api, r, *custody));
+            if (!api.node().upstream().empty()) return forward(api, r);
             Intent in;
             in.type = *type;
             in.subject = *subject;
             CORRIDOR_TRY(in.time, time_or_now(time, "/time"));
             if (payload) {
               if (!payload->is_object()) return bad_value("/payload", "a JSON object");
+              if (payload->contains("custody")) return bad_value("/payload/custody", "custody is the request's own member, set by a node");
               in.payload = *payload;
             }
             if (declaration) {
@@ -220,9 +237,12 @@ void add_ledger_routes(Api& api) {
   api.add({"POST", "/v1/ledger/events", "Append an event signed by its actor (the signature authenticates it)", "ledger",
            Access::kPublic, {}, "SignedEvent", {{201, {"application/json", "Appended"}}}},
           [&api](Request& r) -> Result<Reply> {
-            if (!api.node().upstream().empty()) return forward(api, r);
             CORRIDOR_TRY(const Json j, r.json_body());
             CORRIDOR_TRY(const ledger::Event e, event_of(j.contains("event") ? j["event"] : j, j.contains("event") ? "/event" : ""));
+            if (const auto p = Json::parse(e.payload, nullptr, false); p.is_object() && p.contains("custody")) {
+              CORRIDOR_CHECK(custody_claim_allowed(api, r, p["custody"].is_string() ? p["custody"].get<std::string>() : ""));
+            }
+            if (!api.node().upstream().empty()) return forward(api, r);
             auto appended = api.node().with_ledger([&](rules::Ledger& l) -> Result<ledger::Event> {
               // Its actor may see only its own consignments: 404 before any rule, as for a member's write.
               CORRIDOR_CHECK(check_visible(l.state(), member_principal(l.state(), e.actor), e.type, e.subject));

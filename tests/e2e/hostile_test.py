@@ -4,7 +4,7 @@ file edited with and without its notes, truncation, rollback and fork by replaci
 inconsistent notes. Each test names the issue's item it reproduces; each failed on the main of
 2026-12-03.
 
-usage: hostile_test.py CORRIDOR DATA_DIR
+usage: hostile_test.py CORRIDOR FORGE DATA_DIR
 """
 import hashlib
 import json
@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -20,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ledger_world import EXIT_CORRUPT, EXIT_INVALID, EXIT_PARSE, World, event_leaf, merkle_node, merkle_root  # noqa: E402
 from server_harness import Server  # noqa: E402
 
-CORRIDOR = DATA = None
+CORRIDOR = FORGE = DATA = None
 
 # Every command that reads the ledger (each must refuse what a hostile edit left behind).
 READS = [["consign", "list"], ["consign", "show", "c-1"], ["consign", "stats"], ["party", "list"], ["regime", "list"],
@@ -400,6 +401,38 @@ class HostileHttp(unittest.TestCase):
             self.assertNotIn("20000", message)
             self.assertNotIn("crossed", message)
 
+    # Item 16: `custody` (a node signed for the party) cannot be claimed by a party.
+    def test_item16_custody_is_set_only_by_a_node(self):
+        node_key = json.loads(self.server.request("GET", "/v1/health")[2])["node_key"]
+        other_key = secrets.token_hex(32)
+        ask = {"actor": "icrc", "type": "consignment.declared", "subject": "cust-1",
+               "declaration": json.load(open(self.w.declaration("cust-1"))), "time": "2023-06-25T08:00Z"}
+        for custody in (node_key, other_key):
+            status, _, text = self.server.request("POST", "/v1/ledger/drafts", dict(ask, custody=custody), token=self.token)
+            self.assertEqual(status, 403, text)
+            self.assertIn("A-CUSTODY", text)
+        status, _, text = self.server.request("POST", "/v1/ledger/drafts", dict(ask, type="consignment.notified",
+                                                                                payload={"custody": node_key}), token=self.token)
+        self.assertEqual(status, 400, text)
+        self.assertIn("/payload/custody", text)
+        # A draft without custody, signed by the party with custody added afterwards: its own valid
+        # signature, but it would read as this node's custodial write. Refused.
+        status, _, text = self.server.request("POST", "/v1/ledger/drafts", ask, token=self.token)
+        self.assertEqual(status, 200, text)
+        ev = json.loads(text)["event"]
+        payload = ev["payload"]
+        payload["custody"] = node_key
+        line = subprocess.run([FORGE, self.w.key("icrc"), str(ev["seq"]),
+                               ev["prev_hash"], str(ev["time"]), ev["type"], ev["subject"],
+                               json.dumps(payload, separators=(",", ":"), sort_keys=True)], capture_output=True, text=True)
+        self.assertEqual(line.returncode, 0, line.stderr)
+        before = self.w.events()
+        for token in (None, self.token):
+            status, _, text = self.server.request("POST", "/v1/ledger/events", {"event": json.loads(line.stdout)}, token=token)
+            self.assertEqual(status, 403, text)
+            self.assertIn("A-CUSTODY", text)
+        self.assertEqual(self.w.events(), before)
+
     # Item 17: an empty log has a signed head of size 0 whose root is the hash of the empty string.
     def test_item17_an_empty_log_has_a_head(self):
         empty = os.path.join(self.tmp, "empty")
@@ -421,5 +454,5 @@ class HostileHttp(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    CORRIDOR, DATA = (os.path.abspath(a) for a in sys.argv[1:3])
+    CORRIDOR, FORGE, DATA = (os.path.abspath(a) for a in sys.argv[1:4])
     unittest.main(argv=[sys.argv[0], "-v"])
