@@ -72,19 +72,6 @@ core::Result<Export> read_export(const std::string& path) {
   return out;
 }
 
-// {"party": "hex public key", ...}: keys pinned from outside the log.
-core::Result<std::map<std::string, ledger::PublicKey>> read_pinned(const std::string& path) {
-  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "key list", core::kMaxDocumentBytes));
-  CORRIDOR_TRY(const json j, core::parse_json_text(text, path));
-  if (!j.is_object()) return core::fail(core::ErrorCode::kParse, path + ": expected {\"party\": \"public key hex\"}");
-  std::map<std::string, ledger::PublicKey> out;
-  for (const auto& [name, v] : j.items()) {
-    if (!v.is_string()) return core::fail(core::ErrorCode::kParse, path + ": /" + name + ": not a string");
-    CORRIDOR_TRY(out[name], ledger::from_hex<32>(v.get<std::string>(), path + ": /" + name));
-  }
-  return out;
-}
-
 // Writes text to FILE through a temporary file and a rename, or to stdout for "-" / "".
 core::Result<void> write_out(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
@@ -386,6 +373,7 @@ Runner add_ledger(CLI::App& app) {
     std::vector<std::string> signatures, heads;
     std::uint64_t seq = 0, size = 0, from_size = 0, to_size = 0;
     bool json = false, strict = false;
+    PinOptions pins;
   };
   auto o = std::make_shared<Opts>();
   auto* init = cmd->add_subcommand("init", "Start a governed ledger from a genesis signed by every founding party");
@@ -412,6 +400,7 @@ Runner add_ledger(CLI::App& app) {
   imp->add_option("FILE", o->file, "export file")->required();
   add_store_option(imp, o->store);
   imp->add_flag("--json", o->json, "print as JSON");
+  o->pins.add_to(imp);
   auto* head = cmd->add_subcommand("head", "The log's signed tree head (size, root, time); --key countersigns one");
   add_store_option(head, o->store);
   head->add_option("--key", o->key, "countersign as this party (after checking the head against this store)");
@@ -554,11 +543,18 @@ Runner add_ledger(CLI::App& app) {
                         o->json, {{"verified", false}});
         }
       }
+      // A path that folds to the root it carries proves nothing until a head someone signed has
+      // that root: without --head the proof is consistent with itself, and no more.
+      const bool anchored = !o->heads.empty();
       if (o->json) {
-        print_json({{"verified", true}, {"statement", what}, {"heads_matched", o->heads.size()}});
+        print_json({{"verified", anchored}, {"path_valid", true}, {"anchored", anchored}, {"statement", what},
+                    {"root", ledger::to_hex(root)}, {"heads_matched", o->heads.size()}});
+      } else if (anchored) {
+        std::cout << o->file << ": verified: " << what << " (root matches " << o->heads.size() << " signed head(s))\n";
       } else {
-        std::cout << o->file << ": verified: " << what
-                  << (o->heads.empty() ? "" : " (root matches " + std::to_string(o->heads.size()) + " head(s))") << "\n";
+        std::cout << o->file << ": the path is valid, but NOT anchored: it shows that " << what << " whose root is "
+                  << ledger::to_hex(root) << " — that no signed head given here vouches for. Check it against a head "
+                  << "you hold (--head HEAD.json) before relying on it.\n";
       }
       return 0;
     }
@@ -566,7 +562,7 @@ Runner add_ledger(CLI::App& app) {
     if (verify->parsed()) {
       std::map<std::string, ledger::PublicKey> pinned;
       if (!o->keys.empty()) {
-        auto k = read_pinned(o->keys);
+        auto k = read_pinned_keys(o->keys);
         if (!k) return report(k.error(), o->json);
         pinned = std::move(*k);
       }
@@ -667,19 +663,22 @@ Runner add_ledger(CLI::App& app) {
     if (imp->parsed()) {
       auto ex = read_export(o->file);
       if (!ex) return report(ex.error(), o->json);
-      auto opened = open_ledger(o->store, StoreUse::kCreate);
+      auto pins = o->pins.load();
+      if (!pins) return report(pins.error(), o->json);
+      if (auto ok = pins->check_first(ex->events.front(), o->file + ":1"); !ok) return report(ok.error(), o->json);
+      auto opened = open_ledger(o->store, StoreUse::kCreate, false, pins->pinned());
       if (!opened) return report(opened.error(), o->json);
       auto r = opened->ledger->import(ex->events, ex->head);
       if (!r) return report(r.error(), o->json);
       const auto size = opened->ledger->state().size;
       if (o->json) {
         print_json({{"appended", r->appended}, {"events", size}, {"head_checked", r->head_checked},
-                    {"peer_head_consistent", r->peer_head_consistent}});
+                    {"peer_head_consistent", r->peer_head_consistent}, {"keys_pinned", pins->source()}});
       } else {
         std::cout << "imported " << r->appended << " new events; the ledger now holds " << size;
         if (r->head_checked) std::cout << "; the export's signed head matches its events";
         if (r->peer_head_consistent) std::cout << " and the head last seen from that node";
-        std::cout << "\n";
+        std::cout << "\n" << pins->sentence() << "\n";
       }
       return 0;
     }

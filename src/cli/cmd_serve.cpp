@@ -69,15 +69,19 @@ Runner add_sync(CLI::App& app) {
   struct Opts {
     std::string from, store = "corridor.db", token, evidence;
     bool json = false;
+    PinOptions pins;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--from", o->from, "the node's URL (http://host:port)")->required();
+  o->pins.add_to(cmd);
   add_store_option(cmd, o->store);
   cmd->add_option("--token", o->token, "a member's bearer token on that node (its events are for members)");
   cmd->add_option("--evidence", o->evidence, "where to write both heads when the node forked or cut its log");
   cmd->add_flag("--json", o->json, "print as JSON");
   return [o] {
-    auto opened = open_ledger(o->store, StoreUse::kCreate);
+    auto pins = o->pins.load();
+    if (!pins) return report(pins.error(), o->json);
+    auto opened = open_ledger(o->store, StoreUse::kCreate, false, pins->pinned());
     if (!opened) return report(opened.error(), o->json);
     warn_violations(opened->ledger->state());
     std::string evidence;
@@ -92,11 +96,19 @@ Runner add_sync(CLI::App& app) {
       }
       return report(r.error(), o->json, evidence.empty() ? nlohmann::json::object() : nlohmann::json{{"evidence", nlohmann::json::parse(evidence)}});
     }
+    if (pins->genesis_digest && r->size > 0) {
+      // The first event must be the genesis given (the pinned founders' keys were checked as it folded).
+      std::optional<ledger::Event> first;
+      if (auto ok = opened->store->scan(1, [&](const ledger::Event& e) { first = e; return false; }); !ok) return report(ok.error(), o->json);
+      if (auto ok = pins->check_first(*first, o->from + " seq 1"); !ok) return report(ok.error(), o->json);
+    }
     if (o->json) {
-      print_json({{"appended", r->appended}, {"events", r->size}, {"consistency_proof_checked", r->proof_checked}});
+      print_json({{"appended", r->appended}, {"events", r->size}, {"consistency_proof_checked", r->proof_checked},
+                  {"keys_pinned", pins->source()}});
     } else {
       std::cout << "synced from " << o->from << ": " << r->appended << " new events; the ledger now holds " << r->size
-                << (r->proof_checked ? "; consistent with the head kept of that node" : "") << "\n";
+                << (r->proof_checked ? "; consistent with the head kept of that node" : "") << "\n"
+                << pins->sentence() << "\n";
     }
     return 0;
   };

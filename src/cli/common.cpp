@@ -4,8 +4,11 @@
 #include <iostream>
 
 #include "core/input.h"
+#include "core/json_text.h"
 #include "net/graph_file.h"
+#include "rules/genesis.h"
 #include "rules/ledger.h"
+#include "rules/state.h"
 #include "store/store.h"
 
 namespace corridor::cli {
@@ -48,6 +51,59 @@ void add_store_option(CLI::App* cmd, std::string& store) {
   cmd->add_option("--store", store,
                   "the ledger's store: a file (SQLite; default corridor.db), sqlite:PATH, or postgresql://... "
                   "(docs/postgresql.md)");
+}
+
+core::Result<std::map<std::string, ledger::PublicKey>> read_pinned_keys(const std::string& path) {
+  CORRIDOR_TRY(const std::string text, core::read_file_limited(path, "key list", core::kMaxDocumentBytes));
+  CORRIDOR_TRY(const nlohmann::json j, core::parse_json_text(text, path));
+  if (!j.is_object()) return core::fail(core::ErrorCode::kParse, path + ": expected {\"party\": \"public key hex\"}");
+  std::map<std::string, ledger::PublicKey> out;
+  for (const auto& [name, v] : j.items()) {
+    if (!v.is_string()) return core::fail(core::ErrorCode::kParse, path + ": /" + name + ": not a string");
+    CORRIDOR_TRY(out[name], ledger::from_hex<32>(v.get<std::string>(), path + ": /" + name));
+  }
+  return out;
+}
+
+void PinOptions::add_to(CLI::App* cmd) {
+  auto* k = cmd->add_option("--keys", keys, "JSON {party: public key hex}: keys known out of band, which the log must use");
+  auto* g = cmd->add_option("--genesis", genesis, "the ledger's genesis (TOML): its founders' keys, and it must be the first event");
+  k->excludes(g);
+}
+
+core::Result<PinOptions::Loaded> PinOptions::load() const {
+  Loaded out;
+  if (!keys.empty()) {
+    CORRIDOR_TRY(out.keys, read_pinned_keys(keys));
+    out.from = "--keys " + keys;
+  } else if (!genesis.empty()) {
+    CORRIDOR_TRY(const rules::Genesis g, rules::read_genesis(genesis));
+    for (const auto& p : g.parties) out.keys[p.name] = p.public_key;
+    out.genesis_digest = rules::genesis_digest(g);
+    out.from = "--genesis " + genesis;
+  }
+  return out;
+}
+
+std::string PinOptions::Loaded::sentence() const {
+  if (from.empty()) {
+    return "keys: NOT pinned — whoever rewrote the whole log with keys of its own would pass these checks; "
+           "give --keys or --genesis to pin them";
+  }
+  return "keys: pinned by " + from + " (" + std::to_string(keys.size()) + " part" + (keys.size() == 1 ? "y" : "ies") + ")";
+}
+
+core::Result<void> PinOptions::Loaded::check_first(const ledger::Event& first, const std::string& where) const {
+  if (!genesis_digest) return {};
+  const auto refuse = [&](const std::string& why) {
+    return core::fail(core::ErrorCode::kCorrupt, where + ": " + why + " (--genesis " + from.substr(10) + "); nothing appended");
+  };
+  if (first.seq != 1 || first.type != rules::kGenesis) return refuse("the log does not start with a genesis");
+  const auto p = nlohmann::json::parse(first.payload, nullptr, false);
+  if (!p.is_object() || !p.contains("document")) return refuse("its genesis carries no document");
+  auto g = rules::parse_genesis_document(p["document"].dump(), where);
+  if (!g || rules::genesis_digest(*g) != *genesis_digest) return refuse("its genesis is not the one given");
+  return {};
 }
 
 void warn_violations(const rules::State& s) {

@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <array>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 
 #include "core/error.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "ledger/event.h"
 #include "net/closures.h"
 #include "net/graph.h"
 #include "query/query.h"
@@ -71,6 +73,28 @@ void add_store_option(CLI::App* cmd, std::string& store);
 [[nodiscard]] core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use = StoreUse::kExisting,
                                                    bool verify_all = false,
                                                    const std::map<std::string, std::array<std::uint8_t, 32>>* pinned = nullptr);
+// {"party": "hex public key", ...}: keys pinned from outside the log.
+[[nodiscard]] core::Result<std::map<std::string, std::array<std::uint8_t, 32>>> read_pinned_keys(const std::string& path);
+
+// What pins the keys of a log taken from another node (`ledger import`, `sync`): --keys FILE (party ->
+// public key) or --genesis FILE (the governed ledger's genesis: its founders' keys, and its
+// document must be the export's first event). Without either, nothing does — and the output says so.
+struct PinOptions {
+  std::string keys, genesis;
+  void add_to(CLI::App* cmd);
+  struct Loaded {
+    std::map<std::string, std::array<std::uint8_t, 32>> keys;
+    std::optional<std::array<std::uint8_t, 32>> genesis_digest;
+    std::string from;  // "" (nothing), "--keys FILE", "--genesis FILE"
+    [[nodiscard]] const std::map<std::string, std::array<std::uint8_t, 32>>* pinned() const { return from.empty() ? nullptr : &keys; }
+    [[nodiscard]] nlohmann::json source() const { return from.empty() ? nlohmann::json(false) : nlohmann::json(from); }
+    [[nodiscard]] std::string sentence() const;
+    // With --genesis: the log's first event must be that genesis.
+    [[nodiscard]] core::Result<void> check_first(const ledger::Event& first, const std::string& where) const;
+  };
+  [[nodiscard]] core::Result<Loaded> load() const;
+};
+
 // Prints the events that break a rule (at most a few, then how many more) to stderr.
 void warn_violations(const rules::State& s);
 // --at TIME, or now.

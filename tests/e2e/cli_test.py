@@ -813,7 +813,7 @@ class Ledger(unittest.TestCase):
         other = os.path.join(self.tmp, "other.db")
         r = corridor("ledger", "import", exported, "--store", other, "--json")
         self.assertEqual(json.loads(r.stdout), {"appended": 1, "events": 1, "head_checked": True,
-                                                "peer_head_consistent": False})
+                                                "peer_head_consistent": False, "keys_pinned": False})
         # The other node goes its own way; then it cannot take our next export.
         self.assertEqual(self.add("customs", "checkpoint").returncode, 0)
         self.assertEqual(self.add("unmis", "monitor", db=other).returncode, 0)

@@ -222,6 +222,50 @@ class Hostile(unittest.TestCase):
         r = w.step("arrive", "c-1", party="icrc", at="2023-07-03T06:00Z")
         self.assertEqual(r.returncode, EXIT_CORRUPT, r.stdout + r.stderr)
 
+    # Item 10: a log taken from another node says what pins its keys, and can be pinned; a proof
+    # without a head is not called verified.
+    def test_item10_pinned_keys_and_unanchored_proofs(self):
+        w = self.w
+        export = os.path.join(self.tmp, "mine.jsonl")
+        w.ok("ledger", "export", export, "--store", w.db)
+        parties = json.loads(w.ok("party", "list", "--store", w.db, "--json").stdout)
+        pins = w.write("pins.json", json.dumps({p["party"]: p["public_key"] for p in parties}))
+        # A whole log re-signed with keys of the forger's own: the same parties, other keys.
+        other = os.path.join(self.tmp, "forger")
+        os.mkdir(other)
+        World(CORRIDOR, DATA, other)
+        forged = os.path.join(self.tmp, "forged.jsonl")
+        w.ok("ledger", "export", forged, "--store", os.path.join(other, "corridor.db"))
+        new_node = os.path.join(self.tmp, "new")
+        os.mkdir(new_node)
+        r = w.run("ledger", "import", forged, "--store", os.path.join(new_node, "a.db"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("keys: NOT pinned", r.stdout)
+        r = w.run("ledger", "import", forged, "--store", os.path.join(new_node, "b.db"), "--keys", pins, "--json")
+        self.assertEqual(r.returncode, EXIT_CORRUPT, r.stdout)
+        self.assertIn("pinned", json.loads(r.stdout)["error"]["message"])
+        r = w.run("ledger", "import", export, "--store", os.path.join(new_node, "b.db"), "--keys", pins, "--json")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertEqual(json.loads(r.stdout)["keys_pinned"], "--keys " + pins)
+        # --genesis on an open ledger's export: its first event is no genesis.
+        genesis = w.write("g.toml", "name = 'x'\n")
+        r = w.run("ledger", "import", export, "--store", os.path.join(new_node, "c.db"), "--genesis", genesis)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertFalse(os.path.exists(os.path.join(new_node, "c.db")) and w.events(os.path.join(new_node, "c.db")))
+        r = w.run("ledger", "import", export, "--keys", pins, "--genesis", genesis, "--store", os.path.join(new_node, "d.db"))
+        self.assertEqual(r.returncode, 2, r.stderr)  # one or the other
+        # A proof checked without a head.
+        proof = w.write("p.json", w.ok("ledger", "prove", "--store", w.db, "--seq", "2").stdout)
+        r = w.run("ledger", "check-proof", proof)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("NOT anchored", r.stdout)
+        self.assertNotIn("verified", r.stdout)
+        j = json.loads(w.run("ledger", "check-proof", proof, "--json").stdout)
+        self.assertEqual((j["verified"], j["path_valid"], j["anchored"]), (False, True, False))
+        head = w.write("head.json", w.ok("ledger", "head", "--store", w.db).stdout)
+        r = w.run("ledger", "check-proof", proof, "--head", head, "--json")
+        self.assertEqual(json.loads(r.stdout)["verified"], True, r.stdout)
+
     # Item 5: the lead time runs from the declaration's event, not from a declared_at the sender writes.
     def test_item5_declared_at_cannot_buy_lead_time(self):
         w = self.w
