@@ -263,7 +263,9 @@ Result<void> apply(Consignment& c, const Step& step) {
   if (t == kDelivered) {
     if (!from({State::kCrossed})) return refuse("C-STATE", "only a consignment that crossed is delivered");
     if (!by(c.receiver)) return refuse("C-ROLE", "only the receiver '" + c.receiver + "' confirms delivery");
-    if (!p.contains("received") || !p["received"].is_array()) return refuse("L-PAYLOAD", "delivery lists what was received");
+    if (!p.contains("received") || !p["received"].is_array() || p["received"].empty()) {
+      return refuse("L-PAYLOAD", "a delivery lists what was received: one line or more");
+    }
     std::vector<double> received(c.items.size(), 0.0);
     std::set<std::size_t> seen;
     for (const auto& r : p["received"]) {

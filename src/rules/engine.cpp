@@ -310,10 +310,66 @@ Outcome stock_record(const State& s, const Event& e, const json& p, const Member
   });
 }
 
+// What each consignment step's payload may hold (the declaration's is built by the regime and
+// compared whole). A member no step defines, a line with a member its list does not define, or free
+// text that is too long or would drive a terminal is refused: nothing is signed into the log that
+// its type does not say.
+std::string step_payload_problem(const std::string& type, const json& p) {
+  static const std::map<std::string, std::vector<std::string>> kMembers = {
+      {cargo::kNotified, {}},
+      {cargo::kApproved, {"findings"}},
+      {cargo::kRejected, {"reason", "findings"}},
+      {cargo::kArrived, {}},
+      {cargo::kInspected, {"lane", "findings"}},
+      {cargo::kHeld, {"reason", "findings"}},
+      {cargo::kCleared, {"findings"}},
+      {cargo::kTurnedBack, {"whole", "reason", "items", "findings"}},
+      {cargo::kCrossed, {}},
+      {cargo::kDelivered, {"received", "findings"}},
+      {cargo::kOverridden, {"reason"}}};
+  const auto it = kMembers.find(type);
+  if (it == kMembers.end()) return "";
+  for (const auto& [k, v] : p.items()) {
+    if (std::find(it->second.begin(), it->second.end(), k) == it->second.end()) {
+      return "/" + core::printable(k) + ": not a member of " + type + " (it takes " +
+             (it->second.empty() ? std::string("none") : [&] {
+               std::string all;
+               for (const auto& m : it->second) all += (all.empty() ? "" : ", ") + m;
+               return all;
+             }()) + ")";
+    }
+    if (v.is_string()) {
+      if (const auto why = core::free_text_problem(v.get_ref<const std::string&>()); !why.empty()) return "/" + k + ": " + why;
+    }
+  }
+  const auto lines = [&](const char* key, std::initializer_list<const char*> allowed) -> std::string {
+    if (!p.contains(key) || !p[key].is_array()) return "";
+    if (p[key].size() > 10'000) return std::string("/") + key + ": more than 10,000 lines";
+    for (std::size_t i = 0; i < p[key].size(); ++i) {
+      const json& line = p[key][i];
+      if (!line.is_object()) continue;  // the step's own rule says what a line is
+      for (const auto& [k, v] : line.items()) {
+        if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; })) {
+          return std::string("/") + key + "/" + std::to_string(i) + "/" + core::printable(k) + ": not a member of a line";
+        }
+        if (v.is_string()) {
+          if (const auto why = core::free_text_problem(v.get_ref<const std::string&>()); !why.empty()) {
+            return std::string("/") + key + "/" + std::to_string(i) + "/" + k + ": " + why;
+          }
+        }
+      }
+    }
+    return "";
+  };
+  if (auto why = lines("received", {"item", "quantity", "damaged", "short"}); !why.empty()) return why;
+  return lines("items", {"item", "reason"});
+}
+
 Outcome consignment_step(const State& s, const Event& e, const json& p, const Member& actor) {
   if (!core::valid_identifier(e.subject)) {
     return refused(e, "L-PAYLOAD", "consignment id '" + core::printable(e.subject) + "' is not a valid identifier");
   }
+  if (const auto why = step_payload_problem(e.type, p); !why.empty()) return refused(e, "L-PAYLOAD", why);
   const auto it = s.consignments.find(e.subject);
   cargo::Consignment next = it == s.consignments.end() ? cargo::Consignment{} : it->second;
   next.id = e.subject;

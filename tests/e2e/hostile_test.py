@@ -266,6 +266,37 @@ class Hostile(unittest.TestCase):
         r = w.run("ledger", "check-proof", proof, "--head", head, "--json")
         self.assertEqual(json.loads(r.stdout)["verified"], True, r.stdout)
 
+    # Item 9: each step's payload holds what its type defines, and free text is bounded.
+    def test_item9_payloads_carry_only_what_their_type_defines(self):
+        w = self.w
+        w.to_approved("c-1")
+        w.ok("consign", "arrive", "c-1", "--store", w.db, "--key", w.key("icrc"), "--at", "2023-07-03T06:00Z")
+        before = w.events()
+        for findings, why in (("x" * 2001, "/findings: longer than 2000 bytes"),
+                              ("ok\u202e", "/findings: a bidirectional control character")):
+            r = w.step("inspect", "c-1", "--lane", "green", "--findings", findings, party="border-service", at="2023-07-03T07:00Z")
+            self.assertEqual(r.returncode, EXIT_INVALID, r.stdout)
+            err = json.loads(r.stdout)["error"]
+            self.assertEqual(err["rule"], "L-PAYLOAD")
+            self.assertIn(why, err["message"])
+        self.assertEqual(w.events(), before)
+        r = w.step("inspect", "c-1", "--lane", "green", "--findings", "x" * 2000, party="border-service", at="2023-07-03T07:00Z")
+        self.assertEqual(r.returncode, 0, r.stdout)  # exactly at the limit
+        for args in (("clear", "c-1"), ("cross", "c-1")):
+            self.assertEqual(w.step(*args, party="border-service", at="2023-07-03T08:00Z").returncode, 0)
+        before = w.events()
+        for received, why in (('[{"item":0,"quantity":1,"bonus":99999}]', "/received/0/bonus: not a member of a line"),
+                              ("[]", "one line or more")):
+            r = w.step("deliver", "c-1", "--received", received, party="local", at="2023-07-03T12:00Z")
+            self.assertEqual(r.returncode, EXIT_INVALID, r.stdout)
+            err = json.loads(r.stdout)["error"]
+            self.assertEqual(err["rule"], "L-PAYLOAD")
+            self.assertIn(why, err["message"])
+        self.assertEqual(w.events(), before)
+        r = w.step("deliver", "c-1", "--received", '[{"item":0,"quantity":1,"damaged":0,"short":0}]', party="local",
+                   at="2023-07-03T12:00Z")
+        self.assertEqual(r.returncode, 0, r.stdout)
+
     # Item 5: the lead time runs from the declaration's event, not from a declared_at the sender writes.
     def test_item5_declared_at_cannot_buy_lead_time(self):
         w = self.w
@@ -365,7 +396,8 @@ class HostileHttp(unittest.TestCase):
         os.mkdir(cls.web)
         with open(os.path.join(cls.web, "index.html"), "w") as f:
             f.write("<!doctype html><title>corridor</title>")
-        cls.server = Server(CORRIDOR, ["--store", cls.w.db, "--network", cls.graph, "--web", cls.web],
+        cls.server = Server(CORRIDOR, ["--store", cls.w.db, "--network", cls.graph, "--web", cls.web,
+                                       "--custodial", f"icrc={cls.w.key('icrc')}"],
                             log=os.path.join(cls.tmp, "serve.log"))
 
     @classmethod
@@ -444,6 +476,21 @@ class HostileHttp(unittest.TestCase):
         for _, message in replies:
             self.assertNotIn("20000", message)
             self.assertNotIn("crossed", message)
+
+    # Item 9, over HTTP (where a step's body may carry any of reason, lane, findings, items, received).
+    def test_item9_foreign_members_over_http(self):
+        w = self.w
+        w.to_approved("h9-1")
+        for path, body, why in (("notify", {"lane": "green"}, "/lane: not a member of consignment.notified"),
+                                ("arrive", {"findings": "x"}, "/findings: not a member of consignment.arrived"),
+                                ("arrive", {"received": [{"item": 0, "quantity": 99999999}]}, "/received")):
+            status, _, text = self.server.request("POST", f"/v1/consignments/h9-1/{path}", dict(body, at="2023-07-03T06:00Z"),
+                                                  token=self.token)
+            self.assertEqual(status, 400, f"{path}: {text}")
+            self.assertIn(why, text)
+        status, _, text = self.server.request("POST", "/v1/consignments/h9-1/arrive", {"at": "2023-07-03T06:00Z"},
+                                              token=self.token)
+        self.assertEqual(status, 200, text)
 
     # Item 16: `custody` (a node signed for the party) cannot be claimed by a party.
     def test_item16_custody_is_set_only_by_a_node(self):
