@@ -138,10 +138,17 @@ Result<SyncReport> sync_from(Node& node, const std::string& base, std::string* e
     return {};
   }));
   CORRIDOR_TRY(const Fetched f, fetch(base, local, kept, token));
-  return node.with_ledger([&](rules::Ledger& l) -> Result<SyncReport> {
-    CORRIDOR_TRY(const auto r, l.extend(f.fresh, f.head, f.proof, evidence));
+  std::string caught;
+  auto synced = node.with_ledger([&](rules::Ledger& l) -> Result<SyncReport> {
+    CORRIDOR_TRY(const auto r, l.extend(f.fresh, f.head, f.proof, &caught));
     return SyncReport{r.appended, l.state().size, r.proof_checked};
   });
+  if (!synced && !caught.empty()) {
+    // The sequencer's own signed heads contradict each other: keep them, stop forwarding to it.
+    if (base == node.upstream()) node.record_divergence(caught);
+    if (evidence != nullptr) *evidence = caught;
+  }
+  return synced;
 }
 
 Result<ledger::Event> submit(const std::string& base, const ledger::Signer& signer, const RemoteDraft& d, const std::string& token) {

@@ -21,6 +21,10 @@ std::string new_token() {
   return ledger::to_hex(bytes);
 }
 
+namespace {
+constexpr const char* kDivergenceNote = "divergence";
+}  // namespace
+
 std::string token_note_key(const std::string& token) { return "token:" + ledger::to_hex(ledger::sha256(token)); }
 
 Result<std::string> issue_token(store::Store& store, const std::string& party, const std::string& label) {
@@ -89,7 +93,30 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& o) {
   // A governed ledger names its sequencer: a node that is not it follows it.
   const std::string named = n->ledger_->state().sequencer;
   if (n->upstream_.empty() && !named.empty() && named != o.public_url) n->upstream_ = named;
+  CORRIDOR_TRY(n->divergence_, n->store_->note(kDivergenceNote));
   return n;
+}
+
+std::optional<std::string> Node::divergence() const {
+  std::lock_guard<std::mutex> lock(divergence_mutex_);
+  return divergence_;
+}
+
+void Node::record_divergence(const std::string& evidence) {
+  {
+    std::lock_guard<std::mutex> lock(divergence_mutex_);
+    if (divergence_) return;  // the first evidence stands; it is what was caught
+    divergence_ = evidence;
+  }
+  std::lock_guard<std::mutex> lock(ledger_mutex_);
+  (void)store_->set_note(kDivergenceNote, evidence);
+}
+
+Result<void> Node::check_not_diverged() const {
+  if (!divergence()) return {};
+  return fail(ErrorCode::kUnavailable, "this node caught its sequencer " + upstream_ +
+                                           " rewriting or cutting its log (both of its signed heads: GET "
+                                           "/v1/ledger/evidence) and forwards no writes to it");
 }
 
 const LoadedScenario* Node::scenario(const std::string& id) const {

@@ -84,6 +84,13 @@ class Node {
   // Empty when this node sequences the ledger; else the URL of the node that does.
   [[nodiscard]] const std::string& upstream() const { return upstream_; }
   [[nodiscard]] const std::string& upstream_token() const { return upstream_token_; }
+  // Evidence that the sequencer rewrote or cut its log ({"kept", "served", "local", "reason"}: its
+  // own signed heads), once a sync caught it; kept in the store's notes across restarts. A node
+  // holding it forwards no writes and reports itself diverged.
+  [[nodiscard]] std::optional<std::string> divergence() const;
+  void record_divergence(const std::string& evidence);
+  // 503 naming the evidence when this node holds some, else ok: what every forwarded write checks.
+  [[nodiscard]] core::Result<void> check_not_diverged() const;
 
  private:
   Node() = default;
@@ -101,6 +108,8 @@ class Node {
   ledger::KeyPair node_key_;
   std::string upstream_, upstream_token_;
   std::mutex tokens_mutex_;
+  mutable std::mutex divergence_mutex_;
+  std::optional<std::string> divergence_;
   std::map<std::string, std::string> tokens_;  // sha256 hex -> party (cache of the store's notes)
 };
 

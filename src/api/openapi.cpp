@@ -26,7 +26,8 @@ Json schemas() {
   s["Error"] = object({{"error", object({{"code", str()}, {"message", str()}, {"pointer", str()}, {"rule", str()}}, {"code", "message"})}},
                       {"error"});
   s["Index"] = object({{"service", str()}, {"openapi", str()}, {"endpoints", array(str())}}, {"service", "endpoints"});
-  s["Health"] = object({{"status", {{"const", "ok"}}},
+  s["Health"] = object({{"status", {{"enum", {"ok", "diverged"}}}},
+                        {"evidence", nullable(ref("Evidence"))},
                         {"version", str()},
                         {"ledger", object({{"events", integer()}, {"mode", {{"enum", {"open", "governed"}}}}, {"name", str()}, {"log", str()}},
                                           {"events", "mode"})},
@@ -36,6 +37,9 @@ Json schemas() {
                         {"scenarios", array(str())},
                         {"supply", boolean()}},
                        {"status", "ledger", "sequencer"});
+  // Two signed heads of the sequencer that contradict each other, and where this node stands.
+  s["Evidence"] = object({{"kept", ref("TreeHead")}, {"served", ref("TreeHead")}, {"local", {{"type", "object"}}}, {"reason", str()}},
+                         {"served", "reason"});
   s["OpenAPI"] = object({{"openapi", str()}, {"paths", {{"type", "object"}}}}, {"openapi", "paths"});
   s["LineString"] = object({{"type", {{"const", "LineString"}}}, {"coordinates", array(array(num()))}}, {"type", "coordinates"});
   s["Geometry"] = object({{"type", {{"enum", {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}}}},

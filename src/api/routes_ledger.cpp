@@ -36,6 +36,7 @@ Json hashes(const std::vector<ledger::Digest>& v) {
 
 // On a mirror, writes go to the sequencer as they are.
 Result<Reply> forward(Api& api, const Request& r) {
+  CORRIDOR_CHECK(api.node().check_not_diverged());
   // This node authenticated the caller; the sequencer knows this node by its own token.
   auto sent = http_call(api.node().upstream(), r.method, r.path, r.body, api.node().upstream_token());
   if (!sent) {
@@ -76,6 +77,15 @@ void add_ledger_routes(Api& api) {
               return l.head(api.node().node_key(), core::now_unix());
             }));
             return Reply::json(Json::parse(ledger::head_json(h)));
+          });
+
+  api.add({"GET", "/v1/ledger/evidence",
+           "What this mirror caught: its sequencer's two signed heads that contradict each other (404 when none)", "ledger",
+           Access::kPublic, {}, "", {{200, {"application/json", "Evidence"}}}},
+          [&api](Request&) -> Result<Reply> {
+            const auto ev = api.node().divergence();
+            if (!ev) return fail(ErrorCode::kNotFound, "this node holds no evidence of a fork or a truncation");
+            return Reply::json(Json::parse(*ev, nullptr, false));
           });
 
   api.add({"GET",

@@ -29,7 +29,10 @@ void add_system_routes(Api& api) {
             }));
             Json scenarios = Json::array();
             for (const auto& s : n.scenarios()) scenarios.push_back(s->id);
-            return Reply::json({{"status", "ok"},
+            const auto diverged = n.divergence();
+            Json evidence = diverged ? Json::parse(*diverged, nullptr, false) : Json(nullptr);
+            return Reply::json({{"status", diverged ? "diverged" : "ok"},
+                                {"evidence", evidence},
                                 {"version", CORRIDOR_VERSION},
                                 {"ledger", ledger},
                                 {"sequencer", n.upstream().empty() ? Json("this node") : Json(n.upstream())},

@@ -73,7 +73,9 @@ Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in) {
       return events.front();
     });
   }
-  // A mirror: the sequencer builds and appends it; this node signs it.
+  // A mirror: the sequencer builds and appends it; this node signs it — unless it caught the
+  // sequencer rewriting its log, when it forwards nothing more.
+  CORRIDOR_CHECK(node.check_not_diverged());
   RemoteDraft d{in.type, in.subject, (in.declaration ? Json::object() : in.payload).dump(), in.time,
                 in.declaration ? in.declaration->dump() : std::string()};
   d.custody = custody;

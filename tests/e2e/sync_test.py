@@ -241,6 +241,32 @@ class Sync(unittest.TestCase):
         self.assertNotEqual(json.loads(text)["first_root"], ev["kept"]["root"])
         # And B's store is untouched.
         self.assertEqual(json.loads(run("ledger", "verify", "--store", db["b"], "--json").stdout)["events"], n)
+        # Issue 24, item 14: mirror C, still running, caught the rewrite in its own sync: it reports
+        # itself diverged with both of A's signed heads, serves them to anyone, and forwards no write.
+        deadline = time.time() + 15
+        health = {}
+        while time.time() < deadline:
+            health = json.loads(c.request("GET", "/v1/health")[2])
+            if health["status"] == "diverged":
+                break
+            time.sleep(0.2)
+        self.assertEqual(health["status"], "diverged", health)
+        self.assertEqual(health["evidence"]["kept"]["size"], n)
+        status, _, text = c.request("GET", "/v1/ledger/evidence")
+        self.assertEqual(status, 200, text)
+        caught = json.loads(text)
+        self.assertNotEqual(caught["kept"]["root"], caught["served"]["root"])
+        self.assertEqual(caught["kept"]["signatures"][0]["public_key"], ev["kept"]["signatures"][0]["public_key"])
+        before = json.loads(run("ledger", "verify", "--store", db["a"], "--json").stdout)["events"]
+        status, _, text = c.request("POST", "/v1/consignments/c-1/notify", {}, tokens["c"]["border-service"])
+        self.assertEqual(status, 503, text)
+        self.assertIn("/v1/ledger/evidence", text)
+        status, _, text = c.request("POST", "/v1/ledger/drafts", {"actor": "local", "type": "consignment.notified",
+                                                                 "subject": "c-1", "payload": {}}, tokens["c"]["local"])
+        self.assertEqual(status, 503, text)
+        self.assertEqual(json.loads(run("ledger", "verify", "--store", db["a"], "--json").stdout)["events"], before)
+        # A node that caught nothing has no evidence to show.
+        self.assertEqual(a.request("GET", "/v1/ledger/evidence")[0], 404)
         # A mirror whose sequencer is down answers writes with 503 and the sequencer's address.
         a.stop()
         status, _, text = c.request("POST", "/v1/consignments/c-1/notify", {}, tokens["c"]["border-service"])
