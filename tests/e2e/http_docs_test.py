@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import http_test  # noqa: E402
 
 CORRIDOR = DATA = DOC = None
-PRINT = False
+PRINT = PRINT_ENDPOINTS = False
 COMPARED = {"code", "rule", "state", "type", "status", "kind"}
 ENV_NAMES = {"icrc": "ICRC", "wfp": "WFP", "border-service": "BORDER", "peacekeepers": "PEACEKEEPERS", "local": "LOCAL",
              "ocha": "OCHA", "analyst1": "ANALYST"}
@@ -75,7 +75,52 @@ def shown_in(shown, actual, where):
     return problems
 
 
+BEGIN, END = "<!-- endpoints: begin -->", "<!-- endpoints: end -->"
+
+
+def endpoint_table(openapi):
+    """The endpoint table of docs/http.md, as the server's route table (its OpenAPI document) makes it."""
+    rows = ["| endpoint | token | what |", "|---|---|---|"]
+    for path in sorted(openapi["paths"]):
+        for method, op in sorted(openapi["paths"][path].items()):
+            token = "member" if op.get("security") else "—"
+            rows.append(f"| `{method.upper()} {path}` | {token} | {op.get('summary', '')} |")
+    return "\n".join(rows)
+
+
 class Docs(unittest.TestCase):
+    def test_the_endpoint_table_is_the_route_table(self):
+        """Issue 24, item 18: the document lists exactly what the server serves, generated from the
+        one route table (--print-endpoints prints the table to paste between the markers)."""
+        with open(DOC) as f:
+            text = f.read()
+        tmp = tempfile.mkdtemp(prefix="corridor_http_docs_routes_")
+        node = None
+        try:
+            node = http_test.Node(tmp)
+            node.start()
+            status, _, body = node.server.request("GET", "/v1/openapi.json")
+            self.assertEqual(status, 200)
+            want = endpoint_table(json.loads(body))
+        finally:
+            if node and node.server:
+                node.server.stop()
+            shutil.rmtree(tmp)
+        if PRINT_ENDPOINTS:
+            print(want)
+            return
+        self.assertIn(BEGIN, text)
+        shown = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+        self.assertEqual(shown, want, "docs/http.md's endpoint table is not the route table: run "
+                                      "tests/e2e/http_docs_test.py CORRIDOR DATA docs/http.md --print-endpoints")
+        # Every step the sentence names is a step served, and every step served is named.
+        steps = {p.rsplit("/", 1)[1] for p in json.loads(body)["paths"] if p.startswith("/v1/consignments/{id}/")
+                 and p.rsplit("/", 1)[1] not in ("history",)}
+        named = re.search(r"The steps: (.*?)\.\n", text, re.S)
+        self.assertIsNotNone(named, "docs/http.md names the steps in a sentence 'The steps: ...'")
+        sentence = re.sub(r"\([^)]*\)", "", named.group(1))  # the members in parentheses are not steps
+        self.assertEqual(set(re.findall(r"`([a-z-]+)`", sentence)), steps)
+
     def test_every_example_runs_and_replies_as_shown(self):
         with open(DOC) as f:
             text = f.read()
@@ -122,5 +167,8 @@ class Docs(unittest.TestCase):
 if __name__ == "__main__":
     CORRIDOR, DATA, DOC = (os.path.abspath(a) for a in sys.argv[1:4])
     PRINT = "--print" in sys.argv
+    PRINT_ENDPOINTS = "--print-endpoints" in sys.argv
+    if PRINT_ENDPOINTS:
+        sys.argv = [a for a in sys.argv if a != "--print-endpoints"]
     http_test.CORRIDOR, http_test.DATA = CORRIDOR, DATA
     unittest.main(argv=[sys.argv[0], "-v"])
