@@ -13,6 +13,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -392,6 +393,41 @@ double random_draw(std::uint64_t seed, const std::string& consignment_id) {
 }
 
 namespace {
+// A quantity in a unit of volume or mass, in litres or kilograms; none for a count ("boxes",
+// "doses") or a unit nobody listed. Names compare case-blind ("L" is "l").
+struct Measure {
+  enum class Kind : std::uint8_t { kVolume, kMass };
+  Kind kind;
+  double factor;  // to litres or kilograms
+};
+std::optional<Measure> measure_of(std::string unit) {
+  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::map<std::string, Measure> kUnits = {
+      {"ml", {Measure::Kind::kVolume, 0.001}}, {"l", {Measure::Kind::kVolume, 1}},       {"litre", {Measure::Kind::kVolume, 1}},
+      {"liter", {Measure::Kind::kVolume, 1}},  {"litres", {Measure::Kind::kVolume, 1}},  {"liters", {Measure::Kind::kVolume, 1}},
+      {"kl", {Measure::Kind::kVolume, 1000}},  {"m3", {Measure::Kind::kVolume, 1000}},   {"g", {Measure::Kind::kMass, 0.001}},
+      {"kg", {Measure::Kind::kMass, 1}},       {"t", {Measure::Kind::kMass, 1000}},      {"tonne", {Measure::Kind::kMass, 1000}},
+      {"tonnes", {Measure::Kind::kMass, 1000}}};
+  const auto it = kUnits.find(unit);
+  return it == kUnits.end() ? std::nullopt : std::optional<Measure>(it->second);
+}
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// The item's quantity in the limit's unit, or none when the two cannot be compared (a volume
+// against a mass, a count against a measure, two different counts).
+std::optional<double> in_unit_of(const Item& it, const std::string& limit_unit) {
+  const auto from = measure_of(it.unit), to = measure_of(limit_unit);
+  if (from && to) {
+    if (from->kind != to->kind) return std::nullopt;
+    return it.quantity * from->factor / to->factor;
+  }
+  if (!from && !to && lower(it.unit) == lower(limit_unit)) return it.quantity;
+  return std::nullopt;
+}
+
 bool matches(const std::vector<std::string>& prefixes, const std::vector<std::string>& categories, const Item& it) {
   for (const auto& p : prefixes) {
     if (!it.hs.empty() && it.hs.rfind(p, 0) == 0) return true;
@@ -429,13 +465,26 @@ Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now) 
         add(g.id, i, Verdict::kReject, "'" + it.description + "' is prohibited");
         continue;
       }
-      if (g.max_quantity && it.unit == g.unit && it.quantity > *g.max_quantity) {
+      if (g.max_quantity) {
+        // The limit holds whatever unit the sender writes: 50 kl is 50,000 l. A quantity that
+        // cannot be put in the limit's unit is not let through unmeasured.
+        const auto q = in_unit_of(it, g.unit);
         std::ostringstream msg;
-        msg << "'" << it.description << "': " << it.quantity << " " << it.unit << " exceeds the limit of "
-            << *g.max_quantity << " " << g.unit;
-        add(g.id, i, Verdict::kReject, msg.str());
+        if (!q) {
+          msg << "'" << it.description << "': a quantity in '" << it.unit << "' cannot be compared with the limit of "
+              << *g.max_quantity << " " << g.unit << " (declare it in " << g.unit << ")";
+          add(g.id, i, Verdict::kReject, msg.str());
+        } else if (*q > *g.max_quantity) {
+          msg << "'" << it.description << "': " << it.quantity << " " << it.unit;
+          if (lower(it.unit) != lower(g.unit)) msg << " (" << *q << " " << g.unit << ")";
+          msg << " exceeds the limit of " << *g.max_quantity << " " << g.unit;
+          add(g.id, i, Verdict::kReject, msg.str());
+        }
       }
       if (g.action == Action::kRestricted) {
+        if (std::find(out.permit_parties.begin(), out.permit_parties.end(), g.permit_from) == out.permit_parties.end()) {
+          out.permit_parties.push_back(g.permit_from);
+        }
         const bool permitted = std::any_of(d.permits.begin(), d.permits.end(),
                                            [&](const Permit& p) { return p.item == i && p.from == g.permit_from; });
         if (!permitted) {

@@ -129,6 +129,10 @@ struct Decision {
   std::vector<Reason> reasons;
   std::optional<std::string> lane_rule;  // the inspection rule that set the lane, if any
   RandomDraw draw{};
+  // The parties whose permit a restricted item needs, in rule order, each once. In the ledger a
+  // permit counts only once its issuer records it (its approval); a declaration's `permits` are
+  // the sender's claim, which only an offline check takes as given.
+  std::vector<std::string> permit_parties;
 };
 
 // `now` is when the check runs (for the lead time; the declaration's declared_at wins if given).

@@ -480,13 +480,20 @@ Result<std::string> declaration_payload(const State& s, const std::string& decla
     return core::refuse(ErrorCode::kConflict, "C-REGIME", where + ": no regime of checkpoint '" + d.checkpoint +
                                                               "' is in force at " + core::format_iso8601(at));
   }
+  // A permit counts once its issuer records it: what the sender claims in `permits` is set aside,
+  // and each issuer a restricted item needs becomes a party whose approval the consignment awaits.
+  d.permits.clear();
   const regime::Decision dec = regime::evaluate(*r->regime, d, at);
+  std::vector<std::string> approvals = r->regime->approvals;
+  for (const auto& p : dec.permit_parties) {
+    if (std::find(approvals.begin(), approvals.end(), p) == approvals.end()) approvals.push_back(p);
+  }
   json decision = json::parse(regime::decision_json(dec));
   decision["verdict"] = decision["decision"];  // the ledger's payload names it "verdict"
   decision.erase("decision");
   return json{{"declaration", json::parse(declaration_json)},
               {"checkpoint_operator", it->second.operator_party},
-              {"approvals_required", r->regime->approvals},
+              {"approvals_required", approvals},
               {"regime", {{"seq", r->seq}, {"sha256", r->sha256}}},
               {"decision", decision}}
       .dump();

@@ -367,6 +367,52 @@ class Hostile(unittest.TestCase):
             self.assertNotIn("\u202e", r.stdout + r.stderr)
         self.assertEqual(w.events(), before + 1)
 
+    # Item 8: a quantity limit holds whatever unit the sender writes.
+    def test_item8_limits_hold_in_any_unit(self):
+        w = self.w
+        fuel = lambda q, unit: [{"description": "diesel", "category": "fuel", "hs": "2710", "quantity": q,  # noqa: E731
+                                 "unit": unit, "net_kg": 1000}]
+        cases = [(5000, "l", "accept"), (5001, "l", "reject"), (5000, "L", "accept"), (50000, "L", "reject"),
+                 (50, "kl", "reject"), (5, "kl", "accept"), (5, "m3", "accept"), (5.001, "m3", "reject"),
+                 (4000, "kg", "reject"), (10, "barrels", "reject")]
+        for i, (q, unit, want) in enumerate(cases):
+            r = w.step("declare", w.declaration(f"fuel-{i}", items=fuel(q, unit)), party="icrc", at="2023-06-25T08:00Z")
+            self.assertEqual(r.returncode, 0, r.stdout)
+            d = json.loads(r.stdout)["decision"]
+            fuel_reasons = [x for x in d["reasons"] if x["rule"] == "G-FUEL"]
+            self.assertEqual("reject" if fuel_reasons else "accept", want, f"{q} {unit}: {d}")
+            if unit == "kg":
+                self.assertIn("cannot be compared", fuel_reasons[0]["message"])
+
+    # Item 8: a permit counts once its issuer records it; the sender's claim does not.
+    def test_item8_a_permit_is_recorded_by_its_issuer(self):
+        w = self.w
+        insulin = [{"description": "insulin", "category": "medicine", "hs": "300431", "quantity": 100, "unit": "kg",
+                    "net_kg": 100}]
+        path = w.declaration("med-1", items=insulin)
+        decl = json.load(open(path))
+        decl["permits"] = [{"item": 0, "from": "health-ministry"}]
+        r = w.step("declare", w.write("med-1.json", json.dumps(decl)), party="icrc", at="2023-06-25T08:00Z")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        out = json.loads(r.stdout)
+        self.assertEqual(out["decision"]["verdict"], "needs-approval", out)
+        self.assertIn("needs a permit from health-ministry", json.dumps(out["decision"]["reasons"]))
+        # Offline, the claim is taken as given (a what-if): no permit reason.
+        r = w.run("regime", "check", w.regime, w.write("med-1.json", json.dumps(decl)), "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("needs a permit", r.stdout)
+        # In the ledger the issuer must record it: approved only once health-ministry approves.
+        shown = json.loads(w.run("consign", "show", "med-1", "--store", w.db, "--json").stdout)
+        self.assertIn("health-ministry", json.dumps(shown))
+        w.ok("party", "add", "health-ministry", "--role", "monitor", "--store", w.db, "--key-out", w.key("health-ministry"))
+        for args, party, at in ((("notify", "med-1"), "icrc", "2023-06-25T09:00Z"),
+                                (("approve", "med-1"), "border-service", "2023-06-26T08:00Z"),
+                                (("approve", "med-1"), "peacekeepers", "2023-06-26T09:00Z")):
+            self.assertEqual(w.step(*args, party=party, at=at).returncode, 0)
+        self.assertEqual(json.loads(w.run("consign", "show", "med-1", "--store", w.db, "--json").stdout)["state"], "notified")
+        self.assertEqual(w.step("approve", "med-1", party="health-ministry", at="2023-06-26T10:00Z").returncode, 0)
+        self.assertEqual(json.loads(w.run("consign", "show", "med-1", "--store", w.db, "--json").stdout)["state"], "approved")
+
     # Item 8 (part): an approvals list in a declaration cannot change the recorded verdict.
     def test_item8_self_declared_approvals_are_refused(self):
         w = self.w
