@@ -79,7 +79,10 @@ World* make_world() {
   {
     auto store = store::open_sqlite(db, store::OpenMode::kCreate);
     if (!store) return fail(store.error().message);
-    auto l = rules::Ledger::open(**store);
+    // As the node will open it: its key beside the store signs the heads it keeps.
+    auto anchor = rules::node_anchor(o.store);
+    if (!anchor) return fail(anchor.error().message);
+    auto l = rules::Ledger::open(**store, {false, nullptr, *anchor});
     if (!l) return fail(l.error().message);
     for (const auto& [name, role] : {std::pair<std::string, std::string>{"s1", "sender"}, {"op1", "checkpoint"},
                                      {"r1", "receiver"}, {"m1", "monitor"}}) {
