@@ -124,6 +124,7 @@ Result<SyncReport> sync_store(rules::Ledger& ledger, const std::string& base, st
 }
 
 Result<SyncReport> sync_from(Node& node, const std::string& base, std::string* evidence, const std::string& token) {
+  std::lock_guard<std::mutex> one_at_a_time(node.sync_mutex());
   // Network traffic outside the ledger's lock; only the check and the append inside it.
   std::uint64_t local = 0;
   std::optional<ledger::TreeHead> kept;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "core/json_text.h"
 #include "net/graph_file.h"
@@ -108,6 +109,7 @@ void Node::record_divergence(const std::string& evidence) {
     if (divergence_) return;  // the first evidence stands; it is what was caught
     divergence_ = evidence;
   }
+  std::cerr << "corridor: the sequencer " << upstream_ << " contradicts its own signed heads: " << core::printable(evidence) << "\n";
   std::lock_guard<std::mutex> lock(ledger_mutex_);
   (void)store_->set_note(kDivergenceNote, evidence);
 }

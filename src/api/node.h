@@ -89,6 +89,10 @@ class Node {
   // holding it forwards no writes and reports itself diverged.
   [[nodiscard]] std::optional<std::string> divergence() const;
   void record_divergence(const std::string& evidence);
+  // Held for a whole sync from the sequencer: two syncs that cross (the background one and the one
+  // after a forwarded write) would each check a consistency proof made from a head the other has
+  // replaced since, and read that as a fork.
+  [[nodiscard]] std::mutex& sync_mutex() { return sync_mutex_; }
   // 503 naming the evidence when this node holds some, else ok: what every forwarded write checks.
   [[nodiscard]] core::Result<void> check_not_diverged() const;
 
@@ -109,6 +113,7 @@ class Node {
   std::string upstream_, upstream_token_;
   std::mutex tokens_mutex_;
   mutable std::mutex divergence_mutex_;
+  std::mutex sync_mutex_;
   std::optional<std::string> divergence_;
   std::map<std::string, std::string> tokens_;  // sha256 hex -> party (cache of the store's notes)
 };

@@ -254,8 +254,20 @@ void add_ledger_routes(Api& api) {
             }
             if (!api.node().upstream().empty()) return forward(api, r);
             auto appended = api.node().with_ledger([&](rules::Ledger& l) -> Result<ledger::Event> {
-              // Its actor may see only its own consignments: 404 before any rule, as for a member's write.
-              CORRIDOR_CHECK(check_visible(l.state(), member_principal(l.state(), e.actor), e.type, e.subject));
+              // Authenticated first (its hash and its actor's signature), so that an anonymous
+              // caller learns nothing from what comes after; then its actor may see only its own
+              // consignments: 404 before any rule, as for a member's write.
+              if (const rules::Member* m = l.state().member(e.actor); m != nullptr) {
+                ledger::Event fields = e;
+                ledger::set_hash(fields);
+                const auto digest = ledger::from_hex<32>(e.hash, "hash");
+                const auto sig = ledger::from_hex<64>(e.signature, "signature");
+                if (fields.hash != e.hash || !digest || !sig || !ledger::verify(m->key, *digest, *sig)) {
+                  return fail(ErrorCode::kCorrupt, "seq " + std::to_string(e.seq) + ": the signature is not " + e.actor +
+                                                       "'s over this event");
+                }
+                CORRIDOR_CHECK(check_visible(l.state(), member_principal(l.state(), e.actor), e.type, e.subject));
+              }
               return l.append_signed(e);
             });
             if (!appended && appended.error().code == ErrorCode::kCorrupt) {

@@ -43,7 +43,9 @@ int store_migrate(const std::string& url, const std::string& role, bool as_json)
 // transaction, so a copy that does not give the source's root leaves nothing behind.
 int store_copy(const std::string& from, const std::string& to, bool as_json) {
   if (auto ok = ledger::crypto_init(); !ok) return report(ok.error(), as_json);
-  auto src = open_ledger(from, StoreUse::kExisting, /*verify_all=*/true);
+  // The source is read as anyone's: every signature verified, nothing written to it (its own
+  // node's head is not re-signed with this process's key).
+  auto src = open_ledger(from, StoreUse::kExisting, /*verify_all=*/true, nullptr, /*anchored=*/false);
   if (!src) return report(src.error(), as_json);
   warn_violations(src->ledger->state());
   const std::uint64_t n = src->ledger->state().size;

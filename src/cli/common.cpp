@@ -36,13 +36,16 @@ OpenLedger::OpenLedger(OpenLedger&&) noexcept = default;
 OpenLedger::~OpenLedger() = default;
 
 core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use, bool verify_all,
-                                     const std::map<std::string, std::array<std::uint8_t, 32>>* pinned) {
+                                     const std::map<std::string, std::array<std::uint8_t, 32>>* pinned, bool anchored) {
   CORRIDOR_CHECK(ledger::crypto_init());
   OpenLedger o;
   CORRIDOR_TRY(o.store, store::open(store_path, use == StoreUse::kCreate ? store::OpenMode::kCreate
                                                                           : store::OpenMode::kExisting));
-  CORRIDOR_TRY(rules::NodeAnchor anchor, rules::node_anchor(store_path));
-  CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, {verify_all, pinned, std::move(anchor)}));
+  std::optional<rules::NodeAnchor> anchor;
+  if (anchored) {
+    CORRIDOR_TRY(anchor, rules::node_anchor(store_path));
+  }
+  CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, {verify_all || !anchored, pinned, std::move(anchor)}));
   o.ledger = std::make_unique<rules::Ledger>(std::move(l));
   return o;
 }

@@ -70,9 +70,12 @@ struct OpenLedger {
 enum class StoreUse : std::uint8_t { kExisting, kCreate };
 // --store: the ledger's store, a file (SQLite), sqlite:PATH or postgresql://... (default corridor.db).
 void add_store_option(CLI::App* cmd, std::string& store);
+// `anchored`: as this node's store (its signed head trusted and kept); false reads it as anyone
+// else's (every signature verified, nothing written to it: `store copy`'s source).
 [[nodiscard]] core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use = StoreUse::kExisting,
                                                    bool verify_all = false,
-                                                   const std::map<std::string, std::array<std::uint8_t, 32>>* pinned = nullptr);
+                                                   const std::map<std::string, std::array<std::uint8_t, 32>>* pinned = nullptr,
+                                                   bool anchored = true);
 // {"party": "hex public key", ...}: keys pinned from outside the log.
 [[nodiscard]] core::Result<std::map<std::string, std::array<std::uint8_t, 32>>> read_pinned_keys(const std::string& path);
 

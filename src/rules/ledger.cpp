@@ -1,8 +1,13 @@
 #include "rules/ledger.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -264,6 +269,17 @@ Result<void> Ledger::note_verified() {
   if (!options_.node) return {};
   const State& s = engine_.state();
   if (s.size == 0 || (s.size <= verified_size_ && !options_.verify_all)) return {};
+  // Inside the write transaction: another process may have noted a larger head since this one
+  // read the note; it must not go back to a smaller one.
+  if (auto text = store_->note(kVerifiedHead); text && *text) {
+    auto stored = ledger::parse_head(**text, "the store's verified head");
+    CORRIDOR_TRY(const ledger::KeyPair key, node_key());
+    if (stored && ledger::node_signature(*stored) != nullptr && ledger::node_signature(*stored)->public_key == key.public_key &&
+        stored->size >= s.size) {
+      verified_size_ = stored->size;
+      return {};
+    }
+  }
   CORRIDOR_TRY(const ledger::TreeHead h, signed_head());
   CORRIDOR_CHECK(store_->set_note(kVerifiedHead, ledger::head_json(h)));
   verified_size_ = s.size;
@@ -273,11 +289,26 @@ Result<void> Ledger::note_verified() {
 Result<void> Ledger::keep_outside() {
   const State& s = engine_.state();
   if (!options_.node || s.size == 0 || (kept_ && s.size <= kept_->size)) return {};
-  CORRIDOR_TRY(const ledger::TreeHead h, signed_head());
   const NodeAnchor& a = *options_.node;
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(a.head_file).parent_path(), ec);
   if (ec) return fail(ErrorCode::kIo, a.head_file + ": cannot create its folder: " + ec.message());
+  // Read, compare and replace under a lock shared by every process of this node: a process that
+  // read a smaller log must not put back a smaller head over a larger one another just kept.
+  const std::string lock_path = a.head_file + ".lock";
+  const int fd = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(ErrorCode::kIo, lock_path + ": cannot open: " + std::strerror(errno));
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }  // closing releases the lock
+  } unlock{fd};
+  if (::flock(fd, LOCK_EX) != 0) return fail(ErrorCode::kIo, lock_path + ": cannot lock: " + std::strerror(errno));
+  CORRIDOR_TRY(auto current, read_kept());
+  if (current && current->size >= s.size) {
+    kept_ = std::move(current);
+    return {};
+  }
+  CORRIDOR_TRY(const ledger::TreeHead h, signed_head());
   CORRIDOR_CHECK(core::write_file_atomic(a.head_file, json{{"store", a.store_id}, {"head", json::parse(ledger::head_json(h))}}.dump() + "\n", 0600));
   kept_ = h;
   return {};
@@ -308,9 +339,9 @@ Result<void> Ledger::transact(const std::function<Result<void>()>& body) {
   if (written) folded_size_ = engine_.state().size;
   // Outside the store, after it committed: a head kept before the commit could claim events that
   // a failed transaction never stored.
-  if (written && options_.node) {
-    if (auto kept = keep_outside(); !kept) return core::Unexpected{kept.error()};
-  }
+  // The append has committed: a head that cannot be kept outside now (a full disk, a folder made
+  // read-only) does not make it a failure — the next open keeps it.
+  if (written && options_.node) (void)keep_outside();
   return written;
 }
 
@@ -564,6 +595,13 @@ Result<Ledger::ExtendReport> Ledger::extend(const std::vector<Event>& fresh, con
       CORRIDOR_TRY(kept, ledger::parse_head(*saved, "the head last kept of that node"));
     }
     if (kept && kept->log == head.log) {
+      // A head signed before the one kept, and smaller, is only late (two syncs crossing, each
+      // with the head it fetched): nothing to do if it is a prefix of this log. A smaller head
+      // signed later is a cut log.
+      if (head.size < kept->size && head.time < kept->time && head.size <= s.size) {
+        CORRIDOR_TRY(const ledger::Digest ours, root_at(head.size));
+        if (ours == head.root) return {};
+      }
       if (head.size < kept->size) {
         return refuse_with(kept, "the node showed " + std::to_string(kept->size) + " events on " +
                                      core::format_iso8601(kept->time) + " and now shows " + std::to_string(head.size) +

@@ -402,7 +402,15 @@ class Http(unittest.TestCase):
         event = dict(draft["event"], signature="ab" * 64)
         status, reply = n.call("POST", "/v1/ledger/events", {"event": event})
         self.assertEqual(status, 401, reply)
+        # An event for another seq is not what was signed (its hash covers the seq): unauthenticated.
         status, reply = n.call("POST", "/v1/ledger/events", {"event": dict(event, seq=1)})
+        self.assertEqual(status, 401, reply)
+        # A genuinely signed event sent again (a replay): its seq is taken.
+        status, hist = n.call("GET", "/v1/consignments/signed-1/history", party="icrc")
+        self.assertEqual(status, 200, hist)
+        replay = {k: hist["events"][0][k] for k in ("seq", "time", "actor", "type", "subject", "payload", "prev_hash", "hash",
+                                                    "signature")}
+        status, reply = n.call("POST", "/v1/ledger/events", {"event": replay})
         self.assertEqual(status, 409, reply)
         # The draft of a step the rules refuse is refused before anything is signed; for a
         # consignment its actor is not a party to, 404 before any rule, as for one that does not exist.
