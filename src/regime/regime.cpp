@@ -400,20 +400,19 @@ struct Measure {
   Kind kind;
   double factor;  // to litres or kilograms
 };
-std::optional<Measure> measure_of(std::string unit) {
-  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+std::optional<Measure> measure_of(const std::string& unit) {
   static const std::map<std::string, Measure> kUnits = {
       {"ml", {Measure::Kind::kVolume, 0.001}}, {"l", {Measure::Kind::kVolume, 1}},       {"litre", {Measure::Kind::kVolume, 1}},
       {"liter", {Measure::Kind::kVolume, 1}},  {"litres", {Measure::Kind::kVolume, 1}},  {"liters", {Measure::Kind::kVolume, 1}},
       {"kl", {Measure::Kind::kVolume, 1000}},  {"m3", {Measure::Kind::kVolume, 1000}},   {"g", {Measure::Kind::kMass, 0.001}},
       {"kg", {Measure::Kind::kMass, 1}},       {"t", {Measure::Kind::kMass, 1000}},      {"tonne", {Measure::Kind::kMass, 1000}},
       {"tonnes", {Measure::Kind::kMass, 1000}}};
-  const auto it = kUnits.find(unit);
+  const auto it = kUnits.find(lower(unit));
   return it == kUnits.end() ? std::nullopt : std::optional<Measure>(it->second);
-}
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 // The item's quantity in the limit's unit, or none when the two cannot be compared (a volume
