@@ -9,6 +9,7 @@
 #include "ledger/head.h"
 #include "ledger/merkle.h"
 #include "regime/regime.h"
+#include "rules/draw.h"
 #include "rules/engine.h"
 
 namespace corridor::api {
@@ -161,6 +162,10 @@ Result<ledger::Event> submit(const std::string& base, const ledger::Signer& sign
     ask["declaration"] = decl;
   } else {
     CORRIDOR_TRY(ask["payload"], core::parse_json_text(d.payload_json, "the payload"));
+    if (d.type == cargo::kInspected) {  // the operator's draw, over the declaration the server shows
+      CORRIDOR_TRY(const Json doc, get_json(base, "/v1/consignments/" + d.subject, token));
+      rules::complete_inspection(rules::draw_terms(doc), signer.keys.secret_key, ask["payload"]);
+    }
   }
   if (!d.custody.empty()) ask["custody"] = d.custody;
   for (int attempt = 0; attempt < 8; ++attempt) {

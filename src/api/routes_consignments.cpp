@@ -138,6 +138,7 @@ void add_consignment_routes(Api& api) {
                 ev["inclusion"] = {{"leaf_index", e.seq - 1}, {"tree_size", head.size}, {"path", p}};
                 const rules::Member* m = l.state().member(e.actor);
                 ev["actor_public_key"] = m != nullptr ? Json(ledger::to_hex(m->key)) : Json(nullptr);
+                ev["recorded_after_the_fact"] = l.state().recorded_late(e.seq);
                 events.push_back(ev);
               }
               return Reply::json({{"id", r.p("id")}, {"head", Json::parse(ledger::head_json(head))}, {"events", events}});

@@ -194,6 +194,7 @@ void add_ledger_routes(Api& api) {
                                   {"log", s.log_id},
                                   {"events", s.size},
                                   {"root", ledger::to_hex(s.tree.root())},
+                                  {"time", rules::time_document(s)},
                                   {"violations", violations}});
             });
           });

@@ -15,7 +15,7 @@ namespace {
 
 Json publication(const rules::Checkpoint& c, const rules::PublishedRegime& p, bool with_text) {
   Json j = {{"checkpoint", c.id}, {"operator", c.operator_party}, {"seq", p.seq}, {"from", core::format_iso8601(p.from)},
-            {"sha256", p.sha256}, {"publisher", p.publisher}};
+            {"sha256", p.sha256}, {"publisher", p.publisher}, {"recorded_after_the_fact", p.late}};
   if (with_text) j["toml"] = p.toml;
   return j;
 }

@@ -2,6 +2,7 @@
 
 #include "api/client.h"
 #include "core/input.h"
+#include "rules/draw.h"
 
 namespace corridor::api {
 
@@ -68,6 +69,11 @@ Result<ledger::Event> write_as(Api& api, const Request& r, const Intent& in) {
       CORRIDOR_TRY(auto events, l.append(*signer, [&](const rules::State& s) -> Result<std::vector<rules::Ledger::Draft>> {
         CORRIDOR_CHECK(check_visible(s, r.who, in.type, in.subject));
         CORRIDOR_TRY(auto d, draft_of(s, in, custody));
+        if (const auto c = s.consignments.find(in.subject); in.type == cargo::kInspected && c != s.consignments.end()) {
+          Json p = Json::parse(d.payload_json);
+          rules::complete_inspection(rules::draw_terms(c->second), signer->keys.secret_key, p);
+          d.payload_json = p.dump();
+        }
         return std::vector<rules::Ledger::Draft>{d};
       }));
       return events.front();

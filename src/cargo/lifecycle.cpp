@@ -143,6 +143,12 @@ Result<void> apply(Consignment& c, const Step& step) {
       if (dec.contains("reasons") && dec["reasons"].is_array()) {
         for (const auto& r : dec["reasons"]) fresh.decision_rules.push_back(text(r, "rule"));
       }
+      fresh.rule_lane = text(dec, "lane");
+      if (dec.contains("random_draw") && dec["random_draw"].is_object()) {
+        const json& draw = dec["random_draw"];
+        fresh.draw_lane = text(draw, "lane");
+        if (draw.contains("rate") && draw["rate"].is_number()) fresh.draw_rate = draw["rate"].get<double>();
+      }
     }
     c = std::move(fresh);
     enter(State::kDeclared);

@@ -91,12 +91,19 @@ struct Consignment {
   std::vector<std::string> decision_rules;  // rules the regime cited at declaration
   std::set<std::size_t> removed;            // items turned back
   std::map<State, core::UnixSeconds> entered;  // when each state was first reached
-  std::string lane;
+  std::string lane;                         // the lane recorded at inspection
+  // The inspection draw (rules/draw.h): the declaration event's hash, the lane the regime's rules
+  // set, the share drawn and its lane; once inspected, the draw's value and whether it selected.
+  std::string declared_hash, rule_lane, draw_lane;
+  double draw_rate = 0;
+  std::optional<double> draw_value;
+  bool draw_selected = false;
   std::vector<std::string> reasons;         // rejection, hold and turn-back reasons as given
   std::string verdict;                      // the regime's decision at declaration: accept, needs-approval, reject
   std::string override_reason;              // the operator's reason for overriding a reject, if any
   core::UnixSeconds latest = 0;             // the latest time of any step recorded
   std::size_t declarations = 0;             // how many times it was declared (anew after a reject)
+  std::size_t late_steps = 0;               // steps recorded after the fact (rules::State::late)
 
   bool operator==(const Consignment&) const = default;
 

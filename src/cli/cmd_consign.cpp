@@ -11,6 +11,7 @@
 #include "core/json_text.h"
 #include "ledger/event.h"
 #include "regime/regime.h"
+#include "rules/draw.h"
 #include "rules/ledger.h"
 #include "rules/projection.h"
 #include "rules/reports.h"
@@ -110,7 +111,7 @@ Runner add_consign(CLI::App& app) {
       s->add_option("--reason", o->reason, "why");
     }
     if (name == "inspect") {
-      s->add_option("--lane", o->lane, "green, yellow or red")->required();
+      s->add_option("--lane", o->lane, "green, yellow or red (default: the least the regime and the draw allow)");
       s->add_option("--findings", o->findings, "what the inspection found");
     }
     if (name == "turn-back") {
@@ -201,6 +202,9 @@ Runner add_consign(CLI::App& app) {
       }
       for (const auto& [s, t] : c.entered) std::cout << "  " << core::format_iso8601(t) << "  " << cargo::state_name(s) << "\n";
       for (const auto& r : c.reasons) std::cout << "  reason: " << core::printable(r) << "\n";
+      if (c.late_steps > 0) {
+        std::cout << "  " << c.late_steps << " of its steps recorded after the fact (dated before what the log had reached)\n";
+      }
       return 0;
     }
     if (list->parsed()) {
@@ -266,9 +270,12 @@ Runner add_consign(CLI::App& app) {
           return report({core::ErrorCode::kInvalidArgument, std::string("--") + key + ": not valid JSON: " + e.what()}, o->json);
         }
       }
-      build = [type, id = o->id, payload = payload.dump(), t = *at](const rules::State&)
+      build = [type, id = o->id, payload, t = *at, key = signer->keys.secret_key](const rules::State& s) mutable
           -> core::Result<std::vector<rules::Ledger::Draft>> {
-        return std::vector<rules::Ledger::Draft>{{type, id, payload, t}};
+        if (const auto c = s.consignments.find(id); type == cargo::kInspected && c != s.consignments.end()) {
+          rules::complete_inspection(rules::draw_terms(c->second), key, payload);
+        }
+        return std::vector<rules::Ledger::Draft>{{type, id, payload.dump(), t}};
       };
     }
     auto events = l.append(*signer, build);

@@ -450,6 +450,19 @@ Runner add_ledger(CLI::App& app) {
       }
       auto payload = rules::genesis_payload(*g, sigs);
       if (!payload) return report(payload.error(), o->json);
+      // The genesis starts the ledger now: its date is when the founders made it (no later than
+      // this clock allows, and no older than the time to collect their signatures). A ledger of a
+      // past case says where that past begins (history_from) and marks what it records of it.
+      if (const core::UnixSeconds now = core::now_unix(); g->created > now + rules::kClockSkew ||
+                                                          g->created + rules::kGenesisMaxAge < now) {
+        return report(core::refuse(core::ErrorCode::kInvalidArgument, "L-TIME",
+                                   o->genesis + ": [ledger] created is " + core::format_iso8601(g->created) +
+                                       "; a genesis is created at most " + std::to_string(rules::kGenesisMaxAge / 86400) +
+                                       " days before `ledger init` and not after it (this clock: " + core::format_iso8601(now) +
+                                       "). To record a past case, date the genesis now and set history_from")
+                          .error,
+                      o->json);
+      }
       const bool shared = store::is_postgres_url(o->store);
       struct stat st {};
       if (!shared && ::stat(o->store.c_str(), &st) == 0) {
@@ -634,6 +647,7 @@ Runner add_ledger(CLI::App& app) {
                     {"root", ledger::to_hex(state.tree.root())},
                     {"heads_checked", heads.size()},
                     {"tree_nodes_checked", tree_checked},
+                    {"time", rules::time_document(state)},
                     {"violations", violations}});
       } else {
         std::cout << source << ": " << events << " events verified: hash chain and every signature intact";
@@ -647,6 +661,7 @@ Runner add_ledger(CLI::App& app) {
                        "checkpoint's regime holds it)\n";
         }
         std::cout << "  root " << ledger::to_hex(state.tree.root()) << "\n";
+        std::cout << "  " << rules::time_text(state) << "\n";
         if (state.violations.empty()) {
           std::cout << "  every event keeps the ledger's rules\n";
         } else {

@@ -49,7 +49,7 @@ Runner add_regime(CLI::App& app) {
           nlohmann::json regimes = nlohmann::json::array();
           for (const auto& r : c.regimes) {
             regimes.push_back({{"seq", r.seq}, {"from", core::format_iso8601(r.from)}, {"sha256", r.sha256},
-                               {"publisher", r.publisher}});
+                               {"publisher", r.publisher}, {"recorded_after_the_fact", r.late}});
           }
           out.push_back({{"checkpoint", id}, {"name", c.name}, {"operator", c.operator_party}, {"regimes", regimes}});
           if (!o->json) {
@@ -57,7 +57,7 @@ Runner add_regime(CLI::App& app) {
                       << c.regimes.size() << " regime(s) published\n";
             for (const auto& r : c.regimes) {
               std::cout << "  seq " << r.seq << ", in force from " << core::format_iso8601(r.from) << ", SHA-256 " << r.sha256
-                        << "\n";
+                        << (r.late ? " (recorded after the fact)" : "") << "\n";
             }
           }
         }
@@ -120,8 +120,11 @@ Runner add_regime(CLI::App& app) {
       if (x.item) std::cout << " item " << *x.item;
       std::cout << ": " << x.message << "\n";
     }
-    std::cout << "  random draw " << format_fixed(dec.draw.value, 4) << " against rate " << dec.draw.rate << " (seed "
-              << dec.draw.seed << "): " << (dec.draw.selected ? "selected" : "not selected") << "\n";
+    if (dec.draw.rate > 0) {
+      std::cout << "  random draw [" << dec.draw.rule << "]: " << format_fixed(dec.draw.rate * 100, 1) << "% of consignments, "
+                << regime::lane_name(dec.draw.lane) << " lane at least; drawn at inspection from the operator's signature "
+                   "over the declaration's event\n";
+    }
     return 0;
   };
 }

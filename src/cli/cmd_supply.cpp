@@ -17,7 +17,7 @@ namespace {
 
 struct Opts {
   std::string store = "corridor.db", places, needs, commodities, stocks, from, to, daily;
-  std::string place, commodity, date, key, note;
+  std::string place, commodity, date, key, note, at;
   double tonnes = -1;
   int days = 30;
   int trailing = 7;
@@ -80,7 +80,8 @@ Runner add_supply(CLI::App& app) {
     k->add_option("--commodity", o->commodity, "commodity id")->required();
     k->add_option("--tonnes", o->tonnes, "quantity in tonnes")->required();
     k->add_option("--commodities", o->commodities, "commodity table (CSV) the commodity must be in")->required();
-    k->add_option("--date", o->date, "the day it refers to (default today)");
+    k->add_option("--date", o->date, "the day it refers to (default: the day of --at)");
+    k->add_option("--at", o->at, "when it is recorded (default: now)");
     k->add_option("--note", o->note, "how it was counted, by whom");
     k->add_option("--key", o->key, "the recording party's key file")->required();
     add_store_option(k, o->store);
@@ -140,7 +141,9 @@ Runner add_supply(CLI::App& app) {
       if (!(o->tonnes >= 0) || o->tonnes > 1e7) {
         return report({core::ErrorCode::kInvalidArgument, "--tonnes: must be between 0 and 10,000,000"}, o->json);
       }
-      supply::Day day = supply::day_of(core::now_unix());
+      auto at = time_option(o->at);
+      if (!at) return report(at.error(), o->json);
+      supply::Day day = supply::day_of(*at);
       if (!o->date.empty()) {
         auto d = supply::parse_day(o->date, "--date");
         if (!d) return report(d.error(), o->json);
@@ -156,7 +159,7 @@ Runner add_supply(CLI::App& app) {
                                 {"tonnes", o->tonnes}};
       if (!o->note.empty()) payload["note"] = o->note;
       const char* type = kinds.at("opening")->parsed() ? rules::kStockOpening : rules::kStockCounted;
-      auto e = opened->ledger->append(*signer, {type, o->place, payload.dump(), core::now_unix()});
+      auto e = opened->ledger->append(*signer, {type, o->place, payload.dump(), *at});
       if (!e) return report(e.error(), o->json);
       if (o->json) {
         print_json({{"seq", e->seq}, {"type", type}, {"payload", payload}});

@@ -170,9 +170,10 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
     std::string lane = "red";
     CORRIDOR_CHECK(f.string("random_lane", lane));
     CORRIDOR_TRY(r.random_lane, lane_from(lane, f.at_table()));
-    std::int64_t seed = 0;
-    CORRIDOR_CHECK(f.integer("seed", seed));
-    r.seed = static_cast<std::uint64_t>(seed);
+    if (t->contains("seed")) {
+      return fail(ErrorCode::kParse, f.at_table() + "'seed' is no longer read: the random draw is made at inspection "
+                                                    "from the operator's signature over the declaration (docs/formats.md)");
+    }
     f.claim("rules");
     CORRIDOR_CHECK(each_table(*t, "rules", name, [&](Fields& rf) -> Result<void> {
       InspectionRule ir;
@@ -372,24 +373,8 @@ std::string decision_json(const Decision& dec) {
               {"lane", lane_name(dec.lane)},
               {"lane_rule", dec.lane_rule ? json(*dec.lane_rule) : json()},
               {"reasons", reasons},
-              {"random_draw",
-               {{"seed", dec.draw.seed}, {"value", dec.draw.value}, {"rate", dec.draw.rate}, {"selected", dec.draw.selected}}}}
+              {"random_draw", {{"rate", dec.draw.rate}, {"lane", lane_name(dec.draw.lane)}, {"rule", dec.draw.rule}}}}
       .dump();
-}
-
-double random_draw(std::uint64_t seed, const std::string& consignment_id) {
-  const std::string key = std::to_string(seed) + ":" + consignment_id;
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  // SplitMix64 finaliser, then the top 53 bits as a double in [0, 1).
-  h += 0x9e3779b97f4a7c15ull;
-  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
-  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-  h ^= h >> 31;
-  return static_cast<double>(h >> 11) / 9007199254740992.0;
 }
 
 namespace {
@@ -521,7 +506,7 @@ Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now) 
       add(r.coordination_id, std::nullopt, Verdict::kReject, msg.str());
     }
   }
-  // Lane: the strictest rule that matches an item, else the seeded random draw, else green.
+  // Lane: the strictest rule that matches an item, else green; the draw at inspection may raise it.
   for (const auto& ir : r.inspection) {
     for (const Item& it : d.items) {
       if (matches(ir.hs_prefixes, ir.categories, it) && ir.lane > out.lane) {
@@ -530,14 +515,9 @@ Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now) 
       }
     }
   }
-  out.draw.seed = r.seed;
   out.draw.rate = r.random_rate;
-  out.draw.value = random_draw(r.seed, d.id);
-  out.draw.selected = out.draw.value < r.random_rate;
-  if (out.draw.selected && r.random_lane > out.lane) {
-    out.lane = r.random_lane;
-    out.lane_rule = r.inspection_id;
-  }
+  out.draw.lane = r.random_lane;
+  out.draw.rule = r.inspection_id;
   return out;
 }
 

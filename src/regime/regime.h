@@ -72,7 +72,6 @@ struct Regime {
   std::string inspection_id;
   double random_rate = 0;              // minimum share drawn at random for inspection
   Lane random_lane = Lane::kRed;
-  std::uint64_t seed = 0;
   std::vector<InspectionRule> inspection;
   std::string origin;                  // file name
 };
@@ -116,11 +115,13 @@ struct Reason {
   std::string message;
 };
 
+// The random inspection draw the regime asks for: made at inspection, not at declaration, from
+// the operator's signature over the declaration's event (rules/draw.h), which the sender can neither
+// compute nor steer by choosing an id. The decision records its terms.
 struct RandomDraw {
-  std::uint64_t seed;
-  double value;  // uniform in [0, 1), from the seed and the consignment id (docs/formats.md)
-  double rate;
-  bool selected;
+  double rate = 0;         // the share drawn
+  Lane lane = Lane::kRed;  // the lane a drawn consignment is inspected in at least
+  std::string rule;        // the inspection rule that asks for it ("" when the regime has none)
 };
 
 struct Decision {
@@ -138,9 +139,8 @@ struct Decision {
 // `now` is when the check runs (for the lead time; the declaration's declared_at wins if given).
 [[nodiscard]] Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now);
 // The decision as canonical JSON: {"decision", "lane", "lane_rule", "reasons": [{"rule", "item",
-// "severity", "message"}], "random_draw": {"seed", "value", "rate", "selected"}}.
+// "severity", "message"}], "random_draw": {"rate", "lane", "rule"}}. "lane" is the lane the rules
+// set; the draw at inspection may raise it.
 [[nodiscard]] std::string decision_json(const Decision& dec);
-// The reproducible draw: SplitMix64 over the FNV-1a hash of "<seed>:<consignment id>".
-[[nodiscard]] double random_draw(std::uint64_t seed, const std::string& consignment_id);
 
 }  // namespace corridor::regime

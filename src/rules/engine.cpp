@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/input.h"
+#include "rules/draw.h"
 #include "rules/genesis.h"
 #include "supply/supply.h"
 
@@ -18,6 +20,10 @@ using nlohmann::json;
 
 const char* mode_name(Mode m) { return m == Mode::kGoverned ? "governed" : "open"; }
 
+bool State::before_reached(core::UnixSeconds t) const { return reached_seq > 0 && t + kClockSkew < reached; }
+
+bool State::recorded_late(std::uint64_t seq) const { return std::binary_search(late.begin(), late.end(), seq); }
+
 const PublishedRegime* Checkpoint::regime_at(core::UnixSeconds t) const {
   const PublishedRegime* best = nullptr;
   for (const auto& r : regimes) {
@@ -29,7 +35,8 @@ const PublishedRegime* Checkpoint::regime_at(core::UnixSeconds t) const {
 ErrorCode rule_code(const std::string& rule) {
   if (rule == "C-STATE" || rule == "C-BIND" || rule == "C-REGIME") return ErrorCode::kConflict;
   if (rule == "S-PLACE") return ErrorCode::kNotFound;
-  if (rule == "L-PAYLOAD" || rule == "L-TYPE" || rule == "L-TIME" || rule == "L-GENESIS" || rule == "C-QTY") {
+  if (rule == "L-PAYLOAD" || rule == "L-TYPE" || rule == "L-TIME" || rule == "L-GENESIS" || rule == "C-QTY" ||
+      rule == "C-DRAW") {
     return ErrorCode::kInvalidArgument;
   }
   return ErrorCode::kForbidden;
@@ -99,11 +106,33 @@ std::optional<std::string> member_problem(const State& s, const std::string& nam
   return std::nullopt;
 }
 
+// Time: nothing dated before what the log has reached (its genesis, the actor's admission, the
+// events before) unless the ledger takes back-dated history; then not before that history.
+std::string fixed4(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
+}
+
+std::string time_problem(const State& s, core::UnixSeconds t) {
+  if (s.before_reached(t) && !s.allows_back_dating()) {
+    return "dated " + core::format_iso8601(t) + ", more than " + std::to_string(kClockSkew) + " s before seq " +
+           std::to_string(s.reached_seq) + " (" + core::format_iso8601(s.reached) +
+           "): this ledger's genesis does not allow back-dated history (history_from)";
+  }
+  if (s.history_from && t < *s.history_from) {
+    return "dated " + core::format_iso8601(t) + ", before the history this ledger records (from " +
+           core::format_iso8601(*s.history_from) + ")";
+  }
+  return "";
+}
+
 Outcome genesis_change(const Event& e, const Genesis& g) {
   return accepted([e, g](State& s) {
     s.mode = Mode::kGoverned;
     s.name = g.name;
     s.sequencer = g.sequencer;
+    s.history_from = g.history_from;
     s.admitters.insert(g.admit.begin(), g.admit.end());
     for (const auto& p : g.parties) {
       s.members[p.name] = Member{p.name, p.role, p.display_name, p.public_key, p.public_key, e.seq, "", {}, "", {}};
@@ -231,10 +260,10 @@ Outcome regime_publication(const State& s, const Event& e, const json& p, const 
                                                                                   "registers it first)");
   }
   auto parsed = std::make_shared<const regime::Regime>(std::move(*r));
-  return accepted([e, cp = *cp, sha = *sha, text = *text, parsed](State& st) {
+  return accepted([e, cp = *cp, sha = *sha, text = *text, parsed, late = s.before_reached(e.time)](State& st) {
     auto [c, fresh] = st.checkpoints.try_emplace(cp);
     if (fresh) c->second = Checkpoint{cp, parsed->checkpoint_name, e.actor, e.seq, {}};
-    c->second.regimes.push_back(PublishedRegime{e.seq, e.time, sha, e.actor, text, parsed});
+    c->second.regimes.push_back(PublishedRegime{e.seq, e.time, sha, e.actor, text, parsed, late});
   });
 }
 
@@ -291,7 +320,8 @@ Outcome stock_record(const State& s, const Event& e, const json& p, const Member
   if (!std::isfinite(tonnes) || tonnes < 0 || tonnes > 1e7) {
     return refused(e, "L-PAYLOAD", "tonnes must be between 0 and 10,000,000");
   }
-  if (!supply::parse_day(*date, "date")) return refused(e, "L-PAYLOAD", "date is YYYY-MM-DD");
+  const auto day = supply::parse_day(*date, "date");
+  if (!day) return refused(e, "L-PAYLOAD", "date is YYYY-MM-DD");
   if (!core::valid_identifier(*commodity)) return refused(e, "L-PAYLOAD", "commodity is an identifier");
   if (note.size() > 4096 || !core::valid_utf8(note)) return refused(e, "L-PAYLOAD", "note is UTF-8 text of 4 KiB at most");
   const auto it = s.settlements.find(*place);
@@ -305,9 +335,30 @@ Outcome stock_record(const State& s, const Event& e, const json& p, const Member
   if (!rep.empty() && std::find(rep.begin(), rep.end(), e.actor) == rep.end()) {
     return refused(e, "S-ROLE", "'" + e.actor + "' is not a reporter of '" + *place + "'");
   }
-  return accepted([e, place = *place, date = *date, commodity = *commodity, note, tonnes](State& st) {
-    st.stocks.push_back(StockRecord{e.seq, e.type, place, date, commodity, note, e.actor, tonnes});
+  // A count is of a day no later than the day it is recorded (a day's grace for time zones) and,
+  // as news, no more than kStockLateDays before it; an older one is history, taken only where
+  // the ledger takes back-dated history, and marked as recorded after the fact.
+  const supply::Day recorded = supply::day_of(e.time);
+  if (*day > recorded + 1) {
+    return refused(e, "L-TIME", "a count of " + *date + " recorded on " + supply::day_text(recorded) +
+                                    ": a stock record is of a day that has begun");
+  }
+  const bool stale = *day + kStockLateDays < recorded;
+  if (stale && !s.allows_back_dating()) {
+    return refused(e, "L-TIME", "a count of " + *date + " recorded on " + supply::day_text(recorded) + ", more than " +
+                                    std::to_string(kStockLateDays) + " days later: this ledger's genesis does not "
+                                    "allow back-dated history (history_from)");
+  }
+  if (s.history_from && *day < supply::day_of(*s.history_from)) {
+    return refused(e, "L-TIME", "a count of " + *date + ", before the history this ledger records (from " +
+                                    core::format_iso8601(*s.history_from) + ")");
+  }
+  const bool late = stale || s.before_reached(e.time);
+  Outcome o = accepted([e, place = *place, date = *date, commodity = *commodity, note, tonnes, late](State& st) {
+    st.stocks.push_back(StockRecord{e.seq, e.type, place, date, commodity, note, e.actor, tonnes, late});
   });
+  o.late = late;
+  return o;
 }
 
 // What each consignment step's payload may hold (the declaration's is built by the regime and
@@ -320,7 +371,7 @@ std::string step_payload_problem(const std::string& type, const json& p) {
       {cargo::kApproved, {"findings"}},
       {cargo::kRejected, {"reason", "findings"}},
       {cargo::kArrived, {}},
-      {cargo::kInspected, {"lane", "findings"}},
+      {cargo::kInspected, {"lane", "findings", "draw"}},
       {cargo::kHeld, {"reason", "findings"}},
       {cargo::kCleared, {"findings"}},
       {cargo::kTurnedBack, {"whole", "reason", "items", "findings"}},
@@ -437,6 +488,20 @@ Outcome consignment_step(const State& s, const Event& e, const json& p, const Me
   if (auto ok = cargo::apply(next, {e.type, e.actor, e.time, e.payload}); !ok) {
     return refused(e, ok.error().rule.empty() ? "C-STATE" : ok.error().rule.c_str(), ok.error().message);
   }
+  if (e.type == cargo::kDeclared) next.declared_hash = e.hash;
+  if (e.type == cargo::kInspected) {
+    auto draw = check_draw(draw_terms(it->second), actor.key, str(p, "draw").value_or(""));
+    if (!draw) return refused(e, "C-DRAW", draw.error().message);
+    if (lane_rank(next.lane) < lane_rank(draw->required_lane)) {
+      return refused(e, "C-DRAW", "lane " + next.lane + " is below the " + draw->required_lane + " lane this consignment needs: " +
+                                      (draw->selected ? "drawn for inspection (value " + fixed4(draw->value) + " below the rate " +
+                                                            fixed4(next.draw_rate) + ")"
+                                                      : "the lane the regime's rules set at declaration"));
+    }
+    next.draw_value = draw->value;
+    next.draw_selected = draw->selected;
+  }
+  if (s.before_reached(e.time)) ++next.late_steps;
   return accepted([next](State& st) { st.consignments[next.id] = next; });
 }
 
@@ -454,6 +519,9 @@ bool is_consignment_type(const std::string& t) {
 Result<std::string> declaration_payload(const State& s, const std::string& declaration_json, core::UnixSeconds at,
                                         const std::string& where) {
   CORRIDOR_TRY(regime::Declaration d, regime::parse_declaration(declaration_json, where + ": declaration"));
+  if (auto why = time_problem(s, at); !why.empty()) {
+    return core::refuse(ErrorCode::kInvalidArgument, "L-TIME", "refused by rule L-TIME: " + why);
+  }
   // The lead time is measured from when the declaration entered the log, which the sender does not
   // choose: a declared_at of its own may only restate that time (within the clocks' tolerance).
   if (d.declared_at && (*d.declared_at > at + cargo::kTimeTolerance || *d.declared_at + cargo::kTimeTolerance < at)) {
@@ -570,6 +638,10 @@ Result<Engine::Outcome> Engine::evaluate(const Event& e, bool verify_signature, 
     if (convener == nullptr) return corrupt("the genesis is signed by '" + core::printable(e.actor) + "', not a founding party");
     key = convener->public_key;
     have_key = true;
+    if (e.time != g->created) {
+      return corrupt("the genesis event is dated " + core::format_iso8601(e.time) + ", its document says it was created " +
+                     core::format_iso8601(g->created));
+    }
     genesis = std::move(*g);
   } else if (e.type == kPartyRegistered && payload_problem.empty() && str(p, "name") == e.actor && e.subject == e.actor &&
              !s_.members.contains(e.actor)) {
@@ -610,6 +682,7 @@ Result<Engine::Outcome> Engine::evaluate(const Event& e, bool verify_signature, 
     p.erase("custody");
   }
   if (e.type == kGenesis) return refused(e, "L-GENESIS", "only the first event of a ledger is its genesis");
+  if (auto why = time_problem(s_, e.time); !why.empty()) return refused(e, "L-TIME", why);
   if (e.type == kPartyRegistered && !s_.members.contains(e.actor)) return party_joins(s_, e, p);
   const Member& actor = *s_.member(e.actor);
   if (!actor.active()) {
@@ -633,6 +706,11 @@ void Engine::advance(const Event& e, const Outcome& o) {
     s_.violations.push_back(*o.violation);
   } else if (o.change) {
     o.change(s_);
+    if (o.late || s_.before_reached(e.time)) s_.late.push_back(e.seq);
+    if (s_.reached_seq == 0 || e.time >= s_.reached) {
+      s_.reached = e.time;
+      s_.reached_seq = e.seq;
+    }
   }
   if (e.seq == 1) s_.log_id = e.hash;
   s_.size = e.seq;

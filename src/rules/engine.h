@@ -42,6 +42,7 @@ class Engine {
   struct Outcome {
     std::function<void(State&)> change;   // set when the rules accept the event
     std::optional<Violation> violation;   // set when a rule refuses it
+    bool late = false;                    // recorded after the fact for a reason other than its time
   };
 
   // Folds the next stored event (see the header comment).

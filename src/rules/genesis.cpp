@@ -37,6 +37,10 @@ Result<void> check(const Genesis& g, const std::string& where) {
   if (g.name.empty()) return bad("the ledger needs a name");
   if (auto p = core::display_text_problem(g.name); !p.empty()) return bad("the ledger's name: " + p);
   if (g.parties.empty()) return bad("a genesis names its founding parties");
+  if (g.history_from && *g.history_from > g.created) {
+    return bad("history_from (" + core::format_iso8601(*g.history_from) + ") is after created (" +
+               core::format_iso8601(g.created) + "): it is where the past the ledger records begins");
+  }
   if (!g.sequencer.empty() && g.sequencer.rfind("http://", 0) != 0 && g.sequencer.rfind("https://", 0) != 0) {
     return bad("sequencer '" + core::printable(g.sequencer) + "' is not an http:// or https:// URL");
   }
@@ -89,7 +93,7 @@ Result<void> check(const Genesis& g, const std::string& where) {
 Result<Genesis> read_genesis(const std::string& path) {
   CORRIDOR_TRY(const toml::table doc, core::read_toml(path));
   Genesis g;
-  std::string created, places;
+  std::string created, places, history_from;
   core::Fields top(doc, path);
   CORRIDOR_TRY(const toml::table* ledger_table, top.table("ledger"));
   if (ledger_table == nullptr) return fail(ErrorCode::kParse, path + ": missing [ledger] (name, created, admit)");
@@ -99,8 +103,13 @@ Result<Genesis> read_genesis(const std::string& path) {
   CORRIDOR_CHECK(l.strings("admit", g.admit));
   CORRIDOR_CHECK(l.string("places", places));
   CORRIDOR_CHECK(l.string("sequencer", g.sequencer));
+  CORRIDOR_CHECK(l.date_text("history_from", history_from));
   CORRIDOR_CHECK(l.no_others());
   CORRIDOR_TRY(g.created, core::parse_iso8601(created, path + ": [ledger] created"));
+  if (!history_from.empty()) {
+    CORRIDOR_TRY(const core::UnixSeconds from, core::parse_iso8601(history_from, path + ": [ledger] history_from"));
+    g.history_from = from;
+  }
   top.claim("party");
   top.claim("checkpoint");
   top.claim("settlement");
@@ -159,6 +168,7 @@ std::string genesis_document(const Genesis& g) {
   json doc = {{"corridor_genesis", 1}, {"name", g.name},          {"created", g.created},      {"admit", g.admit},
               {"parties", parties},    {"checkpoints", checkpoints}, {"settlements", settlements}};
   if (!g.sequencer.empty()) doc["sequencer"] = g.sequencer;
+  if (g.history_from) doc["history_from"] = *g.history_from;
   return doc.dump();
 }
 
@@ -196,6 +206,10 @@ Result<Genesis> parse_genesis_document(const std::string& text, const std::strin
   if (j.contains("sequencer")) {
     if (!j["sequencer"].is_string()) return bad("/sequencer: a URL");
     g.sequencer = j["sequencer"].get<std::string>();
+  }
+  if (j.contains("history_from")) {
+    if (!j["history_from"].is_number_integer()) return bad("/history_from: Unix seconds");
+    g.history_from = j["history_from"].get<std::int64_t>();
   }
   g.admit = *admit;
   for (const char* list : {"parties", "checkpoints", "settlements"}) {

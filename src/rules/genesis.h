@@ -39,6 +39,9 @@ struct GenesisSettlement {
 struct Genesis {
   std::string name;
   core::UnixSeconds created = 0;
+  // A ledger that records a past case: events may be dated from this time on, before what the log
+  // has reached, and each such event is marked as recorded after the fact. None: no back-dating.
+  std::optional<core::UnixSeconds> history_from;
   std::vector<std::string> admit;  // parties that admit members and register checkpoints and settlements
   std::string sequencer;           // the URL of the node that sequences the ledger ("" for none named)
   std::vector<GenesisParty> parties;

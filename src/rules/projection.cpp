@@ -22,11 +22,18 @@ std::string consignment_document(const cargo::Consignment& c) {
               {"received", c.received},
               {"removed_items", c.removed},
               {"lane", c.lane},
+              {"declared_hash", c.declared_hash},
+              {"inspection_draw", {{"rule_lane", c.rule_lane},
+                                   {"rate", c.draw_rate},
+                                   {"draw_lane", c.draw_lane},
+                                   {"value", c.draw_value ? json(*c.draw_value) : json()},
+                                   {"selected", c.draw_selected}}},
               {"verdict", c.verdict},
               {"decision_rules", c.decision_rules},
               {"blocked_by_regime", c.blocked()},
               {"override_reason", c.override_reason},
               {"declarations", c.declarations},
+              {"steps_recorded_after_the_fact", c.late_steps},
               {"reasons", c.reasons},
               {"entered", entered}}
       .dump();

@@ -196,4 +196,32 @@ Result<json> supply_report(const State& state, const SupplyInputs& in, const Sup
               {"food_items_without_energy", no_energy}};
 }
 
+nlohmann::json time_document(const State& s) {
+  nlohmann::json j = {{"back_dating", s.mode == Mode::kOpen ? "open ledger: taken and marked"
+                                      : s.history_from      ? "taken from history_from, and marked"
+                                                            : "refused"},
+                      {"recorded_after_the_fact", s.late.size()}};
+  if (s.history_from) j["history_from"] = core::format_iso8601(*s.history_from);
+  if (!s.late.empty()) {
+    j["first"] = s.late.front();
+    j["last"] = s.late.back();
+  }
+  return j;
+}
+
+std::string time_text(const State& s) {
+  std::string out = "back-dating: ";
+  if (s.mode == Mode::kOpen) {
+    out += "taken (an open ledger) and marked";
+  } else if (s.history_from) {
+    out += "taken from " + core::format_iso8601(*s.history_from) + " (the genesis's history_from) and marked";
+  } else {
+    out += "refused (the genesis sets no history_from)";
+  }
+  if (s.late.empty()) return out + "; no event recorded after the fact";
+  return out + "; " + std::to_string(s.late.size()) + " event" + (s.late.size() == 1 ? "" : "s") +
+         " recorded after the fact (dated before what the log had reached), seq " + std::to_string(s.late.front()) +
+         (s.late.size() == 1 ? "" : " to " + std::to_string(s.late.back()));
+}
+
 }  // namespace corridor::rules

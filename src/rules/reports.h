@@ -17,6 +17,13 @@ namespace corridor::rules {
 // `consign stats` as JSON; with_ids: also the consignments waiting at each checkpoint and those
 // awaiting approval (members see them; the public sees the aggregates).
 [[nodiscard]] nlohmann::json stats_document(const State& s, bool with_ids);
+// What the log says of its own time: whether it takes back-dated history (and from when), and
+// how many of its events were recorded after the fact (dated before what the log had reached),
+// with the first and last of them: {"back_dating", "history_from"?, "recorded_after_the_fact",
+// "first"?, "last"?}.
+[[nodiscard]] nlohmann::json time_document(const State& s);
+// The same as one line of text.
+[[nodiscard]] std::string time_text(const State& s);
 
 struct SupplyInputs {
   std::vector<supply::Settlement> settlements;

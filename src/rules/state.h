@@ -48,6 +48,7 @@ struct PublishedRegime {
   std::string publisher;
   std::string toml;
   std::shared_ptr<const regime::Regime> regime;
+  bool late = false;           // recorded after the fact (see State::late)
 };
 
 struct Checkpoint {
@@ -70,6 +71,7 @@ struct StockRecord {
   std::string type;  // stock.opening or stock.counted
   std::string place, date, commodity, note, actor;
   double tonnes = 0;
+  bool late = false;  // recorded after the fact: dated, or counting a day, before what the log had reached
 };
 
 struct Violation {
@@ -92,11 +94,24 @@ struct State {
   std::uint64_t size = 0;                      // events folded
   std::string last_hash = ledger::kGenesisHash;
   ledger::merkle::Frontier tree;               // the Merkle tree's right edge over the events folded
+  // Time. `reached` is the latest time of an accepted event (the genesis included) and
+  // `reached_seq` that event. An event dated before `reached` (beyond the clocks' tolerance) was
+  // recorded after the fact: a governed ledger refuses it (rule L-TIME) unless its genesis allows
+  // back-dated history from `history_from`; an open ledger (trials) takes it. Either way it is
+  // listed in `late` and marked wherever it is shown.
+  core::UnixSeconds reached = 0;
+  std::uint64_t reached_seq = 0;
+  std::optional<core::UnixSeconds> history_from;
+  std::vector<std::uint64_t> late;             // seqs of accepted events recorded after the fact, ascending
 
   [[nodiscard]] const Member* member(const std::string& party) const {
     const auto it = members.find(party);
     return it == members.end() ? nullptr : &it->second;
   }
+  // Whether an event dated `t` would be dated before what the log has reached.
+  [[nodiscard]] bool before_reached(core::UnixSeconds t) const;
+  [[nodiscard]] bool allows_back_dating() const { return mode == Mode::kOpen || history_from.has_value(); }
+  [[nodiscard]] bool recorded_late(std::uint64_t seq) const;
 };
 
 // Event types the ledger knows; any other is refused (rule L-TYPE).
@@ -114,5 +129,11 @@ inline constexpr const char* kStockCounted = "stock.counted";
 // How far in the future (by this node's clock) an event may be dated when it is appended or
 // imported (rule L-TIME).
 inline constexpr core::UnixSeconds kClockSkew = 300;
+// How many days before the day it is recorded a stock count may be of, and still be news rather
+// than history (a count made on Monday and sent on Wednesday); earlier is recorded after the fact.
+inline constexpr int kStockLateDays = 7;
+// How old a genesis's `created` may be when `ledger init` starts the ledger (the founders collect
+// their signatures in that time); a ledger of a past case says so with `history_from` instead.
+inline constexpr core::UnixSeconds kGenesisMaxAge = 30 * 86400;
 
 }  // namespace corridor::rules

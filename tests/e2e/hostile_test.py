@@ -18,7 +18,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ledger_world import EXIT_CORRUPT, EXIT_INVALID, EXIT_PARSE, World, event_leaf, merkle_node, merkle_root  # noqa: E402
+from ledger_world import (EXIT_CORRUPT, EXIT_INVALID, EXIT_PARSE, World, event_leaf, merkle_node, merkle_root,  # noqa: E402
+                          now_minute, write_genesis)
 from server_harness import Server  # noqa: E402
 
 CORRIDOR = FORGE = DATA = None
@@ -82,9 +83,9 @@ class Hostile(unittest.TestCase):
             self.assertNotIn(secret[64:80], r.stdout + r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "taken.key")))
         forged_op = self.forged_key_file("border-service")
-        r = w.step("inspect", "c-1", "--lane", "green", party="border-service", at="2023-07-03T09:00Z")
+        r = w.step("inspect", "c-1", party="border-service", at="2023-07-03T09:00Z")
         self.assertNotEqual(r.returncode, 0)  # already crossed; the honest key is refused by the rules
-        r = w.run("consign", "inspect", "c-1", "--lane", "green", "--store", w.db, "--key", forged_op)
+        r = w.run("consign", "inspect", "c-1", "--store", w.db, "--key", forged_op)
         self.assertEqual(r.returncode, EXIT_PARSE)
         self.assertEqual(w.events(), before)
         self.assertEqual(w.run("ledger", "verify", "--store", w.db).returncode, 0)
@@ -274,13 +275,13 @@ class Hostile(unittest.TestCase):
         before = w.events()
         for findings, why in (("x" * 2001, "/findings: longer than 2000 bytes"),
                               ("ok\u202e", "/findings: a bidirectional control character")):
-            r = w.step("inspect", "c-1", "--lane", "green", "--findings", findings, party="border-service", at="2023-07-03T07:00Z")
+            r = w.step("inspect", "c-1", "--lane", "red", "--findings", findings, party="border-service", at="2023-07-03T07:00Z")
             self.assertEqual(r.returncode, EXIT_INVALID, r.stdout)
             err = json.loads(r.stdout)["error"]
             self.assertEqual(err["rule"], "L-PAYLOAD")
             self.assertIn(why, err["message"])
         self.assertEqual(w.events(), before)
-        r = w.step("inspect", "c-1", "--lane", "green", "--findings", "x" * 2000, party="border-service", at="2023-07-03T07:00Z")
+        r = w.step("inspect", "c-1", "--lane", "red", "--findings", "x" * 2000, party="border-service", at="2023-07-03T07:00Z")
         self.assertEqual(r.returncode, 0, r.stdout)  # exactly at the limit
         for args in (("clear", "c-1"), ("cross", "c-1")):
             self.assertEqual(w.step(*args, party="border-service", at="2023-07-03T08:00Z").returncode, 0)
@@ -323,6 +324,92 @@ class Hostile(unittest.TestCase):
         r = w.step("declare", w.write("c-5.json", json.dumps(decl)), party="icrc", at="2023-07-03T00:00Z")
         self.assertEqual(json.loads(r.stdout)["decision"]["verdict"], "reject", r.stdout)
         self.assertEqual(w.events(), before + 2)
+
+    # Item 6: a governed ledger takes nothing dated before what it has reached (its genesis, the
+    # actor's admission, the event before), no count of a day to come or of long ago; a genesis
+    # cannot be back-dated at `ledger init`. A ledger of a past case says so (history_from), and
+    # everything it records of that past is marked as recorded after the fact.
+    def test_item6_back_dating(self):
+        w = self.w
+        founders = (("ocha", "admin"), ("icrc", "sender"), ("border-service", "checkpoint"), ("local", "receiver"),
+                    ("peacekeepers", "monitor"))
+        regime = os.path.join(DATA, "regimes", "example.toml")
+
+        def ledger(name, **genesis_args):
+            d = os.path.join(self.tmp, name)
+            os.mkdir(d)
+            genesis, sigs, keys = write_genesis(CORRIDOR, d, founders, name, **genesis_args)
+            db = os.path.join(d, "g.db")
+            return w.run("ledger", "init", "--genesis", genesis, "--key", keys["ocha"], *sigs, "--store", db), db, keys
+
+        def declare(db, keys, party, cid, at):
+            return w.run("consign", "declare", w.declaration(cid, sender=party, declared_at=at), "--store", db, "--key",
+                         keys[party], "--at", at, "--json")
+
+        def events(db):
+            return json.loads(w.ok("ledger", "verify", "--store", db, "--json").stdout)["events"]
+
+        def refused_l_time(r, db, count, *needles):
+            self.assertEqual(r.returncode, EXIT_INVALID, r.stdout + r.stderr)
+            self.assertIn("L-TIME", r.stdout + r.stderr)
+            for n in needles:
+                self.assertIn(n, r.stdout + r.stderr)
+            self.assertEqual(events(db), count)
+
+        # A genesis dated 2023 is not started today as if it were then.
+        r, db, _ = ledger("old", created="2023-06-01T00:00Z", history_from=None)
+        self.assertEqual(r.returncode, EXIT_INVALID, r.stderr)
+        self.assertIn("history_from", r.stderr)
+        self.assertFalse(os.path.exists(db))
+        # A governed ledger of today.
+        r, db, keys = ledger("today", history_from=None)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        pk = json.loads(w.ok("party", "keygen", "msf", "--role", "sender", "--key-out", w.key("msf"), "--json").stdout)
+        w.ok("party", "admit", "msf", "--role", "sender", "--public-key", pk["public_key"], "--key", keys["ocha"], "--store", db)
+        n = events(db)
+        r = w.run("regime", "publish", regime, "--key", keys["border-service"], "--store", db, "--at", "1960-01-01T00:00Z")
+        refused_l_time(r, db, n, "history_from")
+        now = now_minute()
+        w.ok("regime", "publish", regime, "--key", keys["border-service"], "--store", db, "--at", now)
+        n += 1
+        keys["msf"] = w.key("msf")
+        r = declare(db, keys, "msf", "c-1", "2023-06-25T08:00Z")
+        refused_l_time(r, db, n)
+        r = declare(db, keys, "msf", "c-1", "2099-06-25T08:00Z")
+        refused_l_time(r, db, n)
+        r = declare(db, keys, "msf", "c-1", now)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        n += 1
+        commodities = os.path.join(DATA, "supply", "commodities.csv")
+
+        def count(day):
+            return w.run("supply", "record", "count", "town", "--commodity", "wheat_flour", "--tonnes", "2", "--date", day,
+                         "--commodities", commodities, "--key", keys["local"], "--store", db)
+        refused_l_time(count("1900-01-01"), db, n)
+        refused_l_time(count("9999-12-31"), db, n)
+        self.assertEqual(count(now[:10]).returncode, 0)
+        v = json.loads(w.ok("ledger", "verify", "--store", db, "--json").stdout)
+        self.assertEqual((v["time"]["back_dating"], v["time"]["recorded_after_the_fact"]), ("refused", 0))
+
+        # A ledger of a past case: its past is taken from history_from on, and marked.
+        r, db, keys = ledger("past", history_from="2023-06-01T00:00Z")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        w.ok("regime", "publish", regime, "--key", keys["border-service"], "--store", db, "--at", "2023-06-01T00:00Z")
+        listed = json.loads(w.ok("regime", "list", "--store", db, "--json").stdout)
+        self.assertTrue(listed[0]["regimes"][0]["recorded_after_the_fact"])
+        self.assertIn("(recorded after the fact)", w.ok("regime", "list", "--store", db).stdout)
+        r = declare(db, keys, "icrc", "c-1", "2023-06-25T08:00Z")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        shown = json.loads(w.ok("consign", "show", "c-1", "--store", db, "--json").stdout)
+        self.assertEqual(shown["steps_recorded_after_the_fact"], 1)
+        self.assertIn("1 of its steps recorded after the fact", w.ok("consign", "show", "c-1", "--store", db).stdout)
+        n = events(db)
+        r = declare(db, keys, "icrc", "c-2", "2023-05-31T23:59Z")
+        refused_l_time(r, db, n, "before the history this ledger records")
+        v = json.loads(w.ok("ledger", "verify", "--store", db, "--json").stdout)
+        self.assertEqual(v["time"]["recorded_after_the_fact"], 2)
+        self.assertEqual(v["time"]["history_from"], "2023-06-01T00:00:00Z")
+        self.assertIn("2 events recorded after the fact", w.ok("ledger", "verify", "--store", db).stdout)
 
     # Item 7: control and bidirectional characters in a declaration's free text, or in a regime's
     # checkpoint name, are refused where they are written, naming the field.
@@ -414,6 +501,69 @@ class Hostile(unittest.TestCase):
         self.assertEqual(json.loads(w.run("consign", "show", "med-1", "--store", w.db, "--json").stdout)["state"], "approved")
 
     # Item 8 (part): an approvals list in a declaration cannot change the recorded verdict.
+    # Item 8: the random draw cannot be steered by the consignment id. It is made at inspection from
+    # the operator's signature over the declaration's event: `regime check` draws nothing, the
+    # operator's lane must honour the draw, and anyone recomputes the value from the log.
+    def test_item8_the_draw_is_not_the_senders_to_choose(self):
+        w = self.w
+        with open(w.regime) as f:
+            text = f.read().replace("random_rate = 0.1", "random_rate = 0.5")
+        w.ok("regime", "publish", w.write("half.toml", text), "--store", w.db, "--key", w.key("border-service"),
+             "--at", "2023-06-02T00:00Z")
+        # Offline, the decision carries the draw's terms and no outcome: there is nothing to grind.
+        j = json.loads(w.ok("regime", "check", w.write("h.toml", text), w.declaration("grind-0"), "--json").stdout)
+        self.assertEqual(j["random_draw"], {"rate": 0.5, "lane": "red", "rule": "I-RANDOM"})
+        self.assertEqual(j["lane"], "green")
+        drawn = {}
+
+        def events_of(cid):
+            path = os.path.join(self.tmp, "export.jsonl")
+            w.ok("ledger", "export", path, "--store", w.db)
+            with open(path) as f:
+                lines = [json.loads(x) for x in f]
+            return [e for e in lines if "seq" in e and (cid is None or e["subject"] == cid)]
+        for i in range(24):
+            cid = f"grind-{i}"
+            w.to_approved(cid)
+            self.assertEqual(w.step("arrive", cid, party="icrc", at="2023-07-03T06:00Z").returncode, 0)
+            r = w.step("inspect", cid, "--lane", "green", party="border-service", at="2023-07-03T07:00Z")
+            doc = json.loads(w.ok("consign", "show", cid, "--store", w.db, "--json").stdout)
+            if r.returncode == 0:
+                self.assertFalse(doc["inspection_draw"]["selected"])
+            else:
+                # Drawn: green is refused, naming the rule; the lane the draw allows is taken.
+                self.assertEqual(r.returncode, EXIT_INVALID, r.stdout)
+                self.assertEqual(json.loads(r.stdout)["error"]["rule"], "C-DRAW")
+                self.assertEqual(w.step("inspect", cid, party="border-service", at="2023-07-03T07:00Z").returncode, 0)
+                doc = json.loads(w.ok("consign", "show", cid, "--store", w.db, "--json").stdout)
+                self.assertTrue(doc["inspection_draw"]["selected"])
+                self.assertEqual(doc["lane"], "red")
+            inspected = [e for e in events_of(cid) if e["type"] == "consignment.inspected"]
+            # The value, recomputed apart from corridor: the top 53 bits of SHA-256(signature) / 2^53.
+            sig = bytes.fromhex(inspected[-1]["payload"]["draw"])
+            value = (int.from_bytes(hashlib.sha256(sig).digest()[:8], "big") >> 11) / float(1 << 53)
+            self.assertAlmostEqual(doc["inspection_draw"]["value"], value, places=15)
+            self.assertEqual(doc["inspection_draw"]["selected"], value < 0.5)
+            drawn[cid] = value < 0.5
+        # Both outcomes occur (each of 24 at one half: all alike has probability 2^-23).
+        self.assertIn(True, drawn.values())
+        self.assertIn(False, drawn.values())
+        # A draw the operator did not sign over that declaration is refused.
+        w.to_approved("forged")
+        w.ok("consign", "arrive", "forged", "--store", w.db, "--key", w.key("icrc"), "--at", "2023-07-03T06:00Z")
+        forge = [FORGE, w.key("border-service")]
+        history = events_of(None)
+        last = history[-1]
+        payload = json.dumps({"draw": "ab" * 64, "lane": "red"}, separators=(",", ":"), sort_keys=True)
+        line = subprocess.run([*forge, str(last["seq"] + 1), last["hash"], str(last["time"] + 60), "consignment.inspected",
+                               "forged", payload], capture_output=True, text=True)
+        self.assertEqual(line.returncode, 0, line.stderr)
+        export = "".join(json.dumps(e) + "\n" for e in history)
+        r = w.run("ledger", "import", w.write("x.jsonl", export + line.stdout), "--store", os.path.join(self.tmp, "x.db"),
+                  "--json")
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("C-DRAW", r.stdout + r.stderr)
+
     def test_item8_self_declared_approvals_are_refused(self):
         w = self.w
         decl = json.load(open(w.declaration("c-1")))

@@ -76,7 +76,7 @@ def lifecycle(cid, sender):
             (f"/v1/consignments/{cid}/approve", "border-service", {"at": "2023-06-26T08:00Z"}),
             (f"/v1/consignments/{cid}/approve", "peacekeepers", {"at": "2023-06-26T09:00Z"}),
             (f"/v1/consignments/{cid}/arrive", sender, {"at": "2023-07-03T06:00Z"}),
-            (f"/v1/consignments/{cid}/inspect", "border-service", {"lane": "green", "at": "2023-07-03T07:00Z"}),
+            (f"/v1/consignments/{cid}/inspect", "border-service", {"at": "2023-07-03T07:00Z"}),
             (f"/v1/consignments/{cid}/clear", "border-service", {"at": "2023-07-03T07:30Z"}),
             (f"/v1/consignments/{cid}/cross", "border-service", {"at": "2023-07-03T08:00Z"}),
             (f"/v1/consignments/{cid}/deliver", "local",

@@ -75,7 +75,7 @@ class Supply(unittest.TestCase):
         for who in ("border-service", "peacekeepers"):
             self.step("approve", cid, party=who, at="2023-06-26T08:00Z")
         self.step("arrive", cid, party="icrc", at=day + "T06:00Z")
-        self.step("inspect", cid, "--lane", "green", party="border-service", at=day + "T07:00Z")
+        self.step("inspect", cid, party="border-service", at=day + "T07:00Z")
         self.step("clear", cid, party="border-service", at=day + "T07:30Z")
         self.step("cross", cid, party="border-service", at=day + "T08:00Z")
         self.step("deliver", cid, "--received", json.dumps([received]), party="local", at=day + "T12:00Z")

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "core/input.h"
 #include "core/time.h"
 #include "regime/regime.h"
 
@@ -43,7 +46,8 @@ TEST(Regime, ReadsEveryKindOfRule) {
   EXPECT_EQ(r.vehicles.size(), 2u);
   EXPECT_EQ(r.approvals.size(), 2u);
   EXPECT_EQ(r.inspection.size(), 2u);
-  EXPECT_EQ(r.seed, 2023u);
+  EXPECT_DOUBLE_EQ(r.random_rate, 0.1);
+  EXPECT_EQ(r.random_lane, Lane::kRed);
 }
 
 TEST(Regime, AcceptsACompleteFoodConsignment) {
@@ -131,23 +135,21 @@ TEST(Regime, CoordinationAppliesFromItsDateExactly) {
   EXPECT_NE(bad.error().message.find("r.toml:"), std::string::npos) << bad.error().message;
 }
 
-TEST(Regime, RandomLaneIsReproducibleFromTheSeedAndAboutTheRate) {
-  EXPECT_EQ(random_draw(2023, "c-1"), random_draw(2023, "c-1"));
-  EXPECT_NE(random_draw(2023, "c-1"), random_draw(2024, "c-1"));
-  int selected = 0;
-  for (int i = 0; i < 10000; ++i) {
-    const double v = random_draw(2023, "c-" + std::to_string(i));
-    ASSERT_GE(v, 0.0);
-    ASSERT_LT(v, 1.0);
-    selected += v < 0.1;
-  }
-  EXPECT_NEAR(selected, 1000, 100);  // 10% of 10,000, within about three standard deviations
-  // The decision records the draw, so another party can recompute it.
+TEST(Regime, TheDecisionRecordsTheDrawsTermsAndDrawsNothingItself) {
+  // The lane at declaration is the rules' alone: an id cannot buy a lane (issue 24 item 8).
   const Decision d = check(declaration(kFlour));
-  EXPECT_EQ(d.draw.seed, 2023u);
-  EXPECT_DOUBLE_EQ(d.draw.value, random_draw(2023, "c-1"));
-  EXPECT_EQ(d.draw.selected, d.draw.value < 0.1);
-  EXPECT_EQ(d.lane, d.draw.selected ? Lane::kRed : Lane::kGreen);
+  EXPECT_EQ(d.lane, Lane::kGreen);
+  EXPECT_DOUBLE_EQ(d.draw.rate, 0.1);
+  EXPECT_EQ(d.draw.lane, Lane::kRed);
+  EXPECT_EQ(d.draw.rule, "I-RANDOM");
+  const auto j = nlohmann::json::parse(decision_json(d));
+  EXPECT_EQ(j["random_draw"], (nlohmann::json{{"rate", 0.1}, {"lane", "red"}, {"rule", "I-RANDOM"}}));
+  // A regime file with the old seed is refused, naming it.
+  std::string text = *core::read_file_limited(std::string(CORRIDOR_DATA_DIR) + "/regimes/example.toml", "r", 1 << 20);
+  text.replace(text.find("random_lane"), 0, "seed = 2023\n");
+  auto old = parse_regime(text, "r.toml");
+  ASSERT_FALSE(old);
+  EXPECT_NE(old.error().message.find("'seed'"), std::string::npos) << old.error().message;
 }
 
 TEST(Regime, BadRegimeFilesNameFileAndLine) {

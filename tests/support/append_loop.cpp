@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   for (long i = 0; i < count; ++i) {
     const std::string payload =
         R"({"commodity":"wheat-flour","date":"2023-07-01","place":"town","tonnes":)" + std::to_string(i % 1000) + "}";
-    auto e = l->append(signer, {rules::kStockCounted, "town", payload, i});
+    auto e = l->append(signer, {rules::kStockCounted, "town", payload, 1'688'169'600 + i});  // 2023-07-01, the count's day
     if (!e) {
       std::fprintf(stderr, "%s\n", e.error().message.c_str());
       return 1;

@@ -809,7 +809,7 @@ async function showHistory(id: string): Promise<void> {
         try {
           const body: Record<string, unknown> = {};
           if (['reject', 'hold', 'turn-back', 'override'].includes(step)) body.reason = 'recorded from the dashboard';
-          if (step === 'inspect') body.lane = 'green';
+          // inspect: no lane, so the node records the least the regime's rules and the random draw allow
           if (step === 'turn-back') body.whole = true;
           const r = await api<{ state?: string; seq?: number }>('POST', `/v1/consignments/${encodeURIComponent(id)}/${step}`, body);
           fill(reply, el('p', { class: 'ok', role: 'status' }, `Recorded: ${id} is now ${r.state ?? step} (event ${r.seq}).`));

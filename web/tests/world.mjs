@@ -52,7 +52,7 @@ export async function startWorld({ network, scenario = SCENARIO, extra = [] } = 
     [['approve', 'c-1'], 'border-service', '2023-06-26T08:00Z'],
     [['approve', 'c-1'], 'peacekeepers', '2023-06-26T09:00Z'],
     [['arrive', 'c-1'], 'icrc', '2023-07-03T06:00Z'],
-    [['inspect', 'c-1', '--lane', 'green'], 'border-service', '2023-07-03T07:00Z'],
+    [['inspect', 'c-1'], 'border-service', '2023-07-03T07:00Z'],
     [['clear', 'c-1'], 'border-service', '2023-07-03T07:30Z'],
     [['cross', 'c-1'], 'border-service', '2023-07-03T08:00Z'],
   ];
