@@ -64,86 +64,109 @@ Result<Json> get_json(const std::string& base, const std::string& path, const st
   return core::parse_json_text(r.body, base + path, core::kMaxTableBytes);
 }
 
-struct Fetched {
-  ledger::TreeHead head;
-  std::vector<ledger::Event> fresh;
-  std::optional<std::vector<ledger::Digest>> proof;
-};
+// A sync reads the peer's log in pages bounded in bytes (a log of large events once made one reply
+// too large for good) and appends each page as it comes, proven a prefix of the peer's signed head:
+// memory stays bounded and an interrupted sync keeps what it appended.
+constexpr std::size_t kSyncPageBytes = 4u << 20;
 
-// Everything from `base` this node needs to extend its log of `local` events, and the head it signed.
-Result<Fetched> fetch(const std::string& base, std::uint64_t local, const std::optional<ledger::TreeHead>& kept,
-                      const std::string& token) {
-  Fetched f;
-  CORRIDOR_TRY(const HttpResult hr, http_call(base, "GET", "/v1/ledger/head", "", token));
-  if (hr.status != 200) return core::Unexpected{remote_error(hr, base)};
-  CORRIDOR_TRY(f.head, ledger::parse_head(hr.body, base + "/v1/ledger/head"));
-  if (kept && kept->log == f.head.log && kept->size <= f.head.size) {
-    CORRIDOR_TRY(const Json p, get_json(base, "/v1/ledger/proof/consistency?from=" + std::to_string(kept->size) +
-                                                  "&to=" + std::to_string(f.head.size), token));
-    std::vector<ledger::Digest> path;
-    if (!p.contains("path") || !p["path"].is_array()) return fail(ErrorCode::kCorrupt, base + ": a consistency proof without a path");
-    for (const auto& h : p["path"]) {
-      if (!h.is_string()) return fail(ErrorCode::kCorrupt, base + ": a consistency proof with a bad hash");
-      CORRIDOR_TRY(const auto d, ledger::from_hex<32>(h.get<std::string>(), base + ": consistency proof"));
-      path.push_back(d);
-    }
-    f.proof = std::move(path);
+Result<std::vector<ledger::Digest>> consistency_path(const std::string& base, std::uint64_t from, std::uint64_t to,
+                                                     const std::string& token) {
+  CORRIDOR_TRY(const Json p, get_json(base, "/v1/ledger/proof/consistency?from=" + std::to_string(from) + "&to=" +
+                                                std::to_string(to), token));
+  std::vector<ledger::Digest> path;
+  if (!p.contains("path") || !p["path"].is_array()) return fail(ErrorCode::kCorrupt, base + ": a consistency proof without a path");
+  for (const auto& h : p["path"]) {
+    if (!h.is_string()) return fail(ErrorCode::kCorrupt, base + ": a consistency proof with a bad hash");
+    CORRIDOR_TRY(const auto d, ledger::from_hex<32>(h.get<std::string>(), base + ": consistency proof"));
+    path.push_back(d);
   }
-  std::uint64_t after = local;
-  while (after < f.head.size) {
-    CORRIDOR_TRY(const HttpResult er, http_call(base, "GET", "/v1/ledger/events?after=" + std::to_string(after) + "&until=" +
-                                                                 std::to_string(f.head.size), "", token));
-    if (er.status != 200) return core::Unexpected{remote_error(er, base)};
-    std::stringstream in(er.body);
-    std::string line;
-    const std::uint64_t before = after;
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      CORRIDOR_TRY(auto e, ledger::from_json_line(line, base + "/v1/ledger/events"));
-      after = e.seq;
-      f.fresh.push_back(std::move(e));
-    }
-    if (after == before) return fail(ErrorCode::kCorrupt, base + ": its head shows " + std::to_string(f.head.size) +
-                                                              " events but it serves none after " + std::to_string(after));
-  }
-  return f;
+  return path;
 }
 
-}  // namespace
+Result<std::vector<ledger::Event>> events_page(const std::string& base, std::uint64_t after, std::uint64_t until,
+                                               const std::string& token) {
+  CORRIDOR_TRY(const HttpResult er, http_call(base, "GET", "/v1/ledger/events?after=" + std::to_string(after) + "&until=" +
+                                                           std::to_string(until) + "&max_bytes=" + std::to_string(kSyncPageBytes),
+                                               "", token));
+  if (er.status != 200) return core::Unexpected{remote_error(er, base)};
+  std::vector<ledger::Event> page;
+  std::stringstream in(er.body);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    CORRIDOR_TRY(auto e, ledger::from_json_line(line, base + "/v1/ledger/events"));
+    page.push_back(std::move(e));
+  }
+  if (page.empty()) {
+    return fail(ErrorCode::kCorrupt, base + ": its head shows " + std::to_string(until) + " events but it serves none after " +
+                                         std::to_string(after));
+  }
+  return page;
+}
 
-Result<SyncReport> sync_store(rules::Ledger& ledger, const std::string& base, std::string* evidence, const std::string& token) {
+// Runs `f` on the ledger, under whatever lock the caller's ledger needs.
+using WithLedger = std::function<Result<void>(const std::function<Result<void>(rules::Ledger&)>&)>;
+
+Result<SyncReport> sync_paged(const std::string& base, const std::string& token, std::string* evidence, std::size_t max_pages,
+                              const WithLedger& with) {
   // The node's key is known only from its head: fetch it first, then what was kept of that node.
   CORRIDOR_TRY(const HttpResult hr, http_call(base, "GET", "/v1/ledger/head", "", token));
   if (hr.status != 200) return core::Unexpected{remote_error(hr, base)};
-  CORRIDOR_TRY(const ledger::TreeHead probe, ledger::parse_head(hr.body, base + "/v1/ledger/head"));
-  const auto* sig = ledger::node_signature(probe);
+  CORRIDOR_TRY(const ledger::TreeHead head, ledger::parse_head(hr.body, base + "/v1/ledger/head"));
+  const auto* sig = ledger::node_signature(head);
   if (sig == nullptr) return fail(ErrorCode::kCorrupt, base + ": its head is not signed by its node");
-  CORRIDOR_TRY(const auto kept, ledger.kept_head(sig->public_key));
-  CORRIDOR_TRY(const Fetched f, fetch(base, ledger.state().size, kept, token));
-  CORRIDOR_TRY(const auto r, ledger.extend(f.fresh, f.head, f.proof, evidence));
-  return SyncReport{r.appended, ledger.state().size, r.proof_checked};
-}
-
-Result<SyncReport> sync_from(Node& node, const std::string& base, std::string* evidence, const std::string& token) {
-  std::lock_guard<std::mutex> one_at_a_time(node.sync_mutex());
-  // Network traffic outside the ledger's lock; only the check and the append inside it.
   std::uint64_t local = 0;
   std::optional<ledger::TreeHead> kept;
-  CORRIDOR_TRY(const HttpResult hr, http_call(base, "GET", "/v1/ledger/head", "", token));
-  if (hr.status != 200) return core::Unexpected{remote_error(hr, base)};
-  CORRIDOR_TRY(const ledger::TreeHead probe, ledger::parse_head(hr.body, base + "/v1/ledger/head"));
-  const auto* sig = ledger::node_signature(probe);
-  if (sig == nullptr) return fail(ErrorCode::kCorrupt, base + ": its head is not signed by its node");
-  CORRIDOR_CHECK(node.with_ledger([&](rules::Ledger& l) -> Result<void> {
+  CORRIDOR_CHECK(with([&](rules::Ledger& l) -> Result<void> {
     local = l.state().size;
     CORRIDOR_TRY(kept, l.kept_head(sig->public_key));
     return {};
   }));
-  CORRIDOR_TRY(const Fetched f, fetch(base, local, kept, token));
+  std::optional<std::vector<ledger::Digest>> kept_proof;
+  if (kept && kept->log == head.log && kept->size <= head.size) {
+    CORRIDOR_TRY(kept_proof, consistency_path(base, kept->size, head.size, token));
+  }
+  SyncReport report;
+  const auto extend = [&](const std::vector<ledger::Event>& page, const std::optional<std::vector<ledger::Digest>>& prefix) {
+    return with([&](rules::Ledger& l) -> Result<void> {
+      CORRIDOR_TRY(const auto r, l.extend(page, head, kept_proof, evidence, prefix));
+      report.appended += r.appended;
+      report.proof_checked = report.proof_checked || r.proof_checked;
+      local = l.state().size;
+      return {};
+    });
+  };
+  if (local >= head.size) CORRIDOR_CHECK(extend({}, std::nullopt));  // nothing new: the head is still checked
+  while (local < head.size) {
+    if (max_pages > 0 && report.pages == max_pages) break;
+    CORRIDOR_TRY(const std::vector<ledger::Event> page, events_page(base, local, head.size, token));
+    const std::uint64_t reach = local + page.size();
+    std::optional<std::vector<ledger::Digest>> prefix;
+    if (reach < head.size) {
+      CORRIDOR_TRY(prefix, consistency_path(base, reach, head.size, token));
+    }
+    CORRIDOR_CHECK(extend(page, prefix));
+    ++report.pages;
+  }
+  report.size = local;
+  report.head_size = head.size;
+  return report;
+}
+
+}  // namespace
+
+Result<SyncReport> sync_store(rules::Ledger& ledger, const std::string& base, std::string* evidence, const std::string& token,
+                              std::size_t max_pages) {
+  return sync_paged(base, token, evidence, max_pages,
+                    [&](const std::function<Result<void>(rules::Ledger&)>& f) { return f(ledger); });
+}
+
+Result<SyncReport> sync_from(Node& node, const std::string& base, std::string* evidence, const std::string& token) {
+  std::lock_guard<std::mutex> one_at_a_time(node.sync_mutex());
+  // Network traffic outside the ledger's lock; only the check and the append of each page inside it.
   std::string caught;
-  auto synced = node.with_ledger([&](rules::Ledger& l) -> Result<SyncReport> {
-    CORRIDOR_TRY(const auto r, l.extend(f.fresh, f.head, f.proof, &caught));
-    return SyncReport{r.appended, l.state().size, r.proof_checked};
+  auto synced = sync_paged(base, token, &caught, 0, [&](const std::function<Result<void>(rules::Ledger&)>& f) {
+    return node.with_ledger(f);
   });
   if (!synced && !caught.empty()) {
     // The sequencer's own signed heads contradict each other: keep them, stop forwarding to it.

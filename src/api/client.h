@@ -29,6 +29,8 @@ struct HttpResult {
 
 struct SyncReport {
   std::uint64_t appended = 0, size = 0;
+  std::uint64_t head_size = 0;  // the size of the head synced to (size < head_size: stopped at max_pages)
+  std::size_t pages = 0;        // pages of events read (each at most 4 MiB, appended as it came)
   bool proof_checked = false;
 };
 // Pulls what `base` has beyond this node's log and appends it through the rule engine, checked
@@ -36,8 +38,9 @@ struct SyncReport {
 // truncation is refused; `evidence` then holds both heads (JSON).
 [[nodiscard]] core::Result<SyncReport> sync_from(Node& node, const std::string& base, std::string* evidence,
                                                  const std::string& token = "");
+// max_pages: stop after so many pages (0: none); a later sync goes on from there.
 [[nodiscard]] core::Result<SyncReport> sync_store(rules::Ledger& ledger, const std::string& base, std::string* evidence,
-                                                  const std::string& token = "");
+                                                  const std::string& token = "", std::size_t max_pages = 0);
 
 // The CLI's --server mode: asks `base` for the next event of `signer` doing `draft` (for a
 // declaration, `declaration` holds its JSON and the server builds the payload under the published

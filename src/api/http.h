@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -57,6 +58,8 @@ struct Reply {
   // A body produced while it is sent (NDJSON progress, event streams): called until it returns
   // false; `write` returns false once the client is gone.
   std::function<bool(const std::function<bool(const std::string&)>& write)> stream;
+  // A stream that computes before it writes (a long job) calls this once the computation ends.
+  std::shared_ptr<std::function<void()>> computed;
 
   static Reply json(const Json& j, int status = 200);
   static Reply geojson(const Json& j);

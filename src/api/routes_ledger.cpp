@@ -95,7 +95,8 @@ void add_ledger_routes(Api& api) {
            Access::kMember,
            {{"after", "query", "integer", "the last seq the caller holds (default 0)"},
             {"until", "query", "integer", "the last seq wanted (default: the last)"},
-            {"limit", "query", "integer", "at most this many (default and at most 10,000); X-Next-After says where to go on"}},
+            {"limit", "query", "integer", "at most this many (default and at most 10,000); X-Next-After says where to go on"},
+            {"max_bytes", "query", "integer", "at most about this many bytes (default and at most 8 MiB; always one event)"}},
            "",
            {{200, {"application/x-ndjson", ""}}}},
           [&api](Request& r) -> Result<Reply> {
@@ -104,12 +105,16 @@ void add_ledger_routes(Api& api) {
             CORRIDOR_TRY(const std::uint64_t until, uint_param(r, "until", UINT64_MAX));
             CORRIDOR_TRY(std::uint64_t limit, uint_param(r, "limit", 10000));
             limit = std::min<std::uint64_t>(std::max<std::uint64_t>(limit, 1), 10000);
+            CORRIDOR_TRY(std::uint64_t max_bytes, uint_param(r, "max_bytes", 8u << 20));
+            max_bytes = std::min<std::uint64_t>(std::max<std::uint64_t>(max_bytes, 1), 8u << 20);
             std::string body;
             std::uint64_t last = after;
             CORRIDOR_CHECK(api.node().with_ledger([&](rules::Ledger& l) -> Result<void> {
               return l.store().scan(after + 1, [&](const ledger::Event& e) {
                 if (e.seq > until || e.seq > after + limit) return false;
-                body += ledger::to_json_line(e);
+                std::string line = ledger::to_json_line(e);
+                if (!body.empty() && body.size() + line.size() + 1 > max_bytes) return false;  // the page is full
+                body += line;
                 body += '\n';
                 last = e.seq;
                 return true;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "api/client.h"
+#include "api/front.h"
 #include "core/input.h"
 #include "store/store.h"
 
@@ -180,9 +181,13 @@ Reply Api::handle(Request& r) {
   if (gated) reads_.leave();
   if (!out) return error_reply(out.error());
   if (out->stream) {
-    // The slot is released when the stream ends.
+    // The slot is released when the job's computation ends (its result may still be written to a
+    // slow client, which then holds a worker for at most the write deadline, not a job slot), or
+    // at the latest when the stream ends.
+    auto held = std::make_shared<std::shared_ptr<void>>(slot);
+    if (out->computed) *out->computed = [held] { held->reset(); };
     auto inner = out->stream;
-    out->stream = [inner, slot](const std::function<bool(const std::string&)>& write) { return inner(write); };
+    out->stream = [inner, held](const std::function<bool(const std::string&)>& write) { return inner(write); };
   }
   return *out;
 }
@@ -197,7 +202,8 @@ Reply stream_job(Api& api, std::function<Result<Writer>(const std::atomic<bool>&
   (void)api;
   Reply r;
   r.content_type = "application/x-ndjson";
-  r.stream = [job](const std::function<bool(const std::string&)>& write) {
+  r.computed = std::make_shared<std::function<void()>>();
+  r.stream = [job, computed = r.computed](const std::function<bool(const std::string&)>& write) {
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     auto latest = std::make_shared<std::pair<std::mutex, Json>>();
     auto done = std::make_shared<std::atomic<bool>>(false);
@@ -234,6 +240,7 @@ Reply stream_job(Api& api, std::function<Result<Writer>(const std::atomic<bool>&
       }
     }
     worker.join();
+    if (*computed) (*computed)();
     if (!client_here) {
       std::cerr << "the client of a long job left after "
                 << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s; the job "
@@ -392,15 +399,10 @@ int serve(const ServerOptions& o) {
     return node.error().exit_code();
   }
   Api api(**node, o);
-  httplib::Server svr;
-  const std::size_t threads = std::max<std::size_t>(2, o.threads);
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  httplib::Server svr;  // the HTTP semantics; connections and workers are the front's (api/front.h)
   svr.set_payload_max_length(o.body_limit);
-  svr.set_read_timeout(o.read_timeout_s, 0);
-  svr.set_write_timeout(o.write_timeout_s, 0);
-  svr.set_keep_alive_timeout(o.keep_alive_s);
+  svr.set_keep_alive_timeout(o.keep_alive_s);   // what the Keep-Alive header says; the front keeps to it
   svr.set_keep_alive_max_count(o.keep_alive_max);
-  svr.set_tcp_nodelay(true);
   const auto dispatch = [&api, &o](const httplib::Request& req, httplib::Response& res) {
     const auto t0 = std::chrono::steady_clock::now();
     Request r = to_request(req);
@@ -460,28 +462,25 @@ int serve(const ServerOptions& o) {
     std::cerr << "corridor: error: --web " << o.web_root << ": not a folder\n";
     return 4;
   }
-  // cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (wrk's 256, or clients
-  // reconnecting together) overflows it, and a dropped SYN is retried a second later. The socket is
-  // kept here, and listen() called again with a deep backlog once it is bound (Linux updates it).
-  int listen_fd = -1;
-  svr.set_socket_options([&listen_fd, &o](int sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    if (o.reuse_port) ::setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
-    listen_fd = sock;
-  });
-  int port = hp->second;
-  if (port == 0) {
-    port = svr.bind_to_any_port(hp->first);
-    if (port < 0) port = -1;
-  } else if (!svr.bind_to_port(hp->first, port)) {
-    port = -1;
-  }
-  if (port < 0) {
-    std::cerr << "corridor: error: --listen " << o.listen << ": cannot bind (in use, or not an address of this machine)\n";
+  FrontOptions fo;
+  fo.host = hp->first;
+  fo.port = hp->second;
+  fo.reuse_port = o.reuse_port;
+  fo.workers = std::max<std::size_t>(2, o.threads);
+  fo.max_connections = o.max_connections;
+  fo.max_per_address = o.max_per_address;
+  fo.body_limit = o.body_limit;
+  fo.request_deadline_s = o.read_timeout_s;
+  fo.write_deadline_s = o.write_timeout_s;
+  fo.idle_s = o.keep_alive_s;
+  fo.keep_alive_max = o.keep_alive_max;
+  fo.drain_s = o.drain_s;
+  auto front = Front::bind(fo, svr);
+  if (!front) {
+    std::cerr << "corridor: error: " << front.error().message << "\n";
     return 5;
   }
-  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
+  const int port = (*front)->port();
   // Signals: a dedicated thread waits for SIGTERM or SIGINT and stops the server, which finishes the
   // requests in flight (each write is one transaction: it commits or not at all).
   sigset_t set;
@@ -495,7 +494,7 @@ int serve(const ServerOptions& o) {
     int sig = 0;
     sigwait(&set, &sig);
     stopping = true;
-    svr.stop();
+    (*front)->stop();
   });
   std::thread syncer;
   Node& n = **node;
@@ -513,7 +512,7 @@ int serve(const ServerOptions& o) {
   std::cerr << "corridor: serving " << n.store_path() << " on http://" << hp->first << ":" << port << "/v1"
             << (n.upstream().empty() ? "" : " (a mirror of " + n.upstream() + ")") << "\n";
   std::cout << "listening " << hp->first << ":" << port << std::endl;
-  svr.listen_after_bind();
+  (*front)->run();
   stopping = true;
   if (signals.joinable()) {
     pthread_kill(signals.native_handle(), SIGTERM);

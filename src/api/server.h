@@ -72,11 +72,14 @@ using Handler = std::function<core::Result<Reply>(Request&)>;
 struct ServerOptions {
   NodeOptions node;
   std::string listen = "127.0.0.1:8080";
-  std::size_t threads = 256;            // worker threads (each holds one keep-alive connection at a time)
+  std::size_t threads = 64;             // worker threads (each serves one whole request at a time: api/front.h)
+  std::size_t max_connections = 1024;   // open at once
+  std::size_t max_per_address = 64;     // open at once from one client address
+  int drain_s = 10;                     // on SIGTERM: how long requests in flight may take
   std::size_t max_jobs = 2;             // long jobs (scenario runs, capacity) at once; more get 503
   std::size_t busy_reads = 0;           // reads computing at once, the others queue in order (0: 2 per core)
   std::size_t body_limit = 4u << 20;    // bytes
-  int read_timeout_s = 10, write_timeout_s = 30, keep_alive_s = 5;
+  int read_timeout_s = 10, write_timeout_s = 30, keep_alive_s = 5;  // whole request, whole response, idle
   std::size_t keep_alive_max = 1000;    // requests per connection
   std::string web_root;                 // static files served at / (the dashboard)
   bool access_log = false;

@@ -30,12 +30,20 @@ Runner add_serve(CLI::App& app) {
   cmd->add_option("--sequencer-token", o->node.upstream_token, "a member's bearer token on the sequencer, to read its events");
   cmd->add_option("--public-url", o->node.public_url, "this node's own URL (a governed ledger names its sequencer's)");
   cmd->add_option("--web", o->web_root, "a folder of static files served at / (default: the dashboard built next to this program, if any; 'none' for none)");
-  cmd->add_option("--threads", o->threads, "worker threads, each holding one connection (default 256)")->check(CLI::Range(2, 4096));
+  cmd->add_option("--threads", o->threads, "worker threads, each serving one whole request at a time (default 64)")
+      ->check(CLI::Range(2, 4096));
+  cmd->add_option("--max-connections", o->max_connections, "connections open at once; more are 503 (default 1024)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--max-per-address", o->max_per_address, "connections open at once from one client address (default 64)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--drain", o->drain_s, "on SIGTERM, seconds the requests in flight may take (default 10)")->check(CLI::Range(0, 3600));
   cmd->add_option("--max-jobs", o->max_jobs, "long jobs at once, beyond which 503 (default 2)")->check(CLI::Range(1, 1024));
   cmd->add_option("--busy-reads", o->busy_reads, "reads computing at once; the others wait their turn (default 2 per core)")
       ->check(CLI::Range(1, 4096));
-  cmd->add_option("--body-limit", o->body_limit, "request body limit in bytes (default 4 MiB)");
-  cmd->add_option("--read-timeout", o->read_timeout_s, "seconds to read a request (default 10)");
+  cmd->add_option("--body-limit", o->body_limit, "request body limit in bytes (default 4 MiB)")->check(CLI::Range(1, 1 << 30));
+  cmd->add_option("--read-timeout", o->read_timeout_s, "seconds to read a whole request, headers and body (default 10)")
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--write-timeout", o->write_timeout_s, "seconds to write a whole response (default 30)")->check(CLI::Range(1, 86400));
   cmd->add_option("--sync-interval-ms", o->sync_interval_ms, "a mirror pulls this often (default 1000)");
   cmd->add_flag("--log", o->access_log, "log every request on stderr");
   cmd->add_flag("--reuse-port", o->reuse_port,
@@ -69,6 +77,7 @@ Runner add_sync(CLI::App& app) {
   struct Opts {
     std::string from, store = "corridor.db", token, evidence;
     bool json = false;
+    std::size_t pages = 0;
     PinOptions pins;
   };
   auto o = std::make_shared<Opts>();
@@ -77,6 +86,8 @@ Runner add_sync(CLI::App& app) {
   add_store_option(cmd, o->store);
   cmd->add_option("--token", o->token, "a member's bearer token on that node (its events are for members)");
   cmd->add_option("--evidence", o->evidence, "where to write both heads when the node forked or cut its log");
+  cmd->add_option("--pages", o->pages, "read at most this many pages of events (4 MiB each) now; the next sync goes on")
+      ->check(CLI::Range(1, 1 << 30));
   cmd->add_flag("--json", o->json, "print as JSON");
   return [o] {
     auto pins = o->pins.load();
@@ -85,7 +96,7 @@ Runner add_sync(CLI::App& app) {
     if (!opened) return report(opened.error(), o->json);
     warn_violations(opened->ledger->state());
     std::string evidence;
-    auto r = api::sync_store(*opened->ledger, o->from, &evidence, o->token);
+    auto r = api::sync_store(*opened->ledger, o->from, &evidence, o->token, o->pages);
     if (!r) {
       if (!evidence.empty()) {
         if (!o->evidence.empty()) {
@@ -104,11 +115,18 @@ Runner add_sync(CLI::App& app) {
     }
     if (o->json) {
       print_json({{"appended", r->appended}, {"events", r->size}, {"consistency_proof_checked", r->proof_checked},
-                  {"keys_pinned", pins->source()}});
+                  {"keys_pinned", pins->source()}, {"pages", r->pages}, {"complete", r->size >= r->head_size},
+                  {"head_size", r->head_size}});
     } else {
       std::cout << "synced from " << o->from << ": " << r->appended << " new events; the ledger now holds " << r->size
-                << (r->proof_checked ? "; consistent with the head kept of that node" : "") << "\n"
-                << pins->sentence() << "\n";
+                << (r->proof_checked ? "; consistent with the head kept of that node" : "") << " (" << r->pages << " page"
+                << (r->pages == 1 ? "" : "s") << ")\n";
+      if (r->size < r->head_size) {
+        std::cout << "stopped after --pages " << o->pages << ": " << r->head_size - r->size << " events of that node's "
+                  << r->head_size << " still to come (each page appended is proven part of its signed head); sync again "
+                     "to go on\n";
+      }
+      std::cout << pins->sentence() << "\n";
     }
     return 0;
   };

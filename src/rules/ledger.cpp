@@ -424,7 +424,8 @@ Result<std::optional<ledger::TreeHead>> Ledger::kept_head(const ledger::PublicKe
 }
 
 Result<Ledger::ExtendReport> Ledger::extend(const std::vector<Event>& fresh, const ledger::TreeHead& head,
-                                            const std::optional<std::vector<ledger::Digest>>& proof, std::string* evidence) {
+                                            const std::optional<std::vector<ledger::Digest>>& proof, std::string* evidence,
+                                            const std::optional<std::vector<ledger::Digest>>& prefix_proof) {
   const ledger::HeadSignature* node = ledger::node_signature(head);
   if (node == nullptr) return fail(ErrorCode::kCorrupt, "the head served is not signed by its node");
   CORRIDOR_CHECK(ledger::check_head(head, "the head served"));
@@ -478,9 +479,12 @@ Result<Ledger::ExtendReport> Ledger::extend(const std::vector<Event>& fresh, con
       }
       return {};
     }
-    if (fresh.size() != head.size - s.size || (!fresh.empty() && fresh.front().seq != s.size + 1)) {
+    const bool whole = fresh.size() == head.size - s.size;
+    if ((!whole && (!prefix_proof || fresh.empty() || fresh.size() > head.size - s.size)) ||
+        (!fresh.empty() && fresh.front().seq != s.size + 1)) {
       return fail(ErrorCode::kInvalidArgument, "the events served do not run from seq " + std::to_string(s.size + 1) +
-                                                   " to the head's size " + std::to_string(head.size));
+                                                   " to the head's size " + std::to_string(head.size) +
+                                                   " (or to a size proven a prefix of it)");
     }
     if (!fresh.empty() && fresh.front().prev_hash != s.last_hash) {
       return refuse_with(kept, "the node's log does not continue this node's: its event " + std::to_string(s.size + 1) +
@@ -495,10 +499,15 @@ Result<Ledger::ExtendReport> Ledger::extend(const std::vector<Event>& fresh, con
       }
       engine_.apply(e, *checked);
     }
-    if (engine_.state().tree.root() != head.root) {
+    if (whole && engine_.state().tree.root() != head.root) {
       return refuse_with(kept, "the events served do not give the root of the head served");
     }
-    CORRIDOR_CHECK(store_->set_note(key, ledger::head_json(head)));
+    if (!whole && !ledger::merkle::verify_consistency(engine_.state().size, head.size, engine_.state().tree.root(), head.root,
+                                                      *prefix_proof)) {
+      return refuse_with(kept, "the events served up to seq " + std::to_string(engine_.state().size) +
+                                   " are not a prefix of the head served (a fork)");
+    }
+    if (whole) CORRIDOR_CHECK(store_->set_note(key, ledger::head_json(head)));
     report.appended = fresh.size();
     return commit(before, fresh);
   }));

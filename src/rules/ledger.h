@@ -105,9 +105,13 @@ class Ledger {
     std::uint64_t appended = 0;
     bool proof_checked = false;
   };
+  // A page: `fresh` may stop short of the head's size; then `prefix_proof` is the consistency
+  // proof from the size it reaches to the head's, and the page is appended only if it proves the
+  // log so far a prefix of the head's (a sync interrupted keeps what it appended, all of it proven).
   [[nodiscard]] core::Result<ExtendReport> extend(const std::vector<ledger::Event>& fresh, const ledger::TreeHead& head,
                                                   const std::optional<std::vector<ledger::Digest>>& proof,
-                                                  std::string* evidence);
+                                                  std::string* evidence,
+                                                  const std::optional<std::vector<ledger::Digest>>& prefix_proof = std::nullopt);
   // The head this node last kept of the node whose key signed it, if any.
   [[nodiscard]] core::Result<std::optional<ledger::TreeHead>> kept_head(const ledger::PublicKey& node);
 

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -66,6 +68,53 @@ TEST(ApiNode, ScenarioIdFromItsFolderEvenWhenGivenRelative) {
   EXPECT_NE((*n)->scenario("karabakh-2023"), nullptr);
   n->reset();
   std::filesystem::remove_all(dir);
+}
+
+// A long job holds its slot while it computes (a second one is 503), and not while its result is
+// written: a client that does not read holds no slot (issue 24, item 12).
+TEST_F(ApiTest, ALongJobHoldsItsSlotWhileItComputesAndNotWhileItsResultIsWritten) {
+  ServerOptions so;
+  so.max_jobs = 1;
+  Api api(*node_, so);
+  std::atomic<bool> computed{false};
+  RouteSpec spec;
+  spec.method = "GET";
+  spec.path = "/v1/test-job";
+  spec.summary = "a job that computes until told";
+  spec.tag = "system";
+  spec.long_job = true;
+  api.add(spec, [&api, &computed](Request&) -> core::Result<Reply> {
+    return stream_job(api, [&computed](const std::atomic<bool>&, const std::function<void(Json)>&) -> core::Result<Writer> {
+      while (!computed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return whole(Json{{"done", true}});
+    });
+  });
+  const auto ask = [&api] {
+    Request r;
+    r.method = "GET";
+    r.path = "/v1/test-job";
+    return api.handle(r);
+  };
+  Reply first = ask();
+  ASSERT_TRUE(first.stream);
+  EXPECT_EQ(api.jobs.load(), 1u);
+  const Reply second = ask();
+  EXPECT_EQ(second.status, 503);
+  std::size_t slots_while_writing = 99;
+  std::thread client([&] {
+    (void)first.stream([&](const std::string& piece) {
+      if (piece.find("done") != std::string::npos) slots_while_writing = api.jobs.load();
+      return true;
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  EXPECT_EQ(api.jobs.load(), 1u);  // still computing
+  computed = true;
+  client.join();
+  EXPECT_EQ(slots_while_writing, 0u);
+  first = Reply{};
+  EXPECT_EQ(api.jobs.load(), 0u);
+  EXPECT_TRUE(ask().stream);
 }
 
 // Every route the server dispatches is in the OpenAPI document, and every operation in the

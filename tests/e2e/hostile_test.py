@@ -6,15 +6,21 @@ inconsistent notes. Each test names the issue's item it reproduces; each failed 
 
 usage: hostile_test.py CORRIDOR FORGE DATA_DIR
 """
+import datetime
 import hashlib
+import http.client
 import json
 import os
 import secrets
 import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -739,6 +745,164 @@ class HostileHttp(unittest.TestCase):
         finally:
             server.stop()
 
+
+
+class HostileSlow(unittest.TestCase):
+    """Item 12: slow clients take nothing a fast one needs. Each test starts its own server."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="corridor_hostile_slow_")
+        self.w = World(CORRIDOR, DATA, self.tmp)
+        self.servers, self.socks = [], []
+
+    def tearDown(self):
+        for c in self.socks:
+            c.close()
+        for s in self.servers:
+            s.stop(signal.SIGKILL)
+        shutil.rmtree(self.tmp)
+
+    def serve(self, *args):
+        s = Server(CORRIDOR, ["--store", self.w.db, "--web", "none", *args], log=os.path.join(self.tmp, "serve.log"))
+        self.servers.append(s)
+        return s
+
+    def trickle(self, server, count, source="127.0.0.1", stop=None):
+        """`count` connections that send a request's headers one line a second (slowloris)."""
+        socks = []
+        for _ in range(count):
+            c = socket.socket()
+            c.bind((source, 0))
+            c.connect((server.host, server.port))
+            c.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+            socks.append(c)
+        self.socks += socks
+
+        def drip():
+            while not stop.is_set():
+                for c in socks:
+                    try:
+                        c.send(b"X-Slow: 1\r\n")
+                    except OSError:
+                        pass
+                stop.wait(1)
+        threading.Thread(target=drip, daemon=True).start()
+        return socks
+
+    def timed_read(self, server, source="127.0.0.1"):
+        t = time.monotonic()
+        con = http.client.HTTPConnection(server.host, server.port, timeout=30, source_address=(source, 0))
+        con.request("GET", "/v1/ledger/head")
+        res = con.getresponse()
+        res.read()
+        con.close()
+        return res.status, time.monotonic() - t
+
+    def test_item12_slowloris_holds_no_worker_and_one_address_holds_a_bounded_share(self):
+        server = self.serve("--threads", "4", "--max-per-address", "400", "--read-timeout", "6")
+        stop = threading.Event()
+        try:
+            socks = self.trickle(server, 300, stop=stop)
+            time.sleep(2)
+            for _ in range(3):
+                status, took = self.timed_read(server)
+                self.assertEqual(status, 200)
+                self.assertLess(took, 2.0, "a cheap read waited behind 300 slow clients")
+            # Past the whole-request deadline, the slow ones are answered 408 and closed.
+            time.sleep(6)
+            socks[0].settimeout(5)
+            self.assertIn(b" 408 ", socks[0].recv(200))
+        finally:
+            stop.set()
+        # One address holds at most --max-per-address connections; another is served meanwhile.
+        server = self.serve("--max-per-address", "16")
+        stop = threading.Event()
+        try:
+            self.trickle(server, 16, source="127.0.0.2", stop=stop)
+            extra = socket.create_connection((server.host, server.port), source_address=("127.0.0.2", 0), timeout=5)
+            self.socks.append(extra)
+            self.assertIn(b" 503 ", extra.recv(300))
+            self.assertEqual(self.timed_read(server, source="127.0.0.1")[0], 200)
+        finally:
+            stop.set()
+
+    def test_item12_sigterm_drains_for_a_bounded_time(self):
+        server = self.serve("--drain", "1", "--read-timeout", "60")
+        stop = threading.Event()
+        try:
+            self.trickle(server, 5, stop=stop)
+            time.sleep(0.5)
+            t = time.monotonic()
+            server.proc.send_signal(signal.SIGTERM)
+            server.proc.wait(10)
+            self.assertEqual(server.proc.returncode, 0)
+            self.assertLess(time.monotonic() - t, 3.0, "SIGTERM waited for a trickling client")
+        finally:
+            stop.set()
+
+    def test_item15_sync_reads_in_pages_bounded_in_bytes_and_resumes(self):
+        w = self.w
+        # Twelve declarations of about 800 KB each (400 lines of 1,900 bytes): some 10 MB of log.
+        items = [{"description": f"{i:04d} " + "flour " * 316, "hs": "1101", "category": "food", "quantity": 1,
+                  "unit": "kg", "net_kg": 1} for i in range(400)]
+        for k in range(12):
+            r = w.step("declare", w.declaration(f"big-{k}", items=items), party="icrc", at="2023-06-25T08:00Z")
+            self.assertEqual(r.returncode, 0, r.stdout[:300] + r.stderr)
+        total = w.events()
+        token = w.ok("party", "token", "peacekeepers", "--store", w.db).stdout.strip()
+        server = self.serve()
+        # A page holds at most max_bytes (and always one event), at most 8 MiB whatever is asked.
+        for asked, bound in ((4 << 20, 4 << 20), (1, 1 << 20), (64 << 20, 8 << 20)):
+            status, headers, text = server.request("GET", f"/v1/ledger/events?after=0&max_bytes={asked}", token=token)
+            self.assertEqual(status, 200)
+            self.assertLessEqual(len(text.encode()), bound, asked)
+            self.assertGreaterEqual(len(text.splitlines()), 1)
+            self.assertEqual(headers["x-next-after"], str(len(text.splitlines())))
+        mirror = os.path.join(self.tmp, "mirror.db")
+        # One page now: what it appended is kept (each page proven part of the signed head)...
+        r = w.run("sync", "--from", server.url, "--store", mirror, "--token", token, "--pages", "1", "--json")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        first = json.loads(r.stdout)
+        self.assertEqual((first["pages"], first["complete"], first["head_size"]), (1, False, total))
+        self.assertLess(first["events"], total)
+        self.assertGreater(first["events"], 0)
+        # ... and the next sync goes on from there, in pages.
+        r = w.run("sync", "--from", server.url, "--store", mirror, "--token", token, "--json")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rest = json.loads(r.stdout)
+        self.assertTrue(rest["complete"])
+        self.assertGreaterEqual(rest["pages"], 2)
+        self.assertEqual((rest["events"], first["appended"] + rest["appended"]), (total, total))
+        w.ok("ledger", "verify", "--store", mirror)
+
+    def test_item12_slow_readers_of_long_jobs_do_not_hold_their_slots(self):
+        # A ten-year scenario, whose result takes a while to make and is large to send.
+        sc_dir = os.path.join(self.tmp, "scenarios", "ten-years")
+        shutil.copytree(os.path.join(DATA, "scenarios", "karabakh-2023"), sc_dir)
+        shutil.copytree(os.path.join(DATA, "supply"), os.path.join(self.tmp, "supply"))
+        toml = os.path.join(sc_dir, "scenario.toml")
+        with open(toml) as f:
+            text = f.read()
+        first = datetime.date.fromisoformat(text.split('start = "')[1].split('"')[0])
+        end = (first.replace(year=first.year + 10) - datetime.timedelta(days=1)).isoformat()
+        with open(toml, "w") as f:
+            f.write(text.replace(text.split('end = "')[1].split('"')[0], end, 1))
+        server = self.serve("--scenario", toml, "--max-jobs", "2", "--write-timeout", "120")
+        readers = []
+        for _ in range(2):  # two clients that ask for a job and never read its answer
+            c = socket.create_connection((server.host, server.port))
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            c.sendall(b"GET /v1/scenarios/ten-years?stream=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            readers.append(c)
+            self.socks.append(c)
+        # Their results (megabytes) cannot be written to them; the slots are free once computed (before:
+        # held until the writes gave up, 30 s and more).
+        deadline, status = time.monotonic() + 10, 503
+        while status == 503 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            status, _, text = server.request("GET", "/v1/scenarios/ten-years?stream=1", timeout=120)
+        self.assertEqual(status, 200, "the slots stayed with clients that do not read")
+        self.assertIn('{"result":', text)
 
 if __name__ == "__main__":
     CORRIDOR, FORGE, DATA = (os.path.abspath(a) for a in sys.argv[1:4])
