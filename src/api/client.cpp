@@ -108,7 +108,7 @@ Result<std::vector<ledger::Event>> events_page(const std::string& base, std::uin
 using WithLedger = std::function<Result<void>(const std::function<Result<void>(rules::Ledger&)>&)>;
 
 Result<SyncReport> sync_paged(const std::string& base, const std::string& token, std::string* evidence, std::size_t max_pages,
-                              const WithLedger& with) {
+                              const WithLedger& with, const std::function<Result<void>(const ledger::Event&)>& first = {}) {
   // The node's key is known only from its head: fetch it first, then what was kept of that node.
   CORRIDOR_TRY(const HttpResult hr, http_call(base, "GET", "/v1/ledger/head", "", token));
   if (hr.status != 200) return core::Unexpected{remote_error(hr, base)};
@@ -140,6 +140,7 @@ Result<SyncReport> sync_paged(const std::string& base, const std::string& token,
   while (local < head.size) {
     if (max_pages > 0 && report.pages == max_pages) break;
     CORRIDOR_TRY(const std::vector<ledger::Event> page, events_page(base, local, head.size, token));
+    if (local == 0 && first) CORRIDOR_CHECK(first(page.front()));  // before anything is appended
     const std::uint64_t reach = local + page.size();
     std::optional<std::vector<ledger::Digest>> prefix;
     if (reach < head.size) {
@@ -156,9 +157,9 @@ Result<SyncReport> sync_paged(const std::string& base, const std::string& token,
 }  // namespace
 
 Result<SyncReport> sync_store(rules::Ledger& ledger, const std::string& base, std::string* evidence, const std::string& token,
-                              std::size_t max_pages) {
-  return sync_paged(base, token, evidence, max_pages,
-                    [&](const std::function<Result<void>(rules::Ledger&)>& f) { return f(ledger); });
+                              std::size_t max_pages, const std::function<Result<void>(const ledger::Event&)>& first) {
+  return sync_paged(
+      base, token, evidence, max_pages, [&](const std::function<Result<void>(rules::Ledger&)>& f) { return f(ledger); }, first);
 }
 
 Result<SyncReport> sync_from(Node& node, const std::string& base, std::string* evidence, const std::string& token) {

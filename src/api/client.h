@@ -39,8 +39,10 @@ struct SyncReport {
 [[nodiscard]] core::Result<SyncReport> sync_from(Node& node, const std::string& base, std::string* evidence,
                                                  const std::string& token = "");
 // max_pages: stop after so many pages (0: none); a later sync goes on from there.
+// first: checks the peer's first event before anything is appended (sync --genesis).
 [[nodiscard]] core::Result<SyncReport> sync_store(rules::Ledger& ledger, const std::string& base, std::string* evidence,
-                                                  const std::string& token = "", std::size_t max_pages = 0);
+                                                  const std::string& token = "", std::size_t max_pages = 0,
+                                                  const std::function<core::Result<void>(const ledger::Event&)>& first = {});
 
 // The CLI's --server mode: asks `base` for the next event of `signer` doing `draft` (for a
 // declaration, `declaration` holds its JSON and the server builds the payload under the published

@@ -372,7 +372,7 @@ Runner add_ledger(CLI::App& app) {
     std::string store = "corridor.db", file, keys, genesis, key, out, cosign;
     std::vector<std::string> signatures, heads;
     std::uint64_t seq = 0, size = 0, from_size = 0, to_size = 0;
-    bool json = false, strict = false;
+    bool json = false, strict = false, adopt = false;
     PinOptions pins;
   };
   auto o = std::make_shared<Opts>();
@@ -392,6 +392,8 @@ Runner add_ledger(CLI::App& app) {
   verify->add_option("--keys", o->keys, "JSON {party: public key hex} to pin keys from outside the log");
   verify->add_option("--head", o->heads, "a tree head kept earlier: the log must still hold it (repeatable)");
   verify->add_flag("--strict", o->strict, "exit 7 also when stored events break a rule");
+  verify->add_flag("--adopt", o->adopt, "take a store whose head kept outside it is gone (the key's heads folder lost) as it "
+                                        "is: every event verified, a fresh head kept");
   verify->add_flag("--json", o->json, "print as JSON");
   auto* exp = cmd->add_subcommand("export", "Write every event as JSON lines, and the node's signed tree head last");
   exp->add_option("FILE", o->file, "export file")->required();
@@ -619,7 +621,7 @@ Runner add_ledger(CLI::App& app) {
         }
         events = state.size;
       } else {
-        auto opened = open_ledger(o->store, StoreUse::kExisting, /*verify_all=*/true, pins);
+        auto opened = open_ledger(o->store, StoreUse::kExisting, /*verify_all=*/true, pins, /*anchored=*/true, o->adopt);
         if (!opened) return report(opened.error(), o->json, bad_seq(opened.error()));
         rules::Ledger& l = *opened->ledger;
         if (auto ok = l.check_stored_tree(); !ok) return fail_with(ok.error());

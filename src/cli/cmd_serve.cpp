@@ -96,7 +96,10 @@ Runner add_sync(CLI::App& app) {
     if (!opened) return report(opened.error(), o->json);
     warn_violations(opened->ledger->state());
     std::string evidence;
-    auto r = api::sync_store(*opened->ledger, o->from, &evidence, o->token, o->pages);
+    // --genesis: a log that starts from another genesis is refused before anything of it is appended.
+    std::function<core::Result<void>(const ledger::Event&)> starts;
+    if (pins->genesis_digest) starts = [&](const ledger::Event& e) { return pins->check_first(e, o->from + " seq 1"); };
+    auto r = api::sync_store(*opened->ledger, o->from, &evidence, o->token, o->pages, starts);
     if (!r) {
       if (!evidence.empty()) {
         if (!o->evidence.empty()) {
@@ -108,7 +111,7 @@ Runner add_sync(CLI::App& app) {
       return report(r.error(), o->json, evidence.empty() ? nlohmann::json::object() : nlohmann::json{{"evidence", nlohmann::json::parse(evidence)}});
     }
     if (pins->genesis_digest && r->size > 0) {
-      // The first event must be the genesis given (the pinned founders' keys were checked as it folded).
+      // The store's first event (appended by an earlier sync, or now) must be the genesis given.
       std::optional<ledger::Event> first;
       if (auto ok = opened->store->scan(1, [&](const ledger::Event& e) { first = e; return false; }); !ok) return report(ok.error(), o->json);
       if (auto ok = pins->check_first(*first, o->from + " seq 1"); !ok) return report(ok.error(), o->json);

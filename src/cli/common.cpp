@@ -36,7 +36,8 @@ OpenLedger::OpenLedger(OpenLedger&&) noexcept = default;
 OpenLedger::~OpenLedger() = default;
 
 core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use, bool verify_all,
-                                     const std::map<std::string, std::array<std::uint8_t, 32>>* pinned, bool anchored) {
+                                     const std::map<std::string, std::array<std::uint8_t, 32>>* pinned, bool anchored,
+                                     bool adopt) {
   CORRIDOR_CHECK(ledger::crypto_init());
   OpenLedger o;
   CORRIDOR_TRY(o.store, store::open(store_path, use == StoreUse::kCreate ? store::OpenMode::kCreate
@@ -45,7 +46,9 @@ core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use
   if (anchored) {
     CORRIDOR_TRY(anchor, rules::node_anchor(store_path));
   }
-  CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, {verify_all || !anchored, pinned, std::move(anchor)}));
+  rules::OpenOptions options{verify_all || !anchored || adopt, pinned, std::move(anchor)};
+  options.adopt = adopt;
+  CORRIDOR_TRY(auto l, rules::Ledger::open(*o.store, std::move(options)));
   o.ledger = std::make_unique<rules::Ledger>(std::move(l));
   return o;
 }

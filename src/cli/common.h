@@ -75,7 +75,7 @@ void add_store_option(CLI::App* cmd, std::string& store);
 [[nodiscard]] core::Result<OpenLedger> open_ledger(const std::string& store_path, StoreUse use = StoreUse::kExisting,
                                                    bool verify_all = false,
                                                    const std::map<std::string, std::array<std::uint8_t, 32>>* pinned = nullptr,
-                                                   bool anchored = true);
+                                                   bool anchored = true, bool adopt = false);
 // {"party": "hex public key", ...}: keys pinned from outside the log.
 [[nodiscard]] core::Result<std::map<std::string, std::array<std::uint8_t, 32>>> read_pinned_keys(const std::string& path);
 

@@ -23,6 +23,23 @@
 
 namespace corridor::regime {
 
+// An HS code as people write it ("93.02", "9302 00") as its digits, 2 to 10 of them; anything else
+// is refused, so that a code cannot slip past a prefix by how it is spelt.
+core::Result<std::string> hs_code(const std::string& text) {
+  std::string digits;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != '.' && c != ' ') {
+      return core::fail(core::ErrorCode::kParse, "is not an HS code (2 to 10 digits, dots and spaces allowed between them)");
+    }
+  }
+  if (digits.size() < 2 || digits.size() > 10) {
+    return core::fail(core::ErrorCode::kParse, "is not an HS code (2 to 10 digits, dots and spaces allowed between them)");
+  }
+  return digits;
+}
+
 using core::Fields;
 using core::each_table;
 
@@ -113,6 +130,11 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
     CORRIDOR_CHECK(f.string("id", g.id, true));
     CORRIDOR_CHECK(unique(f, g.id, *cp));
     CORRIDOR_CHECK(f.strings("hs_prefix", g.hs_prefixes));
+    for (auto& h : g.hs_prefixes) {
+      auto code = hs_code(h);
+      if (!code) return fail(ErrorCode::kParse, f.at_table() + "hs_prefix '" + core::printable(h) + "' " + code.error().message);
+      h = *code;
+    }
     CORRIDOR_CHECK(f.strings("category", g.categories));
     for (const auto& c : g.categories) CORRIDOR_CHECK(core::check_goods_category(c, f.at_table() + "category: "));
     if (g.hs_prefixes.empty() && g.categories.empty()) {
@@ -180,6 +202,11 @@ Result<Regime> parse_regime(const std::string& text, const std::string& name) {
       CORRIDOR_CHECK(rf.string("id", ir.id, true));
       CORRIDOR_CHECK(unique(rf, ir.id, *cp));
       CORRIDOR_CHECK(rf.strings("hs_prefix", ir.hs_prefixes));
+      for (auto& h : ir.hs_prefixes) {
+        auto code = hs_code(h);
+        if (!code) return fail(ErrorCode::kParse, rf.at_table() + "hs_prefix '" + core::printable(h) + "' " + code.error().message);
+        h = *code;
+      }
       CORRIDOR_CHECK(rf.strings("category", ir.categories));
       for (const auto& c : ir.categories) CORRIDOR_CHECK(core::check_goods_category(c, rf.at_table() + "category: "));
       std::string l;
@@ -305,6 +332,11 @@ Result<Declaration> parse_declaration(const std::string& text, const std::string
     Item item;
     CORRIDOR_TRY(item.description, ir.str("description", true));
     CORRIDOR_TRY(item.hs, ir.str("hs", false));
+    if (!item.hs.empty()) {
+      auto code = hs_code(item.hs);
+      if (!code) return fail(ErrorCode::kParse, name + ": " + ptr + "/hs: '" + core::printable(item.hs) + "' " + code.error().message);
+      item.hs = *code;
+    }
     CORRIDOR_TRY(item.category, ir.str("category", false));
     if (!item.category.empty()) CORRIDOR_CHECK(core::check_goods_category(item.category, name + ": " + ptr + "/category: "));
     if (item.hs.empty() && item.category.empty()) {
@@ -475,6 +507,25 @@ Decision evaluate(const Regime& r, const Declaration& d, core::UnixSeconds now) 
           add(g.id, i, Verdict::kNeedsApproval, "'" + it.description + "' needs a permit from " + g.permit_from);
         }
       }
+    }
+  }
+  // A limit holds for the consignment, not line by line: ten lines of 5,000 l are 50,000 l.
+  for (const auto& g : r.goods) {
+    if (!g.max_quantity || g.action == Action::kProhibited) continue;
+    double total = 0;
+    std::size_t lines = 0;
+    for (const Item& it : d.items) {
+      if (!matches(g.hs_prefixes, g.categories, it)) continue;
+      if (const auto q = in_unit_of(it, g.unit)) {
+        total += *q;
+        ++lines;
+      }
+    }
+    if (lines > 1 && total > *g.max_quantity) {
+      std::ostringstream msg;
+      msg << lines << " lines together: " << total << " " << g.unit << " exceed the limit of " << *g.max_quantity << " "
+          << g.unit << " (a limit for the consignment)";
+      add(g.id, std::nullopt, Verdict::kReject, msg.str());
     }
   }
   for (std::size_t i = 0; i < d.vehicles.size(); ++i) {

@@ -77,6 +77,8 @@ struct Regime {
 };
 
 [[nodiscard]] core::Result<Regime> read_regime(const std::string& path);
+// An HS code as written ("93.02", "9302 00") as its digits (2 to 10); anything else is an error.
+[[nodiscard]] core::Result<std::string> hs_code(const std::string& text);
 [[nodiscard]] core::Result<Regime> parse_regime(const std::string& text, const std::string& name);
 
 struct Item {

@@ -389,6 +389,11 @@ std::string step_payload_problem(const std::string& type, const json& p) {
                return all;
              }()) + ")";
     }
+    // Each member has one type: text, a flag, or a list of lines.
+    const bool list = k == "items" || k == "received", flag = k == "whole";
+    if (list ? !v.is_array() : flag ? !v.is_boolean() : !v.is_string()) {
+      return "/" + k + ": " + (list ? "a list of lines" : flag ? "true or false" : "text");
+    }
     if (v.is_string()) {
       if (const auto why = core::free_text_problem(v.get_ref<const std::string&>()); !why.empty()) return "/" + k + ": " + why;
     }

@@ -82,6 +82,16 @@ Result<void> Ledger::fold_all() {
     }
   }
   verified_size_ = noted ? noted->size : 0;
+  // This node signed a head of this store, yet the file it keeps outside the store (created before
+  // its first write) is gone: what would tell a store rolled back to an older copy from this one
+  // was removed. Refused everywhere, `ledger verify` included, unless the operator adopts the store.
+  if (options_.node && options_.keep_outside && noted && noted->size > 0 && !anchored_ && !options_.adopt) {
+    return fail(ErrorCode::kCorrupt, store_->name() + ": this node signed a head of " + std::to_string(noted->size) +
+                                         " events of it, but the head it keeps outside the store (" + options_.node->head_file +
+                                         ") is gone; a store rolled back to an older copy cannot be told from this one "
+                                         "without it. Put the node key's heads folder back; if it is truly lost, take the "
+                                         "store as it is: corridor ledger verify --adopt");
+  }
   // What this process itself folded from the store (and may have served, proved and signed heads
   // over) cannot shrink either, notes or none.
   if (size < folded_size_) {

@@ -53,6 +53,9 @@ struct OpenOptions {
   // Whether open() writes the head outside the store. Off for a store being filled inside a
   // transaction not yet committed (store copy), which opens it again afterwards.
   bool keep_outside = true;
+  // Take a store whose head kept outside is missing (the key's heads folder lost) as it is: every
+  // signature is verified, and a fresh head is kept outside (`ledger verify --adopt`).
+  bool adopt = false;
 };
 
 class Ledger {
@@ -148,6 +151,9 @@ class Ledger {
   [[nodiscard]] core::Result<void> load_kept();
   // Writes the head outside the store when the log has grown past what it holds.
   [[nodiscard]] core::Result<void> keep_outside();
+  // Before the store first holds a head of this node: the outside file, with no head yet, so that
+  // a missing file later means it was removed, not that no head was ever kept.
+  [[nodiscard]] core::Result<void> anchor_outside();
 
   store::Store* store_;
   OpenOptions options_;
@@ -156,6 +162,7 @@ class Ledger {
   std::uint64_t folded_size_ = 0;    // the most events this object has read from the store
   std::optional<ledger::KeyPair> node_key_;
   std::optional<ledger::TreeHead> kept_;  // the head kept outside the store, as last read or written
+  bool anchored_ = false;                 // the outside file exists (with a head, or none yet)
   std::uint64_t signatures_verified_ = 0;
   bool stale_ = false;               // a refused batch left the engine ahead of the store: fold again
 };

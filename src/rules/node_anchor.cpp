@@ -69,7 +69,11 @@ Result<void> Ledger::load_kept() {
 Result<std::optional<ledger::TreeHead>> Ledger::read_kept() {
   const NodeAnchor& a = *options_.node;
   struct stat st {};
-  if (::stat(a.head_file.c_str(), &st) != 0) return std::optional<ledger::TreeHead>();
+  if (::stat(a.head_file.c_str(), &st) != 0) {
+    if (errno != ENOENT) return fail(ErrorCode::kIo, a.head_file + ": cannot read: " + std::strerror(errno));
+    return std::optional<ledger::TreeHead>();
+  }
+  anchored_ = true;
   const std::string what = a.head_file + ": the head this node kept of " + a.store_id;
   CORRIDOR_TRY(const std::string text, core::read_file_limited(a.head_file, "kept head", core::kMaxDocumentBytes));
   auto parsed = core::parse_json_text(text, a.head_file);
@@ -80,6 +84,7 @@ Result<std::optional<ledger::TreeHead>> Ledger::read_kept() {
   if ((*parsed)["store"].get<std::string>() != a.store_id) {
     return fail(ErrorCode::kCorrupt, what + " names another store: " + core::printable((*parsed)["store"].get<std::string>()));
   }
+  if ((*parsed)["head"].is_null()) return std::optional<ledger::TreeHead>();  // anchored, no head kept yet
   auto head = ledger::parse_head((*parsed)["head"].dump(), what);
   if (!head) return fail(ErrorCode::kCorrupt, head.error().message);
   CORRIDOR_TRY(const auto key, existing_key(a));
@@ -126,9 +131,41 @@ Result<void> Ledger::note_verified() {
       return {};
     }
   }
+  // The store is about to hold a head of this node: from now on, the file outside it must exist.
+  CORRIDOR_CHECK(anchor_outside());
   CORRIDOR_TRY(const ledger::TreeHead h, signed_head());
   CORRIDOR_CHECK(store_->set_note(kVerifiedHead, ledger::head_json(h)));
   verified_size_ = s.size;
+  return {};
+}
+
+Result<void> Ledger::anchor_outside() {
+  // Also when the head itself is kept later (store copy): the file says only that this node
+  // writes this store.
+  if (!options_.node || anchored_) return {};
+  const NodeAnchor& a = *options_.node;
+  struct stat st {};
+  if (::stat(a.head_file.c_str(), &st) == 0) {
+    anchored_ = true;
+    return {};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(a.head_file).parent_path(), ec);
+  if (ec) return fail(ErrorCode::kIo, a.head_file + ": cannot create its folder: " + ec.message());
+  // O_EXCL: another process that anchored first (or kept a head meanwhile) wins.
+  const int fd = ::open(a.head_file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      anchored_ = true;
+      return {};
+    }
+    return fail(ErrorCode::kIo, a.head_file + ": cannot create: " + std::strerror(errno));
+  }
+  const std::string text = json{{"store", a.store_id}, {"head", nullptr}}.dump() + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return fail(ErrorCode::kIo, a.head_file + ": cannot write");
+  anchored_ = true;
   return {};
 }
 

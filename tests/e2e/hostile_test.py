@@ -208,6 +208,32 @@ class Hostile(unittest.TestCase):
         r = w.step("arrive", "c-1", party="icrc", at="2023-07-03T06:00Z")
         self.assertEqual(r.returncode, EXIT_CORRUPT)
 
+    # Item 3 (found by the review of this change): the head kept outside the store is removed along
+    # with rolling the store back to an older copy. A missing outside file is no longer taken as "no
+    # head kept": the node creates it before its first write, so its absence is a removal.
+    def test_item3_rollback_with_the_outside_head_removed(self):
+        w = self.w
+        w.to_approved("c-1")
+        older = os.path.join(self.tmp, "older.db")
+        shutil.copyfile(w.db, older)
+        w.to_crossed("c-2")
+        heads = w.db + ".node.key.heads"
+        self.assertTrue(os.path.isdir(heads))
+        shutil.rmtree(heads)
+        shutil.copyfile(older, w.db)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(w.db + suffix):
+                os.remove(w.db + suffix)
+        err = self.assert_every_read_refused("a store rolled back with its outside head removed")
+        self.assertIn("is gone", err)
+        self.assertIn("ledger verify --adopt", err)
+        self.assertEqual(w.step("arrive", "c-1", party="icrc", at="2023-07-03T06:00Z").returncode, EXIT_CORRUPT)
+        # The operator who knows the folder is lost takes the store as it is, every event verified.
+        r = w.run("ledger", "verify", "--adopt", "--store", w.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(w.run("consign", "list", "--store", w.db).returncode, 0)
+        self.assertTrue(os.path.isdir(heads))
+
     # Item 3: another ledger put in the store's place.
     def test_item3_a_store_replaced_by_another_ledger(self):
         w = self.w
@@ -476,6 +502,25 @@ class Hostile(unittest.TestCase):
             self.assertEqual("reject" if fuel_reasons else "accept", want, f"{q} {unit}: {d}")
             if unit == "kg":
                 self.assertIn("cannot be compared", fuel_reasons[0]["message"])
+        # The limit is the consignment's: lines that each keep to it do not, together (review of
+        # this item). Exactly at the limit in two lines is still within it.
+        for cid, lines, want in (("split-10", [(5000, "l")] * 10, "reject"), ("split-at", [(2500, "l"), (2.5, "kl")], "accept"),
+                                 ("split-over", [(2500, "l"), (2.501, "kl")], "reject")):
+            items = [fuel(q, unit)[0] for q, unit in lines]
+            d = json.loads(w.step("declare", w.declaration(cid, items=items), party="icrc", at="2023-06-25T08:00Z").stdout)["decision"]
+            together = [x for x in d["reasons"] if x["rule"] == "G-FUEL" and "together" in x["message"]]
+            self.assertEqual("reject" if together else "accept", want, f"{cid}: {d}")
+        # An HS code is read as its digits: a prohibited prefix holds however the code is spelt, and
+        # a code that is not one is refused.
+        arms = lambda hs: [{"description": "parts", "hs": hs, "quantity": 1, "unit": "pcs", "net_kg": 1}]  # noqa: E731
+        for i, hs in enumerate(("9302", "93.02", "9 302", "93 02.00")):
+            d = json.loads(w.step("declare", w.declaration(f"hs-{i}", items=arms(hs)), party="icrc",
+                                  at="2023-06-25T08:00Z").stdout)["decision"]
+            self.assertEqual(d["verdict"], "reject", f"{hs}: {d}")
+        for hs in ("93-02", "9", "9302x", "12345678901"):
+            r = w.step("declare", w.declaration("hs-bad", items=arms(hs)), party="icrc", at="2023-06-25T08:00Z")
+            self.assertEqual(r.returncode, EXIT_PARSE, f"{hs}: {r.stdout}")
+            self.assertIn("/items/0/hs", r.stdout)
 
     # Item 8: a permit counts once its issuer records it; the sender's claim does not.
     def test_item8_a_permit_is_recorded_by_its_issuer(self):
@@ -690,6 +735,21 @@ class HostileHttp(unittest.TestCase):
                                                   token=self.token)
             self.assertEqual(status, 400, f"{path}: {text}")
             self.assertIn(why, text)
+        # A member of the right name and the wrong type, in an event the party signs itself (review of
+        # this item): refused by the engine, naming the member.
+        for payload, why in (({"findings": 5}, "/findings: text"), ({"findings": ["x"]}, "/findings: text")):
+            ask = {"actor": "icrc", "type": "consignment.approved", "subject": "h9-1", "time": "2023-07-03T05:00Z",
+                   "payload": dict(payload)}
+            status, _, text = self.server.request("POST", "/v1/ledger/drafts", ask, token=self.token)
+            self.assertEqual(status, 400, text)
+            self.assertIn(why, text)
+        for payload, why in (({"reason": 7}, "/reason: text"), ({"whole": "yes", "reason": "r"}, "/whole: true or false"),
+                             ({"items": {"item": 0}}, "/items: a list of lines")):
+            ask = {"actor": "icrc", "type": "consignment.turned_back", "subject": "h9-1", "time": "2023-07-03T05:00Z",
+                   "payload": payload}
+            status, _, text = self.server.request("POST", "/v1/ledger/drafts", ask, token=self.token)
+            self.assertEqual(status, 400, text)
+            self.assertIn(why, text)
         status, _, text = self.server.request("POST", "/v1/consignments/h9-1/arrive", {"at": "2023-07-03T06:00Z"},
                                               token=self.token)
         self.assertEqual(status, 200, text)
@@ -874,6 +934,14 @@ class HostileSlow(unittest.TestCase):
         self.assertGreaterEqual(rest["pages"], 2)
         self.assertEqual((rest["events"], first["appended"] + rest["appended"]), (total, total))
         w.ok("ledger", "verify", "--store", mirror)
+        # --genesis pins where the log must start: a log that starts elsewhere is refused before any of
+        # it is appended (the review found it checked after).
+        os.mkdir(os.path.join(self.tmp, "g"))
+        genesis, _, _ = write_genesis(CORRIDOR, os.path.join(self.tmp, "g"), (("ocha", "admin"), ("border-service", "checkpoint")), "another")
+        other = os.path.join(self.tmp, "other.db")
+        r = w.run("sync", "--from", server.url, "--store", other, "--token", token, "--genesis", genesis)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertTrue(not os.path.exists(other) or w.events(other) == 0)
 
     def test_item12_slow_readers_of_long_jobs_do_not_hold_their_slots(self):
         # A ten-year scenario, whose result takes a while to make and is large to send.
