@@ -4,7 +4,7 @@ JOBS ?= 2
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all build test test-unit test-asan test-fuzz demo tour bench clean bootstrap
+.PHONY: all build test test-unit test-asan test-fuzz test-mutants demo tour bench clean bootstrap
 
 all: build
 
@@ -35,6 +35,11 @@ test-fuzz: $(BUILD)/.bootstrap-stamp
 	cmake --build build-fuzz -j $(JOBS)
 	scripts/run-fuzzers build-fuzz 30
 
+# The project's own mutation check (not part of `make test`): mutants/mutants.toml, one at a time,
+# on a scratch copy in build-mutants/; the score and every survivor; non-zero on any survivor.
+test-mutants: $(BUILD)/.bootstrap-stamp
+	JOBS=$(JOBS) scripts/test-mutants
+
 demo: build
 	scripts/demo
 
@@ -46,4 +51,4 @@ bench: build
 	bench/run
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz web/node_modules
+	rm -rf $(BUILD) build-asan build-fuzz build-mutants web/node_modules

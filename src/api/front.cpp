@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -91,10 +92,23 @@ Peer peer_of(int fd, const sockaddr_storage& ss) {
 // deadline (the socket is non-blocking: writes wait in poll for what is left of it).
 class RequestStream : public httplib::Stream {
  public:
-  RequestStream(int fd, const Peer& peer, std::string bytes, Clock::time_point deadline)
-      : fd_(fd), peer_(peer), in_(std::move(bytes)), deadline_(deadline) {}
+  // `patience`: how long a write may wait for the client to take more (a deadline renewed by
+  // every byte it takes, so that a computation before the first byte costs nothing of it).
+  RequestStream(int fd, const Peer& peer, std::string bytes, std::chrono::seconds patience)
+      : fd_(fd), peer_(peer), in_(std::move(bytes)), patience_(patience), progress_(Clock::now()) {}
   bool is_readable() const override { return pos_ < in_.size(); }
-  bool is_writable() const override { return wait(POLLOUT); }
+  // Whether the client is still there and takes what is written: at once if the socket has room
+  // (and the client has not closed its side), else within what is left of the patience.
+  bool is_writable() const override {
+    char probe;
+    const ssize_t n = ::recv(fd_, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) return false;  // the client closed: it is gone
+    if (ready_now()) {
+      progress_ = Clock::now();
+      return true;
+    }
+    return wait_writable();
+  }
   ssize_t read(char* ptr, size_t size) override {
     const std::size_t n = std::min(size, in_.size() - pos_);
     std::memcpy(ptr, in_.data() + pos_, n);
@@ -102,15 +116,17 @@ class RequestStream : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
   ssize_t write(const char* ptr, size_t size) override {
+    if (head_.size() < 12) head_.append(ptr, std::min<std::size_t>(size, 12 - head_.size()));
     std::size_t done = 0;
     while (done < size) {
       const ssize_t n = ::send(fd_, ptr + done, size - done, MSG_NOSIGNAL);
       if (n > 0) {
         done += static_cast<std::size_t>(n);
+        progress_ = Clock::now();
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait(POLLOUT)) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait_writable()) continue;
       failed_ = true;
       return -1;
     }
@@ -126,27 +142,35 @@ class RequestStream : public httplib::Stream {
   }
   socket_t socket() const override { return fd_; }
   [[nodiscard]] bool failed() const { return failed_; }
+  // The response's status line began with a 400 (the library could not parse the request): the
+  // connection's framing is not to be trusted further.
+  [[nodiscard]] bool answered_bad_request() const { return head_.rfind("HTTP/1.1 400", 0) == 0; }
 
  private:
-  // Whether the socket is ready for `events` before the response's deadline.
-  bool wait(short events) const {
+  bool ready_now() const {
+    pollfd p{fd_, POLLOUT, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)) == 0 && (p.revents & POLLOUT) != 0;
+  }
+  bool wait_writable() const {
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(progress_ + patience_ - Clock::now()).count();
       if (left <= 0) return false;
-      pollfd p{fd_, events, 0};
+      pollfd p{fd_, POLLOUT, 0};
       const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) return false;
       if (r == 0) continue;
-      return (p.revents & (POLLERR | POLLHUP | POLLNVAL)) == 0 && (p.revents & events) != 0;
+      return (p.revents & (POLLERR | POLLHUP | POLLNVAL)) == 0 && (p.revents & POLLOUT) != 0;
     }
   }
   int fd_;
   Peer peer_;
   std::string in_;
   std::size_t pos_ = 0;
-  Clock::time_point deadline_;
+  std::chrono::seconds patience_;
+  mutable Clock::time_point progress_;
   bool failed_ = false;
+  std::string head_;
 };
 
 }  // namespace
@@ -162,30 +186,50 @@ Framing frame(const std::string& b, std::size_t header_limit, std::size_t body_l
     f.message = std::move(why);
     return f;
   };
+  const std::string too_long = "the request line and headers are over " + std::to_string(header_limit) + " bytes";
+  if (start > header_limit) return refuse(431, too_long);  // empty lines count too
   const auto end = b.find("\r\n\r\n", start);
-  if (end == std::string::npos) {
-    if (b.size() - start > header_limit) {
-      return refuse(431, "the request line and headers are over " + std::to_string(header_limit) + " bytes");
+  if ((end == std::string::npos ? b.size() : end + 4) - start > header_limit) return refuse(431, too_long);
+  // Lines end in CRLF and nothing else, as the parser this feeds reads them (RFC 9112 2.2): a bare
+  // LF or CR would let the two read different requests from the same bytes (smuggling).
+  const std::size_t scan_end = end == std::string::npos ? b.size() : end + 4;
+  for (std::size_t i = start; i < scan_end; ++i) {
+    if ((b[i] == '\n' && (i == start || b[i - 1] != '\r')) || (b[i] == '\r' && i + 1 < scan_end && b[i + 1] != '\n')) {
+      return refuse(400, "a request line or header line ends in a bare LF or CR (lines end in CRLF)");
     }
-    return f;
   }
+  if (end == std::string::npos) return f;
   const std::size_t head = end + 4 - start;
-  if (head > header_limit) return refuse(431, "the request line and headers are over " + std::to_string(header_limit) + " bytes");
   std::optional<std::size_t> length;
   bool expect = false;
-  std::size_t line = b.find("\r\n", start) + 2;  // after the request line
+  const std::size_t first_eol = b.find("\r\n", start);
+  f.http11 = first_eol >= start + 8 && b.compare(first_eol - 8, 8, "HTTP/1.1") == 0;
+  std::size_t line = first_eol + 2;  // after the request line
   while (line < end + 2) {
     const std::size_t eol = b.find("\r\n", line);
     const std::string h = b.substr(line, eol - line);
+    const std::size_t at = line;
     line = eol + 2;
+    // No folded lines, and the name is a token right up to the colon (RFC 9112 5.1, 5.2).
+    if (!h.empty() && (h[0] == ' ' || h[0] == '\t')) return refuse(400, "a folded header line (obs-fold) is not accepted");
     const auto colon = h.find(':');
-    if (colon == std::string::npos) continue;  // the library answers 400 for it
-    const std::string name = lower(trim(h.substr(0, colon)));
+    if (colon == std::string::npos || colon == 0) return refuse(400, "a header line without a name and a colon");
+    for (std::size_t i = 0; i < colon; ++i) {
+      const unsigned char c = static_cast<unsigned char>(h[i]);
+      if (c <= ' ' || c >= 127 || std::strchr("\"(),/:;<=>?@[\\]{}", c) != nullptr) {
+        return refuse(400, "a header name is a token, with no space before its colon");
+      }
+    }
+    const std::string name = lower(h.substr(0, colon));
     const std::string value = trim(h.substr(colon + 1));
     if (name == "transfer-encoding") {
       return refuse(411, "a request body is sent with Content-Length (Transfer-Encoding is not accepted)");
     }
-    if (name == "expect" && lower(value) == "100-continue") expect = true;
+    if (name == "expect" && lower(value) == "100-continue") {
+      expect = true;
+      f.expect_at = at - start;  // the front answers it; the line is taken out before the library reads
+      f.expect_len = eol + 2 - at;
+    }
     if (name != "content-length") continue;
     if (value.empty() || value.size() > 19 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return refuse(400, "Content-Length '" + value.substr(0, 32) + "' is not a byte count");
@@ -197,7 +241,7 @@ Framing frame(const std::string& b, std::size_t header_limit, std::size_t body_l
   const std::size_t body = length.value_or(0);
   if (body > body_limit) return refuse(413, "the request body is over the limit (" + std::to_string(body_limit) + " bytes)");
   if (b.size() - start < head + body) {
-    f.expects_continue = expect && b.size() - start == head;
+    f.expects_continue = expect && f.http11 && b.size() - start == head;
     return f;
   }
   f.kind = Framing::kReady;
@@ -210,6 +254,8 @@ struct Front::Impl {
   httplib::Server* server = nullptr;
   int listen_fd = -1, epoll_fd = -1, wake_fd = -1, port = 0;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> abandoned{false};  // the drain ran out
+  int spare_fd = -1;                   // held open to accept and refuse a client when out of descriptors
 
   struct Conn {
     int fd = -1;
@@ -224,7 +270,11 @@ struct Front::Impl {
     // it reads the answer instead of a reset ("lingering close", as nginx does).
     std::optional<Clock::time_point> lingering;
     std::size_t discarded = 0;
+    bool parked = false;  // a whole request waits: its address has its share of the workers busy
   };
+  std::map<std::string, std::size_t> busy_per_address;  // requests with a worker, by client address
+  std::vector<int> parked;                              // connections whose whole request waits
+  [[nodiscard]] std::size_t worker_share() const { return std::max<std::size_t>(1, o.workers / 4); }
   std::unordered_map<int, std::unique_ptr<Conn>> reading;  // in the front (the loop's only)
   std::map<std::string, std::size_t> per_address;          // open connections, by client address
   std::size_t open = 0;
@@ -239,7 +289,7 @@ struct Front::Impl {
   bool pool_done = false;
 
   ~Impl() {
-    for (int fd : {listen_fd, epoll_fd, wake_fd}) {
+    for (int fd : {listen_fd, epoll_fd, wake_fd, spare_fd}) {
       if (fd >= 0) ::close(fd);
     }
   }
@@ -263,6 +313,17 @@ struct Front::Impl {
     [[maybe_unused]] const auto n = ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }
 
+  // A refusal at accept: what the client already sent is read first, so that closing does not
+  // reset the connection under the answer.
+  static void refuse_and_close(int fd, int status, const std::string& message) {
+    char sink[4096];
+    for (int i = 0; i < 16 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
+    }
+    answer(fd, status, message);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+  }
+
   void close_conn(std::unique_ptr<Conn> c) {
     if (auto it = per_address.find(c->peer.ip); it != per_address.end() && --it->second == 0) per_address.erase(it);
     --open;
@@ -283,7 +344,18 @@ struct Front::Impl {
       const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR) continue;
-        return;  // EAGAIN: no more; EMFILE and the like: try on the next round
+        if ((errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+          // Out of descriptors: free the spare, take the client, tell it, and close it (else the
+          // listening socket stays readable and this loop spins).
+          ::close(spare_fd);
+          const int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+          if (c >= 0) {
+            refuse_and_close(c, 503, "the server is out of file descriptors; try again shortly");
+          }
+          spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+          continue;
+        }
+        return;  // EAGAIN: no more
       }
       int yes = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
@@ -292,14 +364,12 @@ struct Front::Impl {
       c->peer = peer_of(fd, ss);
       c->since = Clock::now();
       if (open >= o.max_connections) {
-        answer(fd, 503, "the server holds " + std::to_string(open) + " connections, its limit; try again shortly");
-        ::close(fd);
+        refuse_and_close(fd, 503, "the server holds " + std::to_string(open) + " connections, its limit; try again shortly");
         continue;
       }
       if (per_address[c->peer.ip] >= o.max_per_address) {
-        answer(fd, 503, "this address holds " + std::to_string(per_address[c->peer.ip]) + " connections, the limit for one "
-                        "address; close some or try again shortly");
-        ::close(fd);
+        refuse_and_close(fd, 503, "this address holds " + std::to_string(per_address[c->peer.ip]) + " connections, the limit "
+                                  "for one address; close some or try again shortly");
         continue;
       }
       ++per_address[c->peer.ip];
@@ -355,6 +425,7 @@ struct Front::Impl {
       return true;
     }
     if (f.kind == Framing::kNeedMore) {
+      if (f.skip > 0) c.buf.erase(0, f.skip);  // empty lines before a request line, counted and dropped
       if (f.expects_continue && !c.continued) {
         static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
         [[maybe_unused]] const auto n = ::send(c.fd, kContinue, sizeof kContinue - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -362,9 +433,20 @@ struct Front::Impl {
       }
       return false;
     }
+    // One address gets at most a quarter of the workers at once: clients that do not read their
+    // answers cannot hold them all. The rest wait here, read no further, and are not timed out.
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+    if (busy_per_address[c.peer.ip] >= worker_share()) {
+      if (!c.parked) parked.push_back(c.fd);
+      c.parked = true;
+      c.begun.reset();
+      return true;
+    }
+    c.parked = false;
     std::string request = c.buf.substr(f.skip, f.size);
     c.buf.erase(0, f.skip + f.size);
-    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+    if (f.expect_len > 0) request.erase(f.expect_at, f.expect_len);  // answered here, not again by the library
+    ++busy_per_address[c.peer.ip];
     std::unique_ptr<Conn> owned = std::move(it->second);
     reading.erase(it);
     std::lock_guard<std::mutex> lock(m);
@@ -378,6 +460,7 @@ struct Front::Impl {
   void drop(int fd) {
     auto it = reading.find(fd);
     if (it == reading.end()) return;
+    parked.erase(std::remove(parked.begin(), parked.end(), fd), parked.end());
     ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
     std::unique_ptr<Conn> c = std::move(it->second);
     reading.erase(it);
@@ -390,6 +473,7 @@ struct Front::Impl {
     const auto now = Clock::now();
     std::vector<int> late, idle;
     for (const auto& [fd, c] : reading) {
+      if (c->parked) continue;
       if (c->lingering) {
         if (now - *c->lingering > kLinger) idle.push_back(fd);
       } else if (c->begun && now - *c->begun > std::chrono::seconds(o.request_deadline_s)) {
@@ -413,6 +497,7 @@ struct Front::Impl {
       back.swap(returned);
     }
     for (auto& c : back) {
+      if (auto b = busy_per_address.find(c->peer.ip); b != busy_per_address.end() && --b->second == 0) busy_per_address.erase(b);
       if (stopping.load() || !c->keep) {
         close_conn(std::move(c));
         continue;
@@ -426,6 +511,15 @@ struct Front::Impl {
       auto [it, fresh] = reading.emplace(fd, std::move(c));
       (void)fresh;
       consider(it);
+    }
+    // Requests that waited for their address's share of the workers.
+    std::vector<int> waiting;
+    waiting.swap(parked);
+    for (int fd : waiting) {
+      auto it = reading.find(fd);
+      if (it == reading.end()) continue;
+      it->second->parked = false;
+      if (!consider(it)) watch(*it->second);  // (not whole after all: read on); else handed over or parked again
     }
   }
 
@@ -443,10 +537,16 @@ struct Front::Impl {
       }
       ++c->served;
       const bool last = c->served >= o.keep_alive_max || stopping.load();
-      RequestStream strm(c->fd, c->peer, std::move(request), Clock::now() + std::chrono::seconds(o.write_deadline_s));
-      bool closed = false;
-      const bool ok = Door::serve(*server, strm, last, closed);
-      c->keep = ok && !closed && !last && !strm.failed();
+      bool ok = false, closed = false;
+      RequestStream strm(c->fd, c->peer, std::move(request), std::chrono::seconds(o.write_deadline_s));
+      if (!abandoned.load()) {  // the drain ran out: what was queued is not run
+        try {
+          ok = Door::serve(*server, strm, last, closed);
+        } catch (...) {  // a handler or provider that throws outside the library's own catch
+          ok = false;
+        }
+      }
+      c->keep = ok && !closed && !last && !strm.failed() && !strm.answered_bad_request();
       {
         std::lock_guard<std::mutex> lock(m);
         busy.erase(std::find(busy.begin(), busy.end(), c->fd));
@@ -491,6 +591,7 @@ struct Front::Impl {
       std::unique_lock<std::mutex> lock(m);
       const bool drained = cv.wait_for(lock, std::chrono::seconds(o.drain_s), [&] { return in_flight == 0; });
       if (!drained) {
+        abandoned.store(true);          // queued requests are not run
         Door::serving(*server, false);  // streamed bodies stop
         for (int fd : busy) ::shutdown(fd, SHUT_RDWR);  // their writes fail, their jobs are cancelled
       }
@@ -545,6 +646,12 @@ core::Result<std::unique_ptr<Front>> Front::bind(const FrontOptions& o, httplib:
   ::getsockname(impl->listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
   impl->port = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
                                         : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  // As many descriptors as the system lets this process have: each connection is one.
+  if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  impl->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   impl->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   impl->wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (impl->epoll_fd < 0 || impl->wake_fd < 0) return bad("epoll: " + std::string(std::strerror(errno)));

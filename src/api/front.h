@@ -67,6 +67,8 @@ struct Framing {
   std::size_t size = 0;         // kReady: the request's length in bytes, headers and body
   std::size_t skip = 0;         // empty lines before the request line (RFC 9112 2.2), to drop
   bool expects_continue = false;  // headers in, body not yet, and the client waits for 100 Continue
+  bool http11 = false;            // the request line says HTTP/1.1
+  std::size_t expect_at = 0, expect_len = 0;  // the Expect line (from the request's start), if any
   int status = 0;               // kRefuse: the HTTP status
   std::string message;          // kRefuse: why
 };

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "api/front.h"
 #include "api/http.h"
 #include "api/server.h"
 #include "ledger/crypto.h"
@@ -115,6 +116,60 @@ TEST_F(ApiTest, ALongJobHoldsItsSlotWhileItComputesAndNotWhileItsResultIsWritten
   first = Reply{};
   EXPECT_EQ(api.jobs.load(), 0u);
   EXPECT_TRUE(ask().stream);
+}
+
+// The front frames a request exactly as the parser it feeds will read it, or refuses it: a bare
+// LF, a folded line, a space before a colon or a Transfer-Encoding would let the two disagree on
+// where a request ends (request smuggling; found by the review of issue 24 item 12).
+TEST(Front, FramesOnlyWhatItsParserReadsTheSameWay) {
+  const std::size_t kHead = 1024, kBody = 100;
+  const auto f = [&](const std::string& bytes) { return frame(bytes, kHead, kBody); };
+  const std::string get = "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  EXPECT_EQ(f(get).kind, Framing::kReady);
+  EXPECT_EQ(f(get).size, get.size());
+  EXPECT_TRUE(f(get).http11);
+  EXPECT_EQ(f(get.substr(0, get.size() - 1)).kind, Framing::kNeedMore);
+  EXPECT_EQ(f("").kind, Framing::kNeedMore);
+  const std::string post = "POST /v1/reach HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+  EXPECT_EQ(f(post).size, post.size());
+  EXPECT_EQ(f(post + "GET").size, post.size());  // a pipelined request after it is not this one's
+  EXPECT_EQ(f(post.substr(0, post.size() - 1)).kind, Framing::kNeedMore);
+  for (const std::string& bad : {std::string("GET / HTTP/1.1\r\nFoo: bar\nContent-Length: 5\r\n\r\nhello"),
+                                 std::string("GET / HTTP/1.1\nHost: x\r\n\r\n"),
+                                 std::string("GET / HTTP/1.1\r\nHost: x\r\n Content-Length: 5\r\n\r\nhello"),
+                                 std::string("GET / HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello"),
+                                 std::string("GET / HTTP/1.1\r\nFoo: a\rb\r\n\r\n"),
+                                 std::string("GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
+                                 std::string("GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"),
+                                 std::string("GET / HTTP/1.1\r\n: x\r\n\r\n")}) {
+    const Framing r = f(bad);
+    EXPECT_EQ(r.kind, Framing::kRefuse) << bad;
+    EXPECT_EQ(r.status, 400) << bad;
+  }
+  const Framing te = f("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+  EXPECT_EQ(te.status, 411);
+  // Limits, exactly at and one past: the body by its Content-Length, the head with the empty
+  // lines before it.
+  EXPECT_EQ(f("POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n").kind, Framing::kNeedMore);
+  EXPECT_EQ(f("POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n").status, 413);
+  std::string crlf;
+  for (std::size_t i = 0; i < kHead / 2; ++i) crlf += "\r\n";
+  EXPECT_EQ(f(crlf).kind, Framing::kNeedMore);
+  EXPECT_EQ(f(crlf + "\r\n").status, 431);
+  const Framing skipped = f("\r\n\r\n" + get);
+  EXPECT_EQ(skipped.kind, Framing::kReady);
+  EXPECT_EQ(skipped.skip, 4u);
+  EXPECT_EQ(skipped.size, get.size());
+  EXPECT_EQ(f(get.substr(0, get.size() - 4) + std::string(kHead, 'a')).status, 431);
+  // Expect: 100-continue is answered by the front for HTTP/1.1 only, and its line located so that
+  // the library does not answer it again.
+  const std::string expect = "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n";
+  const Framing e = f(expect);
+  EXPECT_TRUE(e.expects_continue);
+  EXPECT_EQ(expect.substr(e.expect_at, e.expect_len), "Expect: 100-continue\r\n");
+  std::string http10 = expect;
+  http10.replace(http10.find("HTTP/1.1"), 8, "HTTP/1.0");
+  EXPECT_FALSE(f(http10).expects_continue);
 }
 
 // Every route the server dispatches is in the OpenAPI document, and every operation in the

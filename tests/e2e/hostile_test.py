@@ -822,8 +822,8 @@ class HostileSlow(unittest.TestCase):
             s.stop(signal.SIGKILL)
         shutil.rmtree(self.tmp)
 
-    def serve(self, *args):
-        s = Server(CORRIDOR, ["--store", self.w.db, "--web", "none", *args], log=os.path.join(self.tmp, "serve.log"))
+    def serve(self, *args, web="none"):
+        s = Server(CORRIDOR, ["--store", self.w.db, "--web", web, *args], log=os.path.join(self.tmp, "serve.log"))
         self.servers.append(s)
         return s
 
@@ -885,6 +885,26 @@ class HostileSlow(unittest.TestCase):
             self.assertEqual(self.timed_read(server, source="127.0.0.1")[0], 200)
         finally:
             stop.set()
+
+    def test_item12_clients_that_do_not_read_hold_at_most_their_share_of_workers(self):
+        # Found by the review of the front: with the whole-response deadline as the only bound, an
+        # address that asks for large answers and never reads them held every worker for its length.
+        web = os.path.join(self.tmp, "web")
+        os.mkdir(web)
+        with open(os.path.join(web, "big.bin"), "wb") as f:
+            f.write(b"x" * (30 << 20))
+        server = self.serve("--threads", "2", "--write-timeout", "60", web=web)
+        for _ in range(3):
+            c = socket.socket()
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            c.bind(("127.0.0.2", 0))
+            c.connect((server.host, server.port))
+            c.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.socks.append(c)
+        time.sleep(1)
+        status, took = self.timed_read(server)
+        self.assertEqual(status, 200)
+        self.assertLess(took, 2.0, "clients that do not read held every worker")
 
     def test_item12_sigterm_drains_for_a_bounded_time(self):
         server = self.serve("--drain", "1", "--read-timeout", "60")
