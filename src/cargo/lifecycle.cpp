@@ -109,6 +109,7 @@ Result<void> apply(Consignment& c, const Step& step) {
     Consignment fresh;
     fresh.id = c.id;
     fresh.declarations = c.declarations + 1;
+    fresh.late_steps = c.late_steps;  // what was recorded after the fact stays so when declared anew
     fresh.latest = c.latest;
     fresh.sender = sender;
     fresh.receiver = text(d, "receiver");

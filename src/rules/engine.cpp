@@ -115,6 +115,9 @@ std::string fixed4(double v) {
 }
 
 std::string time_problem(const State& s, core::UnixSeconds t) {
+  if (t < kEarliestTime || t > kLatestTime) {
+    return "dated " + std::to_string(t) + " (Unix seconds): an event is dated in the years 0001 to 9999";
+  }
   if (s.before_reached(t) && !s.allows_back_dating()) {
     return "dated " + core::format_iso8601(t) + ", more than " + std::to_string(kClockSkew) + " s before seq " +
            std::to_string(s.reached_seq) + " (" + core::format_iso8601(s.reached) +
@@ -320,8 +323,10 @@ Outcome stock_record(const State& s, const Event& e, const json& p, const Member
   if (!std::isfinite(tonnes) || tonnes < 0 || tonnes > 1e7) {
     return refused(e, "L-PAYLOAD", "tonnes must be between 0 and 10,000,000");
   }
-  const auto day = supply::parse_day(*date, "date");
-  if (!day) return refused(e, "L-PAYLOAD", "date is YYYY-MM-DD");
+  const bool plain = date->size() == 10 && (*date)[4] == '-' && (*date)[7] == '-' &&
+                     std::all_of(date->begin(), date->end(), [](char ch) { return ch == '-' || (ch >= '0' && ch <= '9'); });
+  const auto day = plain ? supply::parse_day(*date, "date") : core::Result<supply::Day>(core::fail(ErrorCode::kParse, ""));
+  if (!day) return refused(e, "L-PAYLOAD", "date is YYYY-MM-DD (a day, no time or offset)");
   if (!core::valid_identifier(*commodity)) return refused(e, "L-PAYLOAD", "commodity is an identifier");
   if (note.size() > 4096 || !core::valid_utf8(note)) return refused(e, "L-PAYLOAD", "note is UTF-8 text of 4 KiB at most");
   const auto it = s.settlements.find(*place);

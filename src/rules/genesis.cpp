@@ -37,6 +37,9 @@ Result<void> check(const Genesis& g, const std::string& where) {
   if (g.name.empty()) return bad("the ledger needs a name");
   if (auto p = core::display_text_problem(g.name); !p.empty()) return bad("the ledger's name: " + p);
   if (g.parties.empty()) return bad("a genesis names its founding parties");
+  for (const auto t : {std::optional<core::UnixSeconds>(g.created), g.history_from}) {
+    if (t && (*t < -62135596800 || *t > 253402300799)) return bad("created and history_from are in the years 0001 to 9999");
+  }
   if (g.history_from && *g.history_from > g.created) {
     return bad("history_from (" + core::format_iso8601(*g.history_from) + ") is after created (" +
                core::format_iso8601(g.created) + "): it is where the past the ledger records begins");

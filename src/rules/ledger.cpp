@@ -51,6 +51,20 @@ std::string differing_range(const ledger::merkle::Frontier& ours, const std::vec
   return range_text(1, ours.size());
 }
 
+// Nothing enters the log dated beyond this node's clock (and its tolerance): one event dated in
+// 9999 would otherwise be what the log has reached, and a governed ledger would refuse every
+// event after it.
+Result<void> not_in_the_future(const Event& e, const std::string& where) {
+  const core::UnixSeconds now = core::now_unix();
+  if (e.time > now + kClockSkew) {
+    return core::refuse(ErrorCode::kInvalidArgument, "L-TIME",
+                        "refused by rule L-TIME: " + where + "seq " + std::to_string(e.seq) + " is dated " +
+                            core::format_iso8601(e.time) + ", more than " + std::to_string(kClockSkew) +
+                            " s after this node's clock (" + core::format_iso8601(now) + ")");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Ledger> Ledger::open(store::Store& store, OpenOptions o) {
@@ -326,6 +340,7 @@ Result<Event> Ledger::append_signed(const Event& e) {
       return fail(ErrorCode::kConflict, "the event was made for seq " + std::to_string(e.seq) +
                                             " but the log continues at " + std::to_string(before + 1));
     }
+    CORRIDOR_CHECK(not_in_the_future(e, ""));
     CORRIDOR_TRY(const Engine::Outcome outcome, engine_.check(e, /*signed_here=*/false));
     engine_.apply(e, outcome);
     return commit(before, {e});
@@ -502,6 +517,7 @@ Result<Ledger::ExtendReport> Ledger::extend(const std::vector<Event>& fresh, con
     }
     const std::uint64_t before = s.size;
     for (const Event& e : fresh) {
+      CORRIDOR_CHECK(not_in_the_future(e, "the event served at "));
       auto checked = engine_.check(e, /*signed_here=*/false);
       if (!checked) {
         if (checked.error().code == ErrorCode::kCorrupt) return refuse_with(kept, "the event served at " + checked.error().message);

@@ -27,7 +27,7 @@ std::string consignment_document(const cargo::Consignment& c) {
                                    {"rate", c.draw_rate},
                                    {"draw_lane", c.draw_lane},
                                    {"value", c.draw_value ? json(*c.draw_value) : json()},
-                                   {"selected", c.draw_selected}}},
+                                   {"selected", c.draw_value ? json(c.draw_selected) : json()}}},
               {"verdict", c.verdict},
               {"decision_rules", c.decision_rules},
               {"blocked_by_regime", c.blocked()},

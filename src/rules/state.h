@@ -129,6 +129,10 @@ inline constexpr const char* kStockCounted = "stock.counted";
 // How far in the future (by this node's clock) an event may be dated when it is appended or
 // imported (rule L-TIME).
 inline constexpr core::UnixSeconds kClockSkew = 300;
+// The times an event may carry at all (0001-01-01 to 9999-12-31), so that no arithmetic on them
+// overflows and every one of them prints as a date.
+inline constexpr core::UnixSeconds kEarliestTime = -62135596800;
+inline constexpr core::UnixSeconds kLatestTime = 253402300799;
 // How many days before the day it is recorded a stock count may be of, and still be news rather
 // than history (a count made on Monday and sent on Wednesday); earlier is recorded after the fact.
 inline constexpr int kStockLateDays = 7;

@@ -754,6 +754,28 @@ class HostileHttp(unittest.TestCase):
                                               token=self.token)
         self.assertEqual(status, 200, text)
 
+    # Item 6 (found by the review of this item): an event its member signed dated in 9999, posted
+    # signed, would be what the log has reached, and every later event refused. Nothing enters
+    # dated beyond the node's clock, on any path.
+    def test_item6_a_signed_event_from_the_future_is_refused(self):
+        status, _, text = self.server.request("GET", "/v1/ledger/head")
+        head = json.loads(text)
+        path = os.path.join(self.tmp, "h.jsonl")
+        self.w.ok("ledger", "export", path, "--store", self.w.db)
+        with open(path) as f:
+            last = [json.loads(x) for x in f if '"seq"' in x][-1]
+        self.assertEqual(last["seq"], head["size"])
+        payload = json.dumps({"commodity": "wheat_flour", "date": "9999-12-31", "place": "town", "tonnes": 1},
+                             separators=(",", ":"), sort_keys=True)
+        line = subprocess.run([FORGE, self.w.key("local"), str(last["seq"] + 1), last["hash"], "253402300799",
+                               "stock.counted", "town", payload], capture_output=True, text=True)
+        self.assertEqual(line.returncode, 0, line.stderr)
+        status, _, text = self.server.request("POST", "/v1/ledger/events", {"event": json.loads(line.stdout)})
+        self.assertEqual(status, 400, text)
+        self.assertIn("L-TIME", text)
+        status, _, text = self.server.request("GET", "/v1/ledger/head")
+        self.assertEqual(json.loads(text)["size"], head["size"])
+
     # Item 16: `custody` (a node signed for the party) cannot be claimed by a party.
     def test_item16_custody_is_set_only_by_a_node(self):
         node_key = json.loads(self.server.request("GET", "/v1/health")[2])["node_key"]

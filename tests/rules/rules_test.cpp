@@ -629,6 +629,31 @@ TEST(Time, AGenesisWithHistoryFromTakesThatPastAndMarksEveryEventOfIt) {
   EXPECT_NE(folded.error().message.find("created"), std::string::npos);
 }
 
+TEST(Time, ExtremeTimesPlainDaysAndADeclarationAnewKeepItsMarks) {
+  const core::UnixSeconds from = 1'688'000'000 - 400 * 86400;
+  Founders f = governed(from);
+  Chain& c = f.chain;
+  const core::UnixSeconds g = f.g.created;
+  c.add("op1", kRegimePublished, "cp1", json::parse(publication("cp1", "op1")), from + 60);
+  // Outside the years 0001 to 9999: refused, whatever the ledger allows (no arithmetic overflows).
+  const std::uint64_t year_10000 = c.add("r1", kStockCounted, "town", count_of("2023-06-29"), kLatestTime + 1).seq;
+  const std::uint64_t year_0 = c.add("op1", kRegimePublished, "cp1", json::parse(publication("cp1", "op1")), kEarliestTime - 1).seq;
+  const std::uint64_t at_last = c.add("op1", kRegimePublished, "cp1", json::parse(publication("cp1", "op1")), kEarliestTime).seq;
+  // A stock date is a day: no time, no offset to move the day checked away from the day written.
+  const std::uint64_t offset = c.add("r1", kStockCounted, "town", count_of("2023-07-01T00:00+14:00"), g + 60).seq;
+  // Back-dated steps of a consignment stay counted when it is declared anew.
+  c.add("s1", cargo::kDeclared, "c1", declared_payload(c, declaration("c1", "s1", "cp1", false), from + 86400), from + 86400);
+  c.add("op1", cargo::kRejected, "c1", {{"reason", "papers"}}, from + 86400 + 60);
+  c.add("s1", cargo::kDeclared, "c1", declared_payload(c, declaration("c1", "s1", "cp1", false), g + 120), g + 120);
+  const State s = fold(c.events);
+  EXPECT_EQ(rule_at(s, year_10000), "L-TIME");
+  EXPECT_EQ(rule_at(s, year_0), "L-TIME");
+  EXPECT_EQ(rule_at(s, at_last), "L-TIME");  // in range, but before history_from
+  EXPECT_EQ(rule_at(s, offset), "L-PAYLOAD");
+  EXPECT_EQ(s.consignments.at("c1").declarations, 2u);
+  EXPECT_EQ(s.consignments.at("c1").late_steps, 2u);
+}
+
 TEST(Time, AnOpenLedgerTakesBackDatedEventsAndMarksThem) {
   Chain c = open_ledger();
   const std::uint64_t first = c.events.size();
