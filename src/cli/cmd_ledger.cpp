@@ -710,6 +710,19 @@ Runner add_ledger(CLI::App& app) {
       if (!nk) return report(nk.error(), false);
       auto h = l.head(*nk, core::now_unix());
       if (!h) return report(h.error(), false);
+      if (o->file == "-") {  // standard output (not a file named '-'); what was done goes to stderr
+        std::uint64_t n = 0;
+        auto ok = l.store().scan(1, [&](const ledger::Event& e) {
+          if (e.seq > h->size) return false;
+          std::cout << ledger::to_json_line(e) << '\n';
+          ++n;
+          return true;
+        });
+        if (!ok) return report(ok.error(), false);
+        std::cout << "{\"head\":" << ledger::head_json(*h) << "}\n" << std::flush;
+        std::cerr << "exported " << n << " events to standard output, with the node's signed tree head\n";
+        return std::cout ? 0 : core::Error{core::ErrorCode::kIo, "standard output: write failed"}.exit_code();
+      }
       const std::string tmp = o->file + ".tmp";
       std::ofstream out(tmp, std::ios::trunc | std::ios::binary);
       if (!out) return report({core::ErrorCode::kIo, tmp + ": cannot write"}, false);

@@ -810,6 +810,13 @@ class Ledger(unittest.TestCase):
         exported = os.path.join(self.tmp, "a.jsonl")
         self.assertEqual(corridor("ledger", "export", exported, "--store", self.db).returncode, 0)
         self.assertEqual(corridor("ledger", "verify", "--file", exported).returncode, 0)
+        # '-' is standard output, the same lines, not a file named '-'.
+        r = subprocess.run([CORRIDOR, "ledger", "export", "-", "--store", self.db], capture_output=True, text=True,
+                           cwd=self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines()[:-1], slurp(exported).splitlines()[:-1])
+        self.assertIn('"head"', r.stdout.splitlines()[-1])
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "-")))
         other = os.path.join(self.tmp, "other.db")
         r = corridor("ledger", "import", exported, "--store", other, "--json")
         self.assertEqual(json.loads(r.stdout), {"appended": 1, "events": 1, "head_checked": True,
