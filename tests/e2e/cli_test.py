@@ -805,6 +805,16 @@ class Ledger(unittest.TestCase):
         r = self.add("wfp", "sender")
         self.assertEqual(r.returncode, EXIT_CORRUPT)
 
+    def test_serve_limits_are_ranges(self):
+        # A negative timeout or body limit once turned the limit off (issue 28); each is now refused,
+        # naming the option and its range, before anything is opened. The limits themselves are taken.
+        for opt, value in (("--read-timeout", "-5"), ("--read-timeout", "0"), ("--body-limit", "-1"),
+                           ("--write-timeout", "0"), ("--max-per-address", "0"), ("--drain", "-1")):
+            r = corridor("serve", "--store", self.db, "--listen", "127.0.0.1:0", opt, value)
+            self.assertEqual(r.returncode, 2, f"{opt} {value}: {r.stderr}")
+            self.assertIn(opt, r.stderr)
+            self.assertIn("not in range", r.stderr)
+
     def test_export_import_and_fork(self):
         self.assertEqual(self.add("icrc", "sender").returncode, 0)
         exported = os.path.join(self.tmp, "a.jsonl")
